@@ -1,0 +1,29 @@
+// Errors. Bad input raises InputError, whose message has the form `file:line: what is wrong`
+// (line 0 when the problem is the whole file or an option). The CLI turns it into exit code 2.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace clustersim {
+
+class InputError : public std::runtime_error {
+ public:
+  InputError(std::string file, long line, const std::string& message);
+  /// For problems with an option or a value that has no file position.
+  explicit InputError(const std::string& message);
+
+  const std::string& file() const { return file_; }
+  long line() const { return line_; }
+
+ private:
+  std::string file_;
+  long line_ = 0;
+};
+
+/// Violated internal invariant: a bug in clustersim or in a policy, not in the input.
+class InvariantError : public std::logic_error {
+  using std::logic_error::logic_error;
+};
+
+}  // namespace clustersim

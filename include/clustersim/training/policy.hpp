@@ -1,0 +1,106 @@
+// Training policies. At each scheduling point the engine hands the policy a read-only
+// SchedulingContext and the policy returns a Decision: the complete set of jobs that hold GPUs
+// from now on (with GPU counts and, optionally, nodes), the jobs it refuses, and an optional
+// wake-up time. The engine validates and applies it; a policy never mutates simulator state.
+//
+// Policies register from their own .cpp:
+//   const bool registered = register_policy("fifo", "one-line description", factory);
+// and read their parameters from Params (`--set key=value`), unknown keys being an error.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "clustersim/cluster/cluster.hpp"
+#include "clustersim/core/params.hpp"
+#include "clustersim/core/registry.hpp"
+#include "clustersim/core/simulator.hpp"
+#include "clustersim/training/job.hpp"
+#include "clustersim/training/placement.hpp"
+#include "clustersim/training/throughput.hpp"
+
+namespace clustersim {
+
+enum class JobStatus { kFuture, kPending, kRunning, kFinished, kRejected };
+
+/// Engine-owned state of one job. Work is in the ThroughputModel's units; `work_done` and the
+/// service counters are banked up to the current scheduling point before the policy is called.
+struct JobRuntime {
+  JobStatus status = JobStatus::kFuture;
+  int gpus = 0;                 ///< current allocation (0 when not running)
+  NodeShares nodes;             ///< current nodes (empty under count placement)
+  double work_total = 0;
+  double work_done = 0;
+  double rate = 0;              ///< work units per second at the current allocation
+  SimTime last_update = 0;      ///< when work_done was last banked
+  SimTime overhead_until = 0;   ///< no progress before this time
+  SimTime first_start = -1;
+  SimTime last_start = -1;      ///< start of the current run (resume time)
+  SimTime finish = -1;
+  SimTime run_time = 0;         ///< wall time spent holding GPUs (µs)
+  double gpu_time_s = 0;        ///< GPU-seconds spent holding GPUs
+  SimTime pending_time = 0;     ///< time spent arrived but not running (µs)
+  int preemptions = 0;
+  int resumes = 0;              ///< restarts after a preemption
+  int resizes = 0;              ///< allocation changes while running
+  EventId completion;
+
+  double remaining() const { return work_total > work_done ? work_total - work_done : 0.0; }
+};
+
+struct Assignment {
+  int job = 0;       ///< Job::index
+  int gpus = 0;      ///< > 0
+  NodeShares nodes;  ///< empty: keep the current nodes if the count is unchanged, else the
+                     ///< engine places the job with the run's placement scheme
+};
+
+struct Decision {
+  std::vector<Assignment> run;   ///< every job that holds GPUs after this point
+  std::vector<int> reject;       ///< pending jobs refused for good (admission control)
+  SimTime wake_at = kForever;    ///< ask for another scheduling point at this time
+};
+
+class SchedulingContext {
+ public:
+  virtual ~SchedulingContext() = default;
+  virtual SimTime now() const = 0;
+  virtual const Cluster& cluster() const = 0;
+  virtual const ThroughputModel& throughput() const = 0;
+  virtual const PlacementScheme& placement() const = 0;
+  virtual const Job& job(int index) const = 0;
+  virtual const JobRuntime& state(int index) const = 0;
+  /// Arrived, unfinished, not rejected jobs (pending and running), in arrival order.
+  virtual const std::vector<int>& active() const = 0;
+  /// Jobs that arrived / finished since the previous scheduling point, in event order.
+  virtual const std::vector<int>& arrivals() const = 0;
+  virtual const std::vector<int>& completions() const = 0;
+  /// Current per-node free resources (jobs' current allocations taken out).
+  virtual const ClusterState& cluster_state() const = 0;
+  /// Number of scheduling points before this one.
+  virtual std::uint64_t round() const = 0;
+};
+
+class TrainingPolicy {
+ public:
+  virtual ~TrainingPolicy() = default;
+  virtual Decision schedule(const SchedulingContext& ctx) = 0;
+  /// Called once per job when it finishes (after its GPUs are released).
+  virtual void on_finish(const SchedulingContext&, int /*job*/) {}
+};
+
+struct PolicyEnv {
+  const Cluster& cluster;
+  const Params& params;
+};
+using PolicyFactory = std::function<std::unique_ptr<TrainingPolicy>(const PolicyEnv&)>;
+Registry<PolicyFactory>& training_policies();
+inline bool register_policy(std::string name, std::string description, PolicyFactory f) {
+  training_policies().add(std::move(name), std::move(description), std::move(f));
+  return true;
+}
+
+}  // namespace clustersim

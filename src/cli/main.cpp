@@ -1,0 +1,67 @@
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "clustersim/core/error.hpp"
+#include "command.hpp"
+
+namespace clustersim::cli {
+
+std::vector<std::pair<int, CommandSetup>>& commands() {
+  static std::vector<std::pair<int, CommandSetup>> list;
+  return list;
+}
+
+namespace {
+double wall_now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+}  // namespace
+
+Progress::Progress(std::string label)
+    : label_(std::move(label)), enabled_(::isatty(STDERR_FILENO) == 1), start_(wall_now()) {}
+
+Progress::~Progress() {
+  if (shown_) std::fputs("\n", stderr);
+}
+
+void Progress::update(std::size_t done, std::size_t total, const std::string& extra) {
+  if (!enabled_) return;
+  const double t = wall_now();
+  if (t - start_ < 1.0 || t - last_ < 0.2) return;
+  last_ = t;
+  shown_ = true;
+  const double pct = total ? 100.0 * static_cast<double>(done) / static_cast<double>(total) : 0;
+  std::fprintf(stderr, "\r%s: %zu/%zu (%.1f%%) %s  %.1fs ", label_.c_str(), done, total, pct,
+               extra.c_str(), t - start_);
+  std::fflush(stderr);
+}
+
+}  // namespace clustersim::cli
+
+int main(int argc, char** argv) {
+  using namespace clustersim;
+  CLI::App app{"clustersim: trace-driven discrete-event simulator of GPU cluster schedulers"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string(CLUSTERSIM_VERSION));
+  auto& cmds = cli::commands();
+  std::stable_sort(cmds.begin(), cmds.end(), [](auto& a, auto& b) { return a.first < b.first; });
+  for (auto& [order, setup] : cmds) setup(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  } catch (const InputError& e) {
+    std::cerr << "clustersim: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "clustersim: internal error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

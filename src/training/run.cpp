@@ -1,0 +1,211 @@
+#include "clustersim/training/run.hpp"
+
+#include <chrono>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "clustersim/cluster/cluster.hpp"
+#include "clustersim/core/error.hpp"
+#include "clustersim/core/json_input.hpp"
+#include "clustersim/metrics/writers.hpp"
+#include "clustersim/training/trace_reader.hpp"
+
+#ifndef CLUSTERSIM_VERSION
+#define CLUSTERSIM_VERSION "dev"
+#endif
+
+namespace clustersim {
+
+RunConfig RunConfig::from_json_file(const std::string& path) {
+  JsonInput in(path);
+  if (!in.root().is_object()) in.fail("", "run config must be a JSON object");
+  namespace fs = std::filesystem;
+  const fs::path base = fs::path(path).parent_path();
+  auto resolve = [&](const std::string& p) {
+    return p.empty() || fs::path(p).is_absolute() ? p : (base / p).lexically_normal().string();
+  };
+  RunConfig c;
+  for (auto& [key, value] : in.root().items()) {
+    const std::string ptr = "/" + key;
+    if (key == "cluster") c.cluster = resolve(in.string(ptr));
+    else if (key == "trace") c.trace = resolve(in.string(ptr));
+    else if (key == "trace_format") c.trace_format = in.string(ptr);
+    else if (key == "throughputs") c.throughputs = resolve(in.string(ptr));
+    else if (key == "policy") c.policy = in.string(ptr);
+    else if (key == "out") c.out = resolve(in.string(ptr));
+    else if (key == "seed") {
+      auto s = in.integer(ptr);
+      if (s < 0) in.fail(ptr, "'seed' must be >= 0");
+      c.seed = static_cast<std::uint64_t>(s);
+    } else if (key == "set") {
+      if (!value.is_object()) in.fail(ptr, "'set' must be an object of key: value");
+      for (auto& [k, v] : value.items()) {
+        if (v.is_string()) c.params.set(k, v.get<std::string>());
+        else if (v.is_number() || v.is_boolean()) c.params.set(k, v.dump());
+        else if (v.is_array()) {
+          std::string list;
+          for (auto& e : v) list += (list.empty() ? "" : ",") + e.dump();
+          c.params.set(k, list);
+        } else {
+          in.fail(ptr + "/" + k, fmt::format("parameter '{}' must be a string, number or list", k));
+        }
+      }
+    } else {
+      in.fail(ptr, fmt::format("unknown key '{}' (known: cluster, trace, trace_format, throughputs, "
+                               "policy, seed, out, set)", key));
+    }
+  }
+  for (auto [key, val] : {std::pair{"cluster", &c.cluster}, {"trace", &c.trace}, {"policy", &c.policy}}) {
+    if (val->empty()) in.fail("", fmt::format("run config needs '{}'", key));
+  }
+  return c;
+}
+
+namespace {
+
+SimTime seconds_param(const Params& p, const std::string& key) {
+  double s = p.get_double(key, 0);
+  if (s < 0 || s > kMaxInputSeconds) throw InputError(fmt::format("parameter {} must be >= 0", key));
+  return from_seconds(s);
+}
+
+std::string opt_time(SimTime t) { return t < 0 ? "" : format_seconds(t); }
+
+}  // namespace
+
+RunReport execute_run(const RunConfig& cfg, const ProgressFn& progress) {
+  const auto wall0 = std::chrono::steady_clock::now();
+  const Params& p = cfg.params;
+  if (cfg.cluster.empty()) throw InputError("no cluster given (--cluster)");
+  if (cfg.trace.empty()) throw InputError("no trace given (--trace)");
+  const auto& policy_entry = training_policies().get(cfg.policy);  // unknown policy: exit 2 early
+
+  const Cluster cluster = read_cluster_spec(cfg.cluster, p.get_string("gpu_type", "generic"));
+  TraceReadOptions ro;
+  ro.max_gpus = cluster.total_gpus();
+  const Trace trace = read_trace(cfg.trace, cfg.trace_format, ro);
+
+  std::unique_ptr<ThroughputModel> tp = cfg.throughputs.empty()
+                                            ? make_duration_throughput(cluster.total_gpus())
+                                            : make_table_throughput(read_throughput_table(cfg.throughputs));
+  for (const auto& j : trace.jobs) tp->check(j, trace.path);
+
+  const std::string placement_name = p.get_string("placement", "count");
+  const std::string overhead_name = p.get_string("overhead", "none");
+  auto placement = placement_schemes().get(placement_name).factory(cluster, p);
+  auto overhead = overhead_models().get(overhead_name).factory(p);
+  auto policy = policy_entry.factory(PolicyEnv{cluster, p});
+  EngineConfig ec;
+  ec.slot = seconds_param(p, "engine.slot_s");
+  ec.min_interval = seconds_param(p, "engine.min_interval_s");
+  ec.event_queue = p.get_string("engine.event_queue", "heap");
+  const auto run_index = p.get_int("run", 0);
+  p.check_all_used();
+
+  TrainingEngine engine(cluster, trace, *tp, *placement, *overhead, *policy, ec);
+  if (progress) engine.set_progress(progress);
+  RunReport rep;
+  rep.result = engine.run();
+  const auto& res = rep.result;
+
+  // Metrics.
+  std::vector<double> jcts;
+  double gpu_s = 0;
+  SimTime first_submit = kForever, last_finish = 0;
+  int deadline_jobs = 0, deadline_met = 0, preemptions = 0, finished = 0, rejected = 0;
+  std::string csv =
+      "job_id,model,submit_s,first_start_s,finish_s,jct_s,gpus,deadline_s,deadline_met,"
+      "preemptions,resumes,resizes,pending_s,run_s,gpu_s,status\n";
+  for (const auto& j : trace.jobs) {
+    const auto& r = res.jobs[j.index];
+    first_submit = std::min(first_submit, j.submit);
+    gpu_s += r.gpu_time_s;
+    preemptions += r.preemptions;
+    const bool done = r.status == JobStatus::kFinished;
+    std::string met;
+    if (j.deadline) {
+      ++deadline_jobs;
+      bool ok = done && r.finish <= *j.deadline;
+      deadline_met += ok;
+      met = ok ? "1" : "0";
+    }
+    if (done) {
+      ++finished;
+      jcts.push_back(to_seconds(r.finish - j.submit));
+      last_finish = std::max(last_finish, r.finish);
+    }
+    rejected += r.status == JobStatus::kRejected;
+    const char* status = done ? "finished"
+                         : r.status == JobStatus::kRejected ? "rejected"
+                         : r.status == JobStatus::kRunning  ? "running"
+                                                            : "pending";
+    csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", j.id, j.model,
+                       format_seconds(j.submit), opt_time(r.first_start), opt_time(r.finish),
+                       done ? format_seconds(r.finish - j.submit) : "", j.gpus,
+                       j.deadline ? format_seconds(*j.deadline) : "", met, r.preemptions, r.resumes,
+                       r.resizes, format_seconds(r.pending_time), format_seconds(r.run_time),
+                       fmt::format("{:.6f}", r.gpu_time_s), status);
+  }
+  rep.jobs_csv = std::move(csv);
+  const double makespan = finished ? to_seconds(last_finish - first_submit) : 0.0;
+
+  std::string cl = "time_s,busy_gpus,running,pending\n";
+  for (const auto& s : res.samples) {
+    cl += fmt::format("{},{},{},{}\n", format_seconds(s.time), s.busy_gpus, s.running, s.pending);
+  }
+  rep.cluster_csv = std::move(cl);
+
+  using nlohmann::json;
+  json& s = rep.summary;
+  s["jobs"] = trace.jobs.size();
+  s["jobs_finished"] = finished;
+  s["jobs_rejected"] = rejected;
+  s["jct_mean_s"] = mean(jcts);
+  s["jct_median_s"] = median(jcts);
+  s["jct_p99_s"] = percentile_index(jcts, 0.99);
+  s["makespan_s"] = makespan;
+  s["deadline_jobs"] = deadline_jobs;
+  s["deadline_satisfaction"] =
+      deadline_jobs ? json(static_cast<double>(deadline_met) / deadline_jobs) : json(nullptr);
+  s["gpu_utilization"] = makespan > 0 ? gpu_s / (cluster.total_gpus() * makespan) : 0.0;
+  s["preemptions"] = preemptions;
+
+  json run;
+  run["program"] = "clustersim";
+  run["version"] = CLUSTERSIM_VERSION;
+  run["family"] = "training";
+  run["policy"] = cfg.policy;
+  run["cluster"] = cfg.cluster;
+  run["cluster_gpus"] = cluster.total_gpus();
+  run["trace"] = cfg.trace;
+  run["trace_format"] = trace.format;
+  run["throughputs"] = tp->describe();
+  run["placement"] = placement_name;
+  run["overhead"] = overhead_name;
+  run["seed"] = cfg.seed;
+  run["run"] = run_index;
+  run["params"] = p.values();
+  json hashes;
+  hashes["cluster"] = file_hash(cfg.cluster);
+  hashes["trace"] = file_hash(cfg.trace);
+  run["input_hashes"] = hashes;
+  run["events"] = res.events;
+  run["scheduling_points"] = res.scheduling_points;
+  run["policy_s"] = res.policy_s;
+  run["wall_s"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+  s["run"] = run;
+  return rep;
+}
+
+void write_run(const RunConfig& cfg, const RunReport& rep) {
+  if (cfg.out.empty()) throw InputError("no output folder given (--out)");
+  std::error_code ec;
+  std::filesystem::create_directories(cfg.out, ec);
+  if (ec) throw InputError(cfg.out, 0, "cannot create output folder: " + ec.message());
+  write_file_atomically(cfg.out + "/jobs.csv", rep.jobs_csv);
+  write_file_atomically(cfg.out + "/cluster.csv", rep.cluster_csv);
+  write_file_atomically(cfg.out + "/summary.json", rep.summary.dump(2) + "\n");
+}
+
+}  // namespace clustersim

@@ -1,0 +1,70 @@
+#include "test_support.hpp"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <atomic>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include <catch2/catch.hpp>
+
+namespace clustersim::test {
+
+std::string anchors() {
+  if (const char* env = std::getenv("CLUSTERSIM_ANCHORS")) return env;
+  return CLUSTERSIM_ANCHORS_DIR;
+}
+
+std::string anchor(const std::string& rel) {
+  auto p = anchors() + "/" + rel;
+  INFO("anchor data missing: " << p << " (set CLUSTERSIM_ANCHORS to the shared/anchors folder)");
+  REQUIRE(std::filesystem::exists(p));
+  return p;
+}
+
+std::string source_dir() { return CLUSTERSIM_SOURCE_DIR; }
+std::string binary() { return CLUSTERSIM_BIN; }
+
+TempDir::TempDir() {
+  static std::atomic<int> counter{0};
+  path_ = std::filesystem::temp_directory_path() /
+          ("clustersim-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  std::filesystem::remove_all(path_);
+  std::filesystem::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+std::string TempDir::write(const std::string& name, const std::string& content) const {
+  auto p = path_ / name;
+  std::filesystem::create_directories(p.parent_path());
+  std::ofstream(p, std::ios::binary) << content;
+  return p.string();
+}
+
+CommandResult run_cli(const std::string& args) {
+  std::string cmd = "'" + binary() + "' " + args + " 2>&1";
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::string out;
+  std::array<char, 4096> buf;
+  std::size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
+  int status = ::pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace clustersim::test
