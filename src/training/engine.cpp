@@ -109,6 +109,12 @@ class TrainingEngine::Impl final : public SchedulingContext {
     decision_ = sim_.schedule_at(t, [this] { decide(); });
   }
 
+  bool has_live_jobs() const {
+    return std::any_of(active_.begin(), active_.end(), [this](int i) {
+      return jobs_[i].status == JobStatus::kPending || jobs_[i].status == JobStatus::kRunning;
+    });
+  }
+
   void bank(int i) {
     auto& r = jobs_[i];
     const SimTime t = now();
@@ -157,7 +163,9 @@ class TrainingEngine::Impl final : public SchedulingContext {
     }
     if (cfg_.slot > 0 && !active_.empty() && next_slot_ <= now()) {
       next_slot_ = now() + cfg_.slot;
-      sim_.schedule_at(next_slot_, [this] { request_decision(); });
+      sim_.schedule_at(next_slot_, [this] {
+        if (has_live_jobs()) request_decision();
+      });
     }
     if (progress) progress(done_, jobs_.size(), now());
   }

@@ -1,0 +1,201 @@
+// Engine semantics on hand-computed scenarios, driven by small scripted policies.
+#include <functional>
+
+#include <catch2/catch.hpp>
+
+#include "clustersim/cluster/cluster.hpp"
+#include "clustersim/core/error.hpp"
+#include "clustersim/training/engine.hpp"
+
+using namespace clustersim;
+
+namespace {
+
+Cluster one_node(int gpus) {
+  Node n;
+  n.gpus = gpus;
+  n.cpus = 8;
+  n.mem_gb = 64;
+  return Cluster("test", {Switch{}}, {n});
+}
+
+Job make_job(int index, double submit_s, int gpus, double duration_s) {
+  Job j;
+  j.index = index;
+  j.id = std::to_string(index);
+  j.submit = from_seconds(submit_s);
+  j.model = "m";
+  j.gpus = gpus;
+  j.duration_s = duration_s;
+  return j;
+}
+
+class Scripted final : public TrainingPolicy {
+ public:
+  std::function<Decision(const SchedulingContext&)> fn;
+  std::vector<SimTime> points;
+  Decision schedule(const SchedulingContext& ctx) override {
+    points.push_back(ctx.now());
+    return fn(ctx);
+  }
+};
+
+struct Fixture {
+  Cluster cluster = one_node(4);
+  Trace trace;
+  std::unique_ptr<ThroughputModel> tp = make_duration_throughput(4);
+  std::unique_ptr<PlacementScheme> placement =
+      placement_schemes().get("count").factory(cluster, Params{});
+  std::unique_ptr<OverheadModel> overhead;
+  Scripted policy;
+  EngineConfig config;
+
+  explicit Fixture(const std::string& overhead_model = "none", double overhead_s = 0) {
+    Params p;
+    p.set("overhead.seconds", std::to_string(overhead_s));
+    overhead = overhead_models().get(overhead_model).factory(p);
+  }
+  RunResult run() {
+    TrainingEngine e(cluster, trace, *tp, *placement, *overhead, policy, config);
+    return e.run();
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a job alone on its requested GPUs finishes after its duration", "[engine]") {
+  Fixture f;
+  f.trace.jobs = {make_job(0, 5, 2, 100)};
+  f.policy.fn = [](const SchedulingContext& ctx) {
+    Decision d;
+    for (int i : ctx.active()) d.run.push_back({i, 2, {}});
+    return d;
+  };
+  auto r = f.run();
+  CHECK(r.jobs[0].first_start == seconds(5));
+  CHECK(r.jobs[0].finish == seconds(105));
+  CHECK(r.jobs[0].gpu_time_s == Approx(200));
+  CHECK(r.jobs[0].status == JobStatus::kFinished);
+}
+
+TEST_CASE("progress is banked when the allocation changes", "[engine]") {
+  // Job of 100 exclusive seconds on 2 GPUs. It runs on 1 GPU (rate 1/2) from t=0 to t=40,
+  // banking 20, then on 2 GPUs (rate 1): 80 left, so it finishes at 40 + 80 = 120.
+  // With a constant 10 s overhead on every start and resize: progress on 1 GPU only from 10
+  // to 40 (15 banked), then the resize pauses it until 50: 85 left, finish at 135.
+  auto overhead_s = GENERATE(0.0, 10.0);
+  Fixture f(overhead_s > 0 ? "constant" : "none", overhead_s);
+  f.trace.jobs = {make_job(0, 0, 2, 100)};
+  f.policy.fn = [](const SchedulingContext& ctx) {
+    Decision d;
+    if (ctx.active().empty()) return d;
+    if (ctx.now() < seconds(40)) {
+      d.run.push_back({0, 1, {}});
+      d.wake_at = seconds(40);
+    } else {
+      d.run.push_back({0, 2, {}});
+    }
+    return d;
+  };
+  auto r = f.run();
+  CHECK(r.jobs[0].finish == seconds(overhead_s > 0 ? 135 : 120));
+  CHECK(r.jobs[0].resizes == 1);
+  CHECK(r.jobs[0].preemptions == 0);
+}
+
+TEST_CASE("a preempted job resumes where it stopped", "[engine]") {
+  // Job 0 (100 s, 4 GPUs) starts at 0; job 1 (30 s, 4 GPUs) arrives at 50 and preempts it.
+  // Job 1 runs 50..80; job 0 resumes at 80 with 50 s left and finishes at 130.
+  Fixture f;
+  f.trace.jobs = {make_job(0, 0, 4, 100), make_job(1, 50, 4, 30)};
+  f.policy.fn = [](const SchedulingContext& ctx) {
+    Decision d;
+    int pick = -1;
+    for (int i : ctx.active()) pick = i;  // newest first
+    if (pick >= 0) d.run.push_back({pick, 4, {}});
+    return d;
+  };
+  auto r = f.run();
+  CHECK(r.jobs[1].finish == seconds(80));
+  CHECK(r.jobs[0].finish == seconds(130));
+  CHECK(r.jobs[0].preemptions == 1);
+  CHECK(r.jobs[0].resumes == 1);
+  CHECK(r.jobs[0].pending_time == seconds(30));
+  CHECK(r.jobs[0].run_time == seconds(100));
+}
+
+TEST_CASE("events at one instant give one scheduling point", "[engine]") {
+  // Three arrivals at t=10 and the completion of job 0 (submitted at 0, 10 s long) at t=10.
+  Fixture f;
+  f.trace.jobs = {make_job(0, 0, 1, 10), make_job(1, 10, 1, 5), make_job(2, 10, 1, 5),
+                  make_job(3, 10, 1, 5)};
+  f.policy.fn = [](const SchedulingContext& ctx) {
+    Decision d;
+    for (int i : ctx.active()) d.run.push_back({i, 1, {}});
+    return d;
+  };
+  auto r = f.run();
+  CHECK(f.policy.points == std::vector<SimTime>{0, seconds(10), seconds(15)});
+}
+
+TEST_CASE("min_interval coalesces events into the next allowed point", "[engine]") {
+  // Arrivals at 0, 10 and 20 with a 60 s minimum spacing: points at 0 and 60 (both later
+  // arrivals handled together). All jobs are 100 s long on 1 GPU: job 0 ends at 100, but the
+  // next point may not come before 60 + 60 = 120; jobs 1 and 2 (started at 60) end at 160 and
+  // the point moves to 120 + 60 = 180. Completions themselves are not delayed.
+  Fixture f;
+  f.config.min_interval = seconds(60);
+  f.trace.jobs = {make_job(0, 0, 1, 100), make_job(1, 10, 1, 100), make_job(2, 20, 1, 100)};
+  f.policy.fn = [&](const SchedulingContext& ctx) {
+    Decision d;
+    for (int i : ctx.active()) d.run.push_back({i, 1, {}});
+    if (ctx.now() == seconds(60)) CHECK(ctx.arrivals() == std::vector<int>{1, 2});
+    return d;
+  };
+  auto r = f.run();
+  CHECK(f.policy.points == std::vector<SimTime>{0, seconds(60), seconds(120), seconds(180)});
+  CHECK(r.jobs[0].finish == seconds(100));
+  CHECK(r.jobs[2].finish == seconds(160));
+}
+
+TEST_CASE("periodic slots add scheduling points while jobs are live", "[engine]") {
+  // One 150 s job from t=0 with a 60 s slot: points at 0, 60, 120 and at its completion, 150.
+  Fixture f;
+  f.config.slot = seconds(60);
+  f.trace.jobs = {make_job(0, 0, 1, 150)};
+  f.policy.fn = [](const SchedulingContext& ctx) {
+    Decision d;
+    for (int i : ctx.active()) d.run.push_back({i, 1, {}});
+    return d;
+  };
+  f.run();
+  CHECK(f.policy.points == std::vector<SimTime>{0, seconds(60), seconds(120), seconds(150)});
+}
+
+TEST_CASE("the engine rejects decisions that over-allocate GPUs", "[engine]") {
+  Fixture f;
+  f.trace.jobs = {make_job(0, 0, 4, 10), make_job(1, 0, 4, 10)};
+  f.policy.fn = [](const SchedulingContext& ctx) {
+    Decision d;
+    for (int i : ctx.active()) d.run.push_back({i, 4, {}});
+    return d;
+  };
+  CHECK_THROWS_AS(f.run(), InvariantError);
+}
+
+TEST_CASE("rejected jobs never run", "[engine]") {
+  Fixture f;
+  f.trace.jobs = {make_job(0, 0, 1, 10), make_job(1, 0, 1, 10)};
+  f.policy.fn = [](const SchedulingContext& ctx) {
+    Decision d;
+    for (int i : ctx.active()) {
+      if (ctx.state(i).status == JobStatus::kPending && i == 1) d.reject.push_back(i);
+      else d.run.push_back({i, 1, {}});
+    }
+    return d;
+  };
+  auto r = f.run();
+  CHECK(r.jobs[1].status == JobStatus::kRejected);
+  CHECK(r.jobs[1].first_start == -1);
+  CHECK(r.jobs[0].finish == seconds(10));
+}
