@@ -1,0 +1,51 @@
+#include <catch2/catch.hpp>
+
+#include "test_support.hpp"
+
+using namespace clustersim::test;
+
+TEST_CASE("every command answers --help", "[cli]") {
+  for (const char* args : {"--help", "run --help", "list --help"}) {
+    INFO(args);
+    auto r = run_cli(args);
+    CHECK(r.exit_code == 0);
+    CHECK(r.output.find("Usage") != std::string::npos);
+  }
+  auto root = run_cli("--help");
+  CHECK(root.output.find("run") != std::string::npos);
+  CHECK(root.output.find("list") != std::string::npos);
+}
+
+TEST_CASE("list names the registered policies and formats", "[cli]") {
+  auto r = run_cli("list");
+  REQUIRE(r.exit_code == 0);
+  for (const char* name : {"fifo", "tiresias", "elasticflow", "muri", "clustersim", "count"}) {
+    INFO(name);
+    CHECK(r.output.find(name) != std::string::npos);
+  }
+}
+
+TEST_CASE("run.json gives the same run as the options", "[cli]") {
+  TempDir dir;
+  const std::string trace = anchor("tiresias/60_job.csv");
+  const std::string cluster = source_dir() + "/cluster_specs/n2g4.json";
+  auto a = run_cli("run -q --cluster '" + cluster + "' --trace '" + trace +
+                   "' --policy fifo --set placement=count --out '" + dir.file("a") + "'");
+  REQUIRE(a.exit_code == 0);
+  dir.write("run.json", "{\n  \"cluster\": \"" + cluster + "\",\n  \"trace\": \"" + trace +
+                            "\",\n  \"policy\": \"fifo\",\n  \"set\": {\"placement\": \"count\"},\n"
+                            "  \"out\": \"b\"\n}\n");
+  auto b = run_cli("run -q --config '" + dir.file("run.json") + "'");
+  REQUIRE(b.exit_code == 0);
+  CHECK(slurp(dir.file("a/jobs.csv")) == slurp(dir.file("b/jobs.csv")));
+  CHECK(!slurp(dir.file("a/jobs.csv")).empty());
+}
+
+TEST_CASE("run.json errors name the file and line", "[cli]") {
+  TempDir dir;
+  dir.write("run.json", "{\n  \"cluster\": \"x.json\",\n  \"trace\": \"t.csv\",\n  \"policy\": \"fifo\",\n"
+                        "  \"colour\": \"blue\"\n}\n");
+  auto r = run_cli("run --config '" + dir.file("run.json") + "'");
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("run.json:5: unknown key 'colour'") != std::string::npos);
+}
