@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "clustersim/core/error.hpp"
+#include "clustersim/version.hpp"
 #include "command.hpp"
 
 namespace clustersim::cli {

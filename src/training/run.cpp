@@ -10,10 +10,8 @@
 #include "clustersim/core/json_input.hpp"
 #include "clustersim/metrics/writers.hpp"
 #include "clustersim/training/trace_reader.hpp"
+#include "clustersim/version.hpp"
 
-#ifndef CLUSTERSIM_VERSION
-#define CLUSTERSIM_VERSION "dev"
-#endif
 
 namespace clustersim {
 
