@@ -1,5 +1,6 @@
 #include "clustersim/core/csv.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -55,7 +56,7 @@ CsvReader::CsvReader(std::string path, char delimiter)
   while (read_line(line)) {
     if (!trim(line).empty()) break;
   }
-  if (trim(line).empty()) throw InputError(path_, line_, "empty file (no header)");
+  if (trim(line).empty()) throw InputError(path_, std::max(line_, 1L), "empty file (no header)");
   split(line, header_);
   if (!header_.empty()) {  // a UTF-8 byte order mark would otherwise hide the first column
     auto& h = header_.front();

@@ -8,6 +8,15 @@ namespace clustersim {
 
 namespace {
 
+// (time, seq) order as one 128-bit unsigned comparison (time's sign bit flipped so signed order
+// is kept), which compiles to cmp/sbb without branches. Heap children are in random order, so a
+// branchy two-field comparison mispredicts about half the time.
+__extension__ typedef unsigned __int128 U128;  // GCC/Clang builtin; __extension__ for -Wpedantic
+inline U128 packed(const EventKey& k) {
+  return (static_cast<U128>(static_cast<std::uint64_t>(k.time) ^ (1ULL << 63)) << 64) | k.seq;
+}
+inline bool key_less(const EventKey& a, const EventKey& b) { return packed(a) < packed(b); }
+
 class HeapQueue final : public EventQueue {
  public:
   void insert(const EventKey& key) override {
@@ -19,9 +28,9 @@ class HeapQueue final : public EventQueue {
   const EventKey& peek() const override { return heap_.front(); }
   EventKey pop() override {
     EventKey top = heap_.front();
-    heap_.front() = heap_.back();
+    const EventKey last = heap_.back();
     heap_.pop_back();
-    if (!heap_.empty()) sift_down(0);
+    if (!heap_.empty()) sift_down(last);
     return top;
   }
 
@@ -33,28 +42,36 @@ class HeapQueue final : public EventQueue {
     EventKey k = heap_[i];
     while (i > 0) {
       std::size_t parent = (i - 1) / kArity;
-      if (!(k < heap_[parent])) break;
+      if (!key_less(k, heap_[parent])) break;
       heap_[i] = heap_[parent];
       i = parent;
     }
     heap_[i] = k;
   }
-  void sift_down(std::size_t i) {
-    EventKey k = heap_[i];
+  // Moves the hole at the root down to where `k` belongs. Nodes with all four children pick the
+  // smallest child by a two-round tournament (independent comparisons, branch-free selects).
+  void sift_down(const EventKey& k) {
+    EventKey* h = heap_.data();
     const std::size_t n = heap_.size();
+    std::size_t i = 0;
     while (true) {
-      std::size_t first = i * kArity + 1;
-      if (first >= n) break;
-      std::size_t best = first;
-      std::size_t last = first + kArity < n ? first + kArity : n;
-      for (std::size_t c = first + 1; c < last; ++c) {
-        if (heap_[c] < heap_[best]) best = c;
+      const std::size_t c = i * kArity + 1;
+      std::size_t best;
+      if (c + kArity <= n) {
+        const std::size_t b01 = key_less(h[c + 1], h[c]) ? c + 1 : c;
+        const std::size_t b23 = key_less(h[c + 3], h[c + 2]) ? c + 3 : c + 2;
+        best = key_less(h[b23], h[b01]) ? b23 : b01;
+      } else if (c < n) {
+        best = c;
+        for (std::size_t j = c + 1; j < n; ++j) best = key_less(h[j], h[best]) ? j : best;
+      } else {
+        break;
       }
-      if (!(heap_[best] < k)) break;
-      heap_[i] = heap_[best];
+      if (!key_less(h[best], k)) break;
+      h[i] = h[best];
       i = best;
     }
-    heap_[i] = k;
+    h[i] = k;
   }
 };
 

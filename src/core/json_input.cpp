@@ -38,6 +38,20 @@ JsonInput::JsonInput(std::string path, const std::string& text) : path_(std::mov
     auto cut = what.find("parse error");
     throw InputError(path_, line_at(text, e.byte == 0 ? 0 : e.byte - 1),
                      "invalid JSON: " + (cut == std::string::npos ? what : what.substr(cut)));
+  } catch (const nlohmann::json::exception& e) {
+    // E.g. "number overflow parsing '1e400'": no byte offset, so find the quoted token.
+    std::string what = e.what();
+    auto cut = what.find("] ");
+    if (cut != std::string::npos) what = what.substr(cut + 2);
+    long line = 1;
+    if (auto q = what.find('\''); q != std::string::npos) {
+      auto q2 = what.find('\'', q + 1);
+      if (q2 != std::string::npos) {
+        auto at = text.find(what.substr(q + 1, q2 - q - 1));
+        if (at != std::string::npos) line = line_at(text, at);
+      }
+    }
+    throw InputError(path_, line, "invalid JSON: " + what);
   }
   index_lines(text);
 }
@@ -97,7 +111,7 @@ void JsonInput::index_lines(const std::string& t) {
       std::string ptr = current_pointer();
       lines_.emplace(ptr, line);
       if (c == '{' || c == '[') {
-        stack.push_back(Frame{c == '{', ptr});
+        stack.push_back(Frame{c == '{', ptr, 0, {}});
         expect_key = c == '{';
         ++i;
       } else if (c == '"') {
@@ -144,6 +158,9 @@ double JsonInput::number(const std::string& pointer) const {
 std::int64_t JsonInput::integer(const std::string& pointer) const {
   const auto& v = at(pointer);
   if (!v.is_number_integer()) fail(pointer, fmt::format("'{}' must be an integer", pointer));
+  if (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
+    fail(pointer, fmt::format("'{}' is too large", pointer));
+  }
   return v.get<std::int64_t>();
 }
 

@@ -170,9 +170,29 @@ class TrainingEngine::Impl final : public SchedulingContext {
     if (progress) progress(done_, jobs_.size(), now());
   }
 
+  // Per-job scratch for apply(), kept across points: clearing O(jobs) vectors at every point
+  // dominated long runs. by_job_ is reset entry by entry; old_gpus_ is written for every running
+  // job before it is read.
+  std::vector<const Assignment*> by_job_;
+  std::vector<int> old_gpus_;
+
   void apply(const Decision& d) {
     const std::size_t n = jobs_.size();
-    std::vector<const Assignment*> by_job(n, nullptr);
+    if (by_job_.size() != n) {
+      by_job_.assign(n, nullptr);
+      old_gpus_.assign(n, 0);
+    }
+    struct Reset {
+      std::vector<const Assignment*>& v;
+      const Decision& d;
+      ~Reset() {
+        for (const auto& a : d.run) {
+          if (a.job >= 0 && static_cast<std::size_t>(a.job) < v.size()) v[a.job] = nullptr;
+        }
+      }
+    } reset{by_job_, d};
+    auto& by_job = by_job_;
+    auto& old_gpus = old_gpus_;
     for (const auto& a : d.run) {
       if (a.job < 0 || static_cast<std::size_t>(a.job) >= n) policy_bug(fmt::format("unknown job {}", a.job));
       auto s = jobs_[a.job].status;
@@ -191,7 +211,6 @@ class TrainingEngine::Impl final : public SchedulingContext {
 
     // Preempt running jobs that lost their GPUs; remember the old allocation of the others.
     ClusterState next = ClusterState::empty_of(cluster_);
-    std::vector<int> old_gpus(n, 0);
     for (int i : active_) {
       auto& r = jobs_[i];
       if (r.status != JobStatus::kRunning) continue;

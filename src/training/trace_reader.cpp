@@ -39,12 +39,21 @@ class TraceBuilder {
     }
     if (job.iterations < 0) csv_.fail(fmt::format("job '{}': negative iterations", job.id));
     if (job.duration_s && *job.duration_s < 0) csv_.fail(fmt::format("job '{}': negative duration", job.id));
+    if (job.duration_s && *job.duration_s > kMaxInputSeconds) {
+      csv_.fail(fmt::format("job '{}': duration {} s overflows", job.id, *job.duration_s));
+    }
+    if (job.iterations > 1e15) csv_.fail(fmt::format("job '{}': {} iterations is out of range", job.id, job.iterations));
     if (job.model.empty()) csv_.fail(fmt::format("job '{}': empty model name", job.id));
     trace_.jobs.push_back(std::move(job));
   }
   int gpus(std::size_t c) const {
     auto v = csv_.get_int(c);
     if (v < 1 || v > (1 << 20)) csv_.fail(fmt::format("column '{}': {} GPUs is out of range", csv_.header()[c], v));
+    return static_cast<int>(v);
+  }
+  int batch(std::size_t c) const {
+    auto v = csv_.get_int(c);
+    if (v < 0 || v > (1 << 30)) csv_.fail(fmt::format("column '{}': batch size {} is out of range", csv_.header()[c], v));
     return static_cast<int>(v);
   }
   Trace finish() {
@@ -75,8 +84,7 @@ Trace read_clustersim(const std::string& path, const TraceReadOptions& o) {
     j.id = csv.field(id);
     j.submit = csv.get_time(submit);
     j.model = csv.field(model);
-    j.batch_size = static_cast<int>(csv.get_int(batch));
-    if (j.batch_size < 0) csv.fail("negative batch_size");
+    j.batch_size = b.batch(batch);
     j.iterations = csv.get_double(iters);
     j.gpus = b.gpus(gpus);
     auto flag = csv.get_int(be);
@@ -126,8 +134,8 @@ Trace read_elasticflow(const std::string& path, const TraceReadOptions& o) {
     j.submit = csv.get_time(submit);
     j.iterations = csv.get_double(iters);
     j.model = csv.field(model);
-    j.batch_size = static_cast<int>(csv.get_int(batch));
-    if (j.batch_size <= 0) csv.fail("column 'batch_size' must be positive");
+    j.batch_size = b.batch(batch);
+    if (j.batch_size == 0) csv.fail("column 'batch_size' must be positive");
     j.gpus = b.gpus(gpus);
     j.duration_s = csv.get_double(dur);
     if (*j.duration_s < 0) csv.fail("negative duration");
@@ -136,7 +144,10 @@ Trace read_elasticflow(const std::string& path, const TraceReadOptions& o) {
       if (flag != 0 && flag != 1) csv.fail("column 'best_effort' must be 0 or 1");
       j.best_effort = flag == 1;
     }
-    if (!j.best_effort) j.deadline = csv.get_time(ddl);
+    if (!j.best_effort) {
+      j.deadline = csv.get_time(ddl);
+      if (*j.deadline < j.submit) csv.fail("deadline before submit time");
+    }
     b.add(std::move(j));
   }
   return b.finish();
@@ -160,7 +171,7 @@ Trace read_muri(const std::string& path, const TraceReadOptions& o) {
     j.submit = csv.get_time(submit, kMs);
     j.iterations = csv.get_double(iters);
     j.model = csv.field(model);
-    j.batch_size = static_cast<int>(csv.get_int(batch));
+    j.batch_size = b.batch(batch);
     j.duration_s = static_cast<double>(csv.get_time(dur, kMs)) / kSecond;
     j.iteration_time_s = csv.get_double(it) * kMs;
     if (*j.iteration_time_s <= 0) csv.fail("column 'iteration_time' must be positive");
