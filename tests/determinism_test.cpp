@@ -58,7 +58,10 @@ TEST_CASE("CLI runs are byte-identical", "[determinism][tiresias]") {
   struct Case {
     std::string policy, extra;
   };
-  const Case cases[] = {{"srtf", ""}, {"sjf", ""}};
+  const std::string gittins = anchor("tiresias/yarn-gput1000.csv");
+  const Case cases[] = {{"srtf", ""},
+                        {"dlas-gpu-gittins", "--set tiresias.gittins_file=" + gittins +
+                                                 " --set tiresias.queue_limits=300,1000"}};
   for (const auto& c : cases) {
     INFO("policy " << c.policy);
     TempDir dir;
