@@ -114,7 +114,13 @@ RunReport execute_run(const RunConfig& cfg, const ProgressFn& progress) {
   int deadline_jobs = 0, deadline_met = 0, preemptions = 0, finished = 0, rejected = 0;
   std::string csv =
       "job_id,model,submit_s,first_start_s,finish_s,jct_s,gpus,deadline_s,deadline_met,"
-      "preemptions,resumes,resizes,pending_s,run_s,gpu_s,status\n";
+      "preemptions,resumes,resizes,pending_s,run_s,gpu_s,status";
+  const auto extra = policy->extra_job_columns(trace.jobs.size());
+  for (const auto& col : extra) {
+    if (col.values.size() != trace.jobs.size()) throw InvariantError("extra column " + col.name + " has the wrong size");
+    csv += "," + col.name;
+  }
+  csv += "\n";
   for (const auto& j : trace.jobs) {
     const auto& r = res.jobs[j.index];
     first_submit = std::min(first_submit, j.submit);
@@ -144,6 +150,11 @@ RunReport execute_run(const RunConfig& cfg, const ProgressFn& progress) {
                        j.deadline ? format_seconds(*j.deadline) : "", met, r.preemptions, r.resumes,
                        r.resizes, format_seconds(r.pending_time), format_seconds(r.run_time),
                        fmt::format("{:.6f}", r.gpu_time_s), status);
+    if (!extra.empty()) {
+      csv.pop_back();
+      for (const auto& col : extra) csv += "," + col.values[j.index];
+      csv += "\n";
+    }
   }
   rep.jobs_csv = std::move(csv);
   const double makespan = finished ? to_seconds(last_finish - first_submit) : 0.0;

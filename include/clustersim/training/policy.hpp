@@ -84,12 +84,21 @@ class SchedulingContext {
   virtual std::uint64_t round() const = 0;
 };
 
+/// An extra per-job output column a policy contributes to jobs.csv (values indexed like
+/// Trace::jobs), e.g. Tiresias' promotion counts.
+struct JobColumn {
+  std::string name;
+  std::vector<std::string> values;
+};
+
 class TrainingPolicy {
  public:
   virtual ~TrainingPolicy() = default;
   virtual Decision schedule(const SchedulingContext& ctx) = 0;
   /// Called once per job when it finishes (after its GPUs are released).
   virtual void on_finish(const SchedulingContext&, int /*job*/) {}
+  /// Extra jobs.csv columns, asked once after the run; `jobs` = trace size. Default: none.
+  virtual std::vector<JobColumn> extra_job_columns(std::size_t /*jobs*/) const { return {}; }
 };
 
 struct PolicyEnv {
