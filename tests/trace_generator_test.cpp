@@ -29,7 +29,8 @@ void check_share(int hits, int n, double p) {
 }
 }  // namespace
 
-TEST_CASE("generated traces are deterministic and round-trip through the CSV", "[trace][generator]") {
+TEST_CASE("generated traces are deterministic and round-trip through the CSV",
+          "[trace][generator]") {
   TempDir dir;
   auto s = small();
   write_trace_csv(generate_trace(s), dir.file("a.csv"));
@@ -86,10 +87,13 @@ TEST_CASE("each attribute has its own stream", "[trace][generator]") {
     run_differs += d.jobs[i].submit != a.jobs[i].submit;
   }
   // The documented streams: trace.gpus and trace.model draw one weighted index per job.
-  RngStream gpu_rng(base.seed, base.run, "trace.gpus"), model_rng(base.seed, base.run, "trace.model");
+  RngStream gpu_rng(base.seed, base.run, "trace.gpus"),
+      model_rng(base.seed, base.run, "trace.model");
   std::vector<double> gw, mw;
-  for (auto& g : base.gpus) gw.push_back(g.second);
-  for (auto& m : base.models) mw.push_back(m.weight);
+  for (auto& g : base.gpus)
+    gw.push_back(g.second);
+  for (auto& m : base.models)
+    mw.push_back(m.weight);
   for (const auto& j : a.jobs) {
     CHECK(j.gpus == base.gpus[gpu_rng.weighted_index(gw)].first);
     CHECK(j.model == base.models[model_rng.weighted_index(mw)].model);
@@ -128,7 +132,8 @@ TEST_CASE("deadline factor, fixed factor, best-effort share and arrivals", "[tra
 TEST_CASE("demo preset: 1-8 GPU jobs with the advertised shares", "[trace][generator]") {
   const auto t = generate_trace(small(20000));
   std::map<int, int> gpus;
-  for (const auto& j : t.jobs) ++gpus[j.gpus];
+  for (const auto& j : t.jobs)
+    ++gpus[j.gpus];
   CHECK(gpus.size() == 4);
   check_share(gpus[1], 20000, 0.60);
   check_share(gpus[2], 20000, 0.15);
@@ -136,7 +141,8 @@ TEST_CASE("demo preset: 1-8 GPU jobs with the advertised shares", "[trace][gener
   check_share(gpus[8], 20000, 0.10);
 }
 
-TEST_CASE("elasticflow preset follows generate_trace.py's distributions", "[trace][generator][elasticflow]") {
+TEST_CASE("elasticflow preset follows generate_trace.py's distributions",
+          "[trace][generator][elasticflow]") {
   auto s = TraceGeneratorSettings::preset_named("elasticflow");
   s.jobs = 20000;
   const auto t = generate_trace(s);
@@ -164,9 +170,11 @@ TEST_CASE("elasticflow preset follows generate_trace.py's distributions", "[trac
   CHECK(models.size() == 14);
 }
 
-TEST_CASE("elasticflow preset matches the artifact's 1000-job trace in form", "[trace][generator][elasticflow]") {
+TEST_CASE("elasticflow preset matches the artifact's 1000-job trace in form",
+          "[trace][generator][elasticflow]") {
   const auto table_dir = test::anchor("elasticflow/ElasticFlow/scheduler/throughputs_A100");
-  const auto artifact = read_trace(test::anchor("elasticflow/ElasticFlow/traces_for_ElasticFlow/1000job_1500lam.csv"));
+  const auto artifact = read_trace(
+      test::anchor("elasticflow/ElasticFlow/traces_for_ElasticFlow/1000job_1500lam.csv"));
   const auto tp = make_table_throughput(read_throughput_table(table_dir));
   auto s = TraceGeneratorSettings::preset_named("elasticflow");
   s.throughputs = table_dir;
@@ -180,7 +188,8 @@ TEST_CASE("elasticflow preset matches the artifact's 1000-job trace in form", "[
     const double rate = tp->rate(j, j.gpus, {});
     REQUIRE(rate > 0);
     const double d_from_iters = j.iterations / rate;
-    return d_from_iters < *j.duration_s + 1 + 1e-9 && d_from_iters > *j.duration_s - 1.0 / rate - 1e-9;
+    return d_from_iters < *j.duration_s + 1 + 1e-9 &&
+           d_from_iters > *j.duration_s - 1.0 / rate - 1e-9;
   };
   int their_ok = 0, our_ok = 0;
   for (const auto& j : artifact.jobs) {
@@ -224,20 +233,25 @@ TEST_CASE("generator settings: JSON round trip and errors", "[trace][generator]"
   };
   CHECK(message([] { Distribution::parse("uniform:5,1", "d"); }) == "d: uniform needs LO <= HI");
   CHECK(message([] { Distribution::parse("exp:1,2", "d"); }) == "d: 'exp' takes 1 argument(s)");
-  CHECK(message([] { parse_gpu_mix("0:1", "g"); }) == "g: '0:1' is not GPUS[:WEIGHT] with GPUS >= 1");
-  CHECK(message([] { parse_model_mix("resnet50", "m"); }) == "m: 'resnet50' is not MODEL:BATCH[:WEIGHT]");
+  CHECK(message([] { parse_gpu_mix("0:1", "g"); }) ==
+        "g: '0:1' is not GPUS[:WEIGHT] with GPUS >= 1");
+  CHECK(message([] { parse_model_mix("resnet50", "m"); }) ==
+        "m: 'resnet50' is not MODEL:BATCH[:WEIGHT]");
   auto bad = small();
   bad.iterations = "const:100";
   bad.duration.clear();
-  CHECK(message([&] { generate_trace(bad); }).find("needs a throughput table") != std::string::npos);
+  CHECK(message([&] { generate_trace(bad); }).find("needs a throughput table") !=
+        std::string::npos);
   dir.write("bad.json", "{\n  \"jobs\": 5,\n  \"gpus\": \"1:x\"\n}\n");
-  CHECK(message([&] { TraceGeneratorSettings::from_json_file(dir.file("bad.json")); })
-            .rfind(dir.file("bad.json") + ":3:", 0) == 0);
+  CHECK(message([&] {
+          TraceGeneratorSettings::from_json_file(dir.file("bad.json"));
+        }).rfind(dir.file("bad.json") + ":3:", 0) == 0);
 }
 
 TEST_CASE("shipped demo trace regenerates from its settings", "[trace][generator]") {
   TempDir dir;
   auto s = TraceGeneratorSettings::from_json_file(test::source_dir() + "/traces/demo_200.json");
   write_trace_csv(generate_trace(s), dir.file("demo.csv"));
-  CHECK(test::slurp(dir.file("demo.csv")) == test::slurp(test::source_dir() + "/traces/demo_200.csv"));
+  CHECK(test::slurp(dir.file("demo.csv")) ==
+        test::slurp(test::source_dir() + "/traces/demo_200.csv"));
 }
