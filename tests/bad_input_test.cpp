@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "clustersim/core/error.hpp"
+#include "clustersim/metrics/writers.hpp"
 #include "test_support.hpp"
 
 using namespace clustersim::test;
@@ -313,4 +315,21 @@ TEST_CASE("trace inspect and generate report bad input with exit 2", "[cli][bad_
     auto r = run_cli("trace generate --from '" + cfg + "' --out '" + in.dir.file("g.csv") + "'");
     EXPECT_INPUT_ERROR(r, "s.json:3:", "unknown key 'jobz'");
   }
+}
+
+TEST_CASE("result files are written all or nothing", "[cli][bad_input]") {
+  TempDir dir;
+  const auto a = dir.write("a.csv", "old a\n");
+  // The second file cannot be created (its folder does not exist): the first keeps its old
+  // content and no temporary file is left behind.
+  CHECK_THROWS_AS(clustersim::write_files_atomically(
+                      {{a, "new a\n"}, {dir.file("missing/b.csv"), "new b\n"}}),
+                  clustersim::InputError);
+  CHECK(slurp(a) == "old a\n");
+  int entries = 0;
+  for (auto& e : fs::directory_iterator(dir.path())) entries += e.path().filename() != "a.csv";
+  CHECK(entries == 0);
+  clustersim::write_files_atomically({{a, "new a\n"}, {dir.file("b.csv"), "new b\n"}});
+  CHECK(slurp(a) == "new a\n");
+  CHECK(slurp(dir.file("b.csv")) == "new b\n");
 }
