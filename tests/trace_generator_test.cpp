@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 
 #include "clustersim/core/error.hpp"
@@ -254,4 +255,37 @@ TEST_CASE("shipped demo trace regenerates from its settings", "[trace][generator
   write_trace_csv(generate_trace(s), dir.file("demo.csv"));
   CHECK(test::slurp(dir.file("demo.csv")) ==
         test::slurp(test::source_dir() + "/traces/demo_200.csv"));
+}
+
+TEST_CASE("trace generate and inspect through the CLI", "[trace][generator][cli]") {
+  TempDir dir;
+  const auto out = dir.file("t.csv");
+  auto r = test::run_cli(
+      "trace generate --preset demo --jobs 20 --seed 3 --gpus 1:1,2:1 "
+      "--deadline-factor 2 --out '" +
+      out + "'");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  const auto settings = dir.file("t.json");
+  REQUIRE(std::filesystem::exists(settings));
+  // The settings file records the overrides and regenerates the same bytes.
+  auto s = TraceGeneratorSettings::from_json_file(settings);
+  CHECK(s.jobs == 20);
+  CHECK(s.seed == 3);
+  CHECK(s.deadline_lo == 2);
+  CHECK(s.deadline_hi == 2);
+  r = test::run_cli("trace generate --from '" + settings + "' --out '" + dir.file("u.csv") + "'");
+  REQUIRE(r.exit_code == 0);
+  CHECK(test::slurp(out) == test::slurp(dir.file("u.csv")));
+
+  r = test::run_cli("trace inspect '" + out + "' --max-gpus 32");
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("jobs                  20\n") != std::string::npos);
+  CHECK(r.output.find("problems: none") != std::string::npos);
+  const auto t = read_trace(out);
+  int ones = 0;
+  for (const auto& j : t.jobs)
+    ones += j.gpus == 1;
+  CHECK(r.output.find(fmt::format("       1 GPUs {:>8}", ones)) != std::string::npos);
 }
