@@ -21,11 +21,14 @@ using namespace clustersim;
 std::vector<SimTime> increments() {
   RngStream rng(1, 0, "bench.hold");
   std::vector<SimTime> v(1 << 16);
-  for (auto& x : v) x = 1 + static_cast<SimTime>(rng.exponential(1e6));
+  for (auto& x : v)
+    x = 1 + static_cast<SimTime>(rng.exponential(1e6));
   return v;
 }
 
-const char* queue_name(int i) { return i == 0 ? "heap" : "map"; }
+const char* queue_name(int i) {
+  return i == 0 ? "heap" : "map";
+}
 
 struct Hold {
   Simulator* sim;
@@ -43,9 +46,12 @@ void BM_SimulatorHold(benchmark::State& state) {
   Simulator sim(make_event_queue(queue_name(static_cast<int>(state.range(0)))));
   Hold hold{&sim, &inc};
   const auto n = static_cast<std::size_t>(state.range(1));
-  for (std::size_t i = 0; i < n; ++i) sim.schedule_at(inc[i & (inc.size() - 1)], [&hold] { hold.fire(); });
-  for (std::size_t i = 0; i < n; ++i) sim.run();  // warm up: every initial event replaced once
-  for (auto _ : state) sim.run();
+  for (std::size_t i = 0; i < n; ++i)
+    sim.schedule_at(inc[i & (inc.size() - 1)], [&hold] { hold.fire(); });
+  for (std::size_t i = 0; i < n; ++i)
+    sim.run();  // warm up: every initial event replaced once
+  for (auto _ : state)
+    sim.run();
   state.SetItemsProcessed(state.iterations());
   state.SetLabel(queue_name(static_cast<int>(state.range(0))));
 }
@@ -56,7 +62,8 @@ void BM_QueueHold(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(1));
   std::uint64_t seq = 0;
   std::size_t next = 0;
-  for (std::size_t i = 0; i < n; ++i) q->insert(EventKey{inc[i & (inc.size() - 1)], seq++, 0});
+  for (std::size_t i = 0; i < n; ++i)
+    q->insert(EventKey{inc[i & (inc.size() - 1)], seq++, 0});
   for (auto _ : state) {
     EventKey k = q->pop();
     q->insert(EventKey{k.time + inc[next++ & (inc.size() - 1)], seq++, 0});
@@ -67,7 +74,11 @@ void BM_QueueHold(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK(BM_SimulatorHold)->ArgsProduct({{0, 1}, {1000, 100000, 1000000}})->ArgNames({"queue", "pending"});
-BENCHMARK(BM_QueueHold)->ArgsProduct({{0, 1}, {1000, 100000, 1000000}})->ArgNames({"queue", "pending"});
+BENCHMARK(BM_SimulatorHold)
+    ->ArgsProduct({{0, 1}, {1000, 100000, 1000000}})
+    ->ArgNames({"queue", "pending"});
+BENCHMARK(BM_QueueHold)
+    ->ArgsProduct({{0, 1}, {1000, 100000, 1000000}})
+    ->ArgNames({"queue", "pending"});
 
 BENCHMARK_MAIN();

@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "clustersim/core/error.hpp"
+#include "clustersim/metrics/writers.hpp"
 #include "test_support.hpp"
 
 using namespace clustersim::test;
@@ -12,7 +14,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const char* kHeader = "job_id,submit_s,model,batch_size,iterations,gpus,deadline_s,best_effort,duration_s\n";
+const char* kHeader =
+    "job_id,submit_s,model,batch_size,iterations,gpus,deadline_s,best_effort,duration_s\n";
 
 struct Inputs {
   TempDir dir;
@@ -26,8 +29,8 @@ struct Inputs {
   /// Runs fifo on `trace` (written into the folder) with extra CLI arguments.
   CommandResult run_trace(const std::string& trace, const std::string& extra = "") const {
     auto path = dir.write("trace.csv", trace);
-    return run_cli("run -q --cluster '" + cluster + "' --trace '" + path + "' --policy fifo --out '" +
-                   out() + "' " + extra);
+    return run_cli("run -q --cluster '" + cluster + "' --trace '" + path +
+                   "' --policy fifo --out '" + out() + "' " + extra);
   }
 };
 
@@ -35,21 +38,23 @@ bool has(const CommandResult& r, const std::string& text) {
   return r.output.find(text) != std::string::npos;
 }
 
-#define EXPECT_INPUT_ERROR(result, where, what)     \
-  do {                                              \
-    const auto& r_ = (result);                      \
-    INFO(r_.output);                                \
-    CHECK(r_.exit_code == 2);                       \
-    CHECK(has(r_, where));                          \
-    CHECK(has(r_, what));                           \
-    CHECK_FALSE(has(r_, "internal error"));         \
+#define EXPECT_INPUT_ERROR(result, where, what) \
+  do {                                          \
+    const auto& r_ = (result);                  \
+    INFO(r_.output);                            \
+    CHECK(r_.exit_code == 2);                   \
+    CHECK(has(r_, where));                      \
+    CHECK(has(r_, what));                       \
+    CHECK_FALSE(has(r_, "internal error"));     \
   } while (0)
 
 }  // namespace
 
-TEST_CASE("a valid baseline run succeeds (so the failures below are the mistakes')", "[cli][bad_input]") {
+TEST_CASE("a valid baseline run succeeds (so the failures below are the mistakes')",
+          "[cli][bad_input]") {
   Inputs in;
-  auto r = in.run_trace(std::string(kHeader) + "a,0,resnet50,64,100,1,,0,10\nb,5,vgg16,64,100,4,100,0,20\n");
+  auto r = in.run_trace(std::string(kHeader) +
+                        "a,0,resnet50,64,100,1,,0,10\nb,5,vgg16,64,100,4,100,0,20\n");
   INFO(r.output);
   CHECK(r.exit_code == 0);
   CHECK(fs::exists(in.out() + "/summary.json"));
@@ -60,8 +65,9 @@ TEST_CASE("trace errors name file:line", "[cli][bad_input]") {
   const std::string ok_row = "a,0,resnet50,64,100,1,,0,10\n";
 
   SECTION("missing column") {
-    auto r = in.run_trace("job_id,submit_s,model,batch_size,iterations,deadline_s,best_effort,duration_s\n"
-                          "a,0,resnet50,64,100,,0,10\n");
+    auto r = in.run_trace(
+        "job_id,submit_s,model,batch_size,iterations,deadline_s,best_effort,duration_s\n"
+        "a,0,resnet50,64,100,,0,10\n");
     EXPECT_INPUT_ERROR(r, "trace.csv:1:", "missing column 'gpus'");
   }
   SECTION("extra column (field count)") {
@@ -128,7 +134,8 @@ TEST_CASE("trace errors name file:line", "[cli][bad_input]") {
     EXPECT_INPUT_ERROR(r, "trace.csv:3:", "no duration and no throughput table");
   }
   SECTION("unknown model with a throughput table") {
-    auto table = in.dir.write("table.csv", "model,batch_size,gpus,iters_per_s\nresnet50,64,1,10\nresnet50,64,2,18\n");
+    auto table = in.dir.write(
+        "table.csv", "model,batch_size,gpus,iters_per_s\nresnet50,64,1,10\nresnet50,64,2,18\n");
     auto r = in.run_trace(std::string(kHeader) + ok_row + "b,1,nosuchnet,64,100,1,,0,\n",
                           "--throughputs '" + table + "'");
     EXPECT_INPUT_ERROR(r, "trace.csv:3:", "unknown model 'nosuchnet'");
@@ -140,7 +147,8 @@ TEST_CASE("trace errors name file:line", "[cli][bad_input]") {
     EXPECT_INPUT_ERROR(r, "trace.csv:3:", "no throughput row for batch size 32");
   }
   SECTION("bad throughput table") {
-    auto table = in.dir.write("table.csv", "model,batch_size,gpus,iters_per_s\nresnet50,64,1,fast\n");
+    auto table =
+        in.dir.write("table.csv", "model,batch_size,gpus,iters_per_s\nresnet50,64,1,fast\n");
     auto r = in.run_trace(std::string(kHeader) + ok_row, "--throughputs '" + table + "'");
     EXPECT_INPUT_ERROR(r, "table.csv:2:", "'fast' is not a finite number");
   }
@@ -175,7 +183,8 @@ TEST_CASE("cluster spec and run.json errors name file:line", "[cli][bad_input]")
                    in.out() + "'");
   };
   SECTION("invalid JSON cluster spec") {
-    auto spec = in.dir.write("c.json", "{\n  \"node_types\": {\n    \"a\": {\"gpus\": 8,,}\n  }\n}\n");
+    auto spec =
+        in.dir.write("c.json", "{\n  \"node_types\": {\n    \"a\": {\"gpus\": 8,,}\n  }\n}\n");
     EXPECT_INPUT_ERROR(run_with_cluster(spec), "c.json:3:", "invalid JSON");
   }
   SECTION("JSON cluster spec with a wrong value") {
@@ -193,7 +202,9 @@ TEST_CASE("cluster spec and run.json errors name file:line", "[cli][bad_input]")
     EXPECT_INPUT_ERROR(run_with_cluster(in.dir.write("c.csv", "\n\n")), "c.csv:1:", "empty file");
   }
   SECTION("CSV cluster spec with a bad value") {
-    auto spec = in.dir.write("c.csv", "num_switch,num_node_p_switch,num_gpu_p_node,num_cpu_p_node,mem_p_node\n1,0,4,8,64\n");
+    auto spec = in.dir.write(
+        "c.csv",
+        "num_switch,num_node_p_switch,num_gpu_p_node,num_cpu_p_node,mem_p_node\n1,0,4,8,64\n");
     EXPECT_INPUT_ERROR(run_with_cluster(spec), "c.csv:2:", "num_node_p_switch");
   }
   SECTION("invalid JSON run.json") {
@@ -205,8 +216,9 @@ TEST_CASE("cluster spec and run.json errors name file:line", "[cli][bad_input]")
     EXPECT_INPUT_ERROR(run_cli("run --config '" + cfg + "'"), "run.json:3:", "unknown key 'polcy'");
   }
   SECTION("run.json with a seed too large") {
-    auto cfg = in.dir.write("run.json", "{\"cluster\": \"a\", \"trace\": \"b\", \"policy\": \"fifo\",\n"
-                                        "\"seed\": 18446744073709551615}\n");
+    auto cfg = in.dir.write("run.json",
+                            "{\"cluster\": \"a\", \"trace\": \"b\", \"policy\": \"fifo\",\n"
+                            "\"seed\": 18446744073709551615}\n");
     EXPECT_INPUT_ERROR(run_cli("run --config '" + cfg + "'"), "run.json:2:", "too large");
   }
 }
@@ -241,7 +253,8 @@ TEST_CASE("unknown names in options exit 2 and say what is known", "[cli][bad_in
 TEST_CASE("a failing run writes nothing and keeps earlier output", "[cli][bad_input]") {
   Inputs in;
   const std::string good = std::string(kHeader) + "a,0,resnet50,64,100,1,,0,10\n";
-  const std::string bad = std::string(kHeader) + "a,0,resnet50,64,100,1,,0,10\nb,x,vgg16,64,1,1,,0,1\n";
+  const std::string bad =
+      std::string(kHeader) + "a,0,resnet50,64,100,1,,0,10\nb,x,vgg16,64,1,1,,0,1\n";
   auto no_temp_files = [&] {
     if (!fs::exists(in.out())) return true;
     for (auto& e : fs::directory_iterator(in.out())) {
@@ -277,11 +290,13 @@ TEST_CASE("a failing run writes nothing and keeps earlier output", "[cli][bad_in
 TEST_CASE("trace inspect and generate report bad input with exit 2", "[cli][bad_input][trace]") {
   Inputs in;
   SECTION("inspect: unreadable row") {
-    auto path = in.dir.write("t.csv", std::string(kHeader) + "a,0,resnet50,64,100,1,,0,10\nb,zz,m,1,1,1,,0,1\n");
+    auto path = in.dir.write(
+        "t.csv", std::string(kHeader) + "a,0,resnet50,64,100,1,,0,10\nb,zz,m,1,1,1,,0,1\n");
     EXPECT_INPUT_ERROR(run_cli("trace inspect '" + path + "'"), "t.csv:3:", "not a finite number");
   }
   SECTION("inspect --strict: jobs larger than the cluster") {
-    auto path = in.dir.write("t.csv", std::string(kHeader) + "a,0,resnet50,64,100,1,,0,10\nb,1,m,1,1,8,,0,0\n");
+    auto path = in.dir.write(
+        "t.csv", std::string(kHeader) + "a,0,resnet50,64,100,1,,0,10\nb,1,m,1,1,8,,0,0\n");
     auto r = run_cli("trace inspect '" + path + "' --cluster '" + in.cluster + "'");
     INFO(r.output);
     CHECK(r.exit_code == 0);  // reported, not fatal, without --strict
@@ -290,7 +305,8 @@ TEST_CASE("trace inspect and generate report bad input with exit 2", "[cli][bad_
     CHECK(run_cli("trace inspect '" + path + "' --max-gpus 4 --strict").exit_code == 2);
   }
   SECTION("generate: bad distribution") {
-    auto r = run_cli("trace generate --preset demo --duration 'gauss:1,2' --out '" + in.dir.file("g.csv") + "'");
+    auto r = run_cli("trace generate --preset demo --duration 'gauss:1,2' --out '" +
+                     in.dir.file("g.csv") + "'");
     EXPECT_INPUT_ERROR(r, "duration", "unknown distribution 'gauss'");
     CHECK_FALSE(fs::exists(in.dir.file("g.csv")));
   }
@@ -299,4 +315,21 @@ TEST_CASE("trace inspect and generate report bad input with exit 2", "[cli][bad_
     auto r = run_cli("trace generate --from '" + cfg + "' --out '" + in.dir.file("g.csv") + "'");
     EXPECT_INPUT_ERROR(r, "s.json:3:", "unknown key 'jobz'");
   }
+}
+
+TEST_CASE("result files are written all or nothing", "[cli][bad_input]") {
+  TempDir dir;
+  const auto a = dir.write("a.csv", "old a\n");
+  // The second file cannot be created (its folder does not exist): the first keeps its old
+  // content and no temporary file is left behind.
+  CHECK_THROWS_AS(clustersim::write_files_atomically(
+                      {{a, "new a\n"}, {dir.file("missing/b.csv"), "new b\n"}}),
+                  clustersim::InputError);
+  CHECK(slurp(a) == "old a\n");
+  int entries = 0;
+  for (auto& e : fs::directory_iterator(dir.path())) entries += e.path().filename() != "a.csv";
+  CHECK(entries == 0);
+  clustersim::write_files_atomically({{a, "new a\n"}, {dir.file("b.csv"), "new b\n"}});
+  CHECK(slurp(a) == "new a\n");
+  CHECK(slurp(dir.file("b.csv")) == "new b\n");
 }

@@ -102,11 +102,15 @@ TEST_CASE("cluster spec errors name file:line", "[cluster]") {
   auto csv2 = dir.write("two.csv",
                         "num_switch,num_node_p_switch,num_gpu_p_node,num_cpu_p_node,mem_p_node\n"
                         "1,2,4,8,64\n1,2,4,8,64\n");
-  CHECK(error_of([&] { read_cluster_spec(csv2); }).rfind(csv2 + ":3: cluster spec must have one data row", 0) == 0);
+  CHECK(error_of([&] {
+          read_cluster_spec(csv2);
+        }).rfind(csv2 + ":3: cluster spec must have one data row", 0) == 0);
   auto noval = dir.write("zero.csv",
                          "num_switch,num_node_p_switch,num_gpu_p_node,num_cpu_p_node,mem_p_node\n"
                          "1,2,0,8,64\n");
-  CHECK(error_of([&] { read_cluster_spec(noval); }).rfind(noval + ":2: column 'num_gpu_p_node'", 0) == 0);
+  CHECK(error_of([&] {
+          read_cluster_spec(noval);
+        }).rfind(noval + ":2: column 'num_gpu_p_node'", 0) == 0);
   auto type = dir.write("t.json",
                         "{\"node_types\": {},\n \"switches\": [\n  {\"nodes\": [\n"
                         "   {\"type\": \"gpu\", \"count\": 1}]}]}\n");
@@ -114,9 +118,10 @@ TEST_CASE("cluster spec errors name file:line", "[cluster]") {
   auto nosw = dir.write("s.json", "{\"node_types\": {}}");
   CHECK(error_of([&] { read_cluster_spec(nosw); }) ==
         nosw + ":1: cluster spec needs a non-empty array 'switches'");
-  auto bw = dir.write("b.json",
-                      "{\"node_types\": {\"a\": {\"gpu_type\": \"A100\", \"gpus\": 8, \"cpus\": 8,\n"
-                      "  \"mem_gb\": 64}},\n"
-                      " \"switches\": [{\"uplink_gbps\": 0,\n   \"nodes\": []}]}\n");
+  auto bw =
+      dir.write("b.json",
+                "{\"node_types\": {\"a\": {\"gpu_type\": \"A100\", \"gpus\": 8, \"cpus\": 8,\n"
+                "  \"mem_gb\": 64}},\n"
+                " \"switches\": [{\"uplink_gbps\": 0,\n   \"nodes\": []}]}\n");
   CHECK(error_of([&] { read_cluster_spec(bw); }) == bw + ":3: 'uplink_gbps' must be positive");
 }

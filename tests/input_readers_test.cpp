@@ -84,14 +84,14 @@ TEST_CASE("parse_int and parse_double refuse junk, overflow and non-finite value
 
 TEST_CASE("JsonInput records the line of every value", "[core][json]") {
   const std::string text =
-      "{\n"                          // 1
-      "  \"name\": \"x\",\n"         // 2
-      "  \"list\": [\n"              // 3
-      "    1,\n"                     // 4
-      "    {\"a\": true,\n"          // 5
-      "     \"b/c\": \"s\"}\n"       // 6
-      "  ],\n"                       // 7
-      "  \"n\": 2.5, \"i\": 3\n"     // 8
+      "{\n"                       // 1
+      "  \"name\": \"x\",\n"      // 2
+      "  \"list\": [\n"           // 3
+      "    1,\n"                  // 4
+      "    {\"a\": true,\n"       // 5
+      "     \"b/c\": \"s\"}\n"    // 6
+      "  ],\n"                    // 7
+      "  \"n\": 2.5, \"i\": 3\n"  // 8
       "}\n";
   JsonInput in("f.json", text);
   CHECK(in.line_of("") == 1);
@@ -130,7 +130,8 @@ TEST_CASE("Params: typed getters, malformed values and unknown keys", "[core][pa
   p.set_from_string("empty=");
   p.set_from_string("typo=1");
   p.set_from_string("other.typo=x");
-  CHECK(error_of([&] { p.set_from_string("novalue"); }) == "--set expects key=value, got 'novalue'");
+  CHECK(error_of([&] { p.set_from_string("novalue"); }) ==
+        "--set expects key=value, got 'novalue'");
   CHECK(error_of([&] { p.set_from_string("=3"); }) == "--set expects key=value, got '=3'");
   CHECK(p.get_double("a", 0) == 1.5);
   CHECK(p.get_int("n", 0) == 7);

@@ -71,7 +71,8 @@ void generate(const GenerateOptions& o, const CLI::App& cmd) {
   write_trace_csv(t, o.out);
   auto j = s.to_json();
   j["trace"] = std::filesystem::path(o.out).filename().string();
-  const std::string settings = o.settings_out.empty() ? default_settings_path(o.out) : o.settings_out;
+  const std::string settings =
+      o.settings_out.empty() ? default_settings_path(o.out) : o.settings_out;
   write_file_atomically(settings, j.dump(2) + "\n");
   fmt::print("wrote {} jobs to {} (settings: {})\n", t.jobs.size(), o.out, settings);
 }
@@ -143,10 +144,12 @@ void inspect(const InspectOptions& o) {
   fmt::print("{:<22}{}\n", "trace", t.path);
   fmt::print("{:<22}{}\n", "format", t.format);
   fmt::print("{:<22}{}\n", "jobs", t.jobs.size());
-  fmt::print("{:<22}{} s ({}) from {} s to {} s\n", "submit span", format_seconds(t.jobs.back().submit - t.jobs.front().submit),
-             hms(span), format_seconds(t.jobs.front().submit), format_seconds(t.jobs.back().submit));
+  fmt::print("{:<22}{} s ({}) from {} s to {} s\n", "submit span",
+             format_seconds(t.jobs.back().submit - t.jobs.front().submit), hms(span),
+             format_seconds(t.jobs.front().submit), format_seconds(t.jobs.back().submit));
   if (t.jobs.size() > 1) {
-    fmt::print("{:<22}{:.1f} s\n", "mean inter-arrival", span / static_cast<double>(t.jobs.size() - 1));
+    fmt::print("{:<22}{:.1f} s\n", "mean inter-arrival",
+               span / static_cast<double>(t.jobs.size() - 1));
   }
   if (!durations.empty()) {
     fmt::print("{:<22}mean {:.0f} s, median {:.0f} s, p99 {:.0f} s, max {:.0f} s\n", "duration",
@@ -160,23 +163,26 @@ void inspect(const InspectOptions& o) {
   }
   fmt::print("GPUs per job:\n");
   for (auto& [g, n] : gpu_hist) {
-    fmt::print("  {:>6} GPUs {:>8} ({:.1f}%)\n", g, n, 100.0 * n / static_cast<double>(t.jobs.size()));
+    fmt::print("  {:>6} GPUs {:>8} ({:.1f}%)\n", g, n,
+               100.0 * n / static_cast<double>(t.jobs.size()));
   }
   fmt::print("models:\n");
-  for (auto& [m, n] : models) fmt::print("  {:<20}{:>8}\n", m, n);
+  for (auto& [m, n] : models)
+    fmt::print("  {:<20}{:>8}\n", m, n);
   fmt::print("{:<22}{} with a deadline, {} best-effort, {} neither\n", "deadlines", deadline_jobs,
              best_effort, static_cast<int>(t.jobs.size()) - deadline_jobs - best_effort);
   if (!slack.empty()) {
     fmt::print("{:<22}min {:.3f}, median {:.3f}, max {:.3f}; {} below 1 (unmeetable even alone)\n",
-               "(deadline-submit)/dur", *std::min_element(slack.begin(), slack.end()), median(slack),
-               *std::max_element(slack.begin(), slack.end()), infeasible);
+               "(deadline-submit)/dur", *std::min_element(slack.begin(), slack.end()),
+               median(slack), *std::max_element(slack.begin(), slack.end()), infeasible);
   }
   if (problems.empty()) {
     fmt::print("problems: none\n");
   } else {
     fmt::print("problems: {}\n", problems.size());
     const std::size_t shown = std::min<std::size_t>(problems.size(), 50);
-    for (std::size_t i = 0; i < shown; ++i) fmt::print("  {}\n", problems[i]);
+    for (std::size_t i = 0; i < shown; ++i)
+      fmt::print("  {}\n", problems[i]);
     if (shown < problems.size()) fmt::print("  ... and {} more\n", problems.size() - shown);
     if (o.strict) throw InputError(fmt::format("{}: {} problem(s) found", t.path, problems.size()));
   }
@@ -218,10 +224,12 @@ const bool registered = register_command(30, [](CLI::App& root) {
   auto i = std::make_shared<InspectOptions>();
   auto* ins = trace->add_subcommand("inspect", "Summarise a trace and list the problems found");
   ins->add_option("file", i->file, "trace file")->required();
-  ins->add_option("--format", i->format, "auto|clustersim|elasticflow|tiresias|muri")->default_val("auto");
+  ins->add_option("--format", i->format, "auto|clustersim|elasticflow|tiresias|muri")
+      ->default_val("auto");
   ins->add_option("--cluster", i->cluster, "cluster spec: report jobs larger than the cluster");
   ins->add_option("--max-gpus", i->max_gpus, "report jobs asking for more GPUs than this");
-  ins->add_option("--throughputs", i->throughputs, "throughput table: report unknown models/batches");
+  ins->add_option("--throughputs", i->throughputs,
+                  "throughput table: report unknown models/batches");
   ins->add_flag("--strict", i->strict, "exit 2 when problems are found");
   ins->callback([i] { inspect(*i); });
 });

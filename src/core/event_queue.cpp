@@ -15,7 +15,9 @@ __extension__ typedef unsigned __int128 U128;  // GCC/Clang builtin; __extension
 inline U128 packed(const EventKey& k) {
   return (static_cast<U128>(static_cast<std::uint64_t>(k.time) ^ (1ULL << 63)) << 64) | k.seq;
 }
-inline bool key_less(const EventKey& a, const EventKey& b) { return packed(a) < packed(b); }
+inline bool key_less(const EventKey& a, const EventKey& b) {
+  return packed(a) < packed(b);
+}
 
 class HeapQueue final : public EventQueue {
  public:
@@ -63,7 +65,8 @@ class HeapQueue final : public EventQueue {
         best = key_less(h[b23], h[b01]) ? b23 : b01;
       } else if (c < n) {
         best = c;
-        for (std::size_t j = c + 1; j < n; ++j) best = key_less(h[j], h[best]) ? j : best;
+        for (std::size_t j = c + 1; j < n; ++j)
+          best = key_less(h[j], h[best]) ? j : best;
       } else {
         break;
       }
@@ -99,6 +102,8 @@ std::unique_ptr<EventQueue> make_event_queue(std::string_view name) {
   throw InputError("unknown event queue '" + std::string(name) + "' (known: heap, map)");
 }
 
-std::vector<std::string_view> event_queue_names() { return {"heap", "map"}; }
+std::vector<std::string_view> event_queue_names() {
+  return {"heap", "map"};
+}
 
 }  // namespace clustersim

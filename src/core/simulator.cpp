@@ -43,10 +43,12 @@ bool Simulator::is_pending(EventId id) const {
 
 void Simulator::run(SimTime until) {
   stopped_ = false;
+  const bool bounded = until != kForever;  // nothing is later than kForever: skip the peek
   while (!stopped_ && !queue_->empty()) {
-    const EventKey& top = queue_->peek();
-    Record& peeked = records_[top.slot];
-    if (peeked.live && top.time > until) break;
+    if (bounded) {
+      const EventKey& top = queue_->peek();
+      if (records_[top.slot].live && top.time > until) break;
+    }
     EventKey key = queue_->pop();
     Record& r = records_[key.slot];
     bool live = r.live;

@@ -32,6 +32,34 @@ void write_file_atomically(const std::string& path, const std::string& content) 
   }
 }
 
+void write_files_atomically(const std::vector<std::pair<std::string, std::string>>& files) {
+  std::vector<std::string> temps;
+  auto remove_temps = [&] {
+    for (const auto& t : temps) std::remove(t.c_str());
+  };
+  for (const auto& [path, content] : files) {
+    const std::string tmp = fmt::format("{}.tmp.{}", path, ::getpid());
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) {
+      remove_temps();
+      throw InputError(path, 0, "cannot create output file");
+    }
+    temps.push_back(tmp);
+    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    out.flush();
+    if (!out) {
+      remove_temps();
+      throw InputError(path, 0, "cannot write output file");
+    }
+  }
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (std::rename(temps[i].c_str(), files[i].first.c_str()) != 0) {
+      for (std::size_t j = i; j < temps.size(); ++j) std::remove(temps[j].c_str());
+      throw InputError(files[i].first, 0, "cannot rename temporary output file into place");
+    }
+  }
+}
+
 std::string format_seconds(SimTime t) {
   const bool neg = t < 0;
   const std::uint64_t a = neg ? static_cast<std::uint64_t>(-(t + 1)) + 1 : static_cast<std::uint64_t>(t);

@@ -143,11 +143,12 @@ class TrainingEngine::Impl final : public SchedulingContext {
 
   void decide() {
     last_decision_ = now();
-    std::erase_if(active_, [this](int i) {
+    std::erase_if(active_, [this](int i) {  // drop finished/rejected jobs, bank the others
       auto s = jobs_[i].status;
-      return s != JobStatus::kPending && s != JobStatus::kRunning;
+      if (s != JobStatus::kPending && s != JobStatus::kRunning) return true;
+      bank(i);
+      return false;
     });
-    for (int i : active_) bank(i);
 
     auto t0 = std::chrono::steady_clock::now();
     Decision d = policy_.schedule(*this);
@@ -290,16 +291,14 @@ class TrainingEngine::Impl final : public SchedulingContext {
       ++done_;
     }
 
-    int busy = 0, running = 0, pending = 0;
-    for (int i : active_) {
-      const auto& r = jobs_[i];
-      if (r.status == JobStatus::kRunning) {
-        busy += r.gpus;
-        ++running;
-        if (cfg_.check_invariants && r.work_done < -1e-9) throw InvariantError("negative progress");
-      } else if (r.status == JobStatus::kPending) {
-        ++pending;
-      }
+    // Every active job is now running (exactly those in d.run), rejected, or pending.
+    int busy = 0;
+    const int running = static_cast<int>(d.run.size());
+    const int pending = static_cast<int>(active_.size() - d.run.size() - d.reject.size());
+    for (const auto& a : d.run) {
+      const auto& r = jobs_[a.job];
+      busy += r.gpus;
+      if (cfg_.check_invariants && r.work_done < -1e-9) throw InvariantError("negative progress");
     }
     if (cfg_.check_invariants && busy + state_.total_free_gpus != cluster_.total_gpus()) {
       throw InvariantError("GPU accounting broken");

@@ -212,9 +212,10 @@ void write_run(const RunConfig& cfg, const RunReport& rep) {
   std::error_code ec;
   std::filesystem::create_directories(cfg.out, ec);
   if (ec) throw InputError(cfg.out, 0, "cannot create output folder: " + ec.message());
-  write_file_atomically(cfg.out + "/jobs.csv", rep.jobs_csv);
-  write_file_atomically(cfg.out + "/cluster.csv", rep.cluster_csv);
-  write_file_atomically(cfg.out + "/summary.json", rep.summary.dump(2) + "\n");
+  // All three or none; summary.json is renamed last, so its presence marks a complete set.
+  write_files_atomically({{cfg.out + "/jobs.csv", rep.jobs_csv},
+                          {cfg.out + "/cluster.csv", rep.cluster_csv},
+                          {cfg.out + "/summary.json", rep.summary.dump(2) + "\n"}});
 }
 
 }  // namespace clustersim

@@ -42,12 +42,14 @@ Distribution Distribution::parse(const std::string& text, const std::string& wha
     std::string body = part;
     if (auto at = part.find('@'); at != std::string::npos) {
       c.weight = number(part.substr(0, at), what, text);
-      if (!(c.weight >= 0)) throw InputError(fmt::format("{}: negative weight in '{}'", what, text));
+      if (!(c.weight >= 0))
+        throw InputError(fmt::format("{}: negative weight in '{}'", what, text));
       body = part.substr(at + 1);
     }
     auto colon = body.find(':');
     if (colon == std::string::npos) {
-      throw InputError(fmt::format("{}: '{}' is not KIND:ARGS (e.g. exp:600, uniform:1,10)", what, body));
+      throw InputError(
+          fmt::format("{}: '{}' is not KIND:ARGS (e.g. exp:600, uniform:1,10)", what, body));
     }
     c.kind = body.substr(0, colon);
     auto args = split(body.substr(colon + 1), ',');
@@ -73,7 +75,8 @@ Distribution Distribution::parse(const std::string& text, const std::string& wha
     d.parts_.push_back(c);
   }
   double total = 0;
-  for (auto& c : d.parts_) total += c.weight;
+  for (auto& c : d.parts_)
+    total += c.weight;
   if (!(total > 0)) throw InputError(what + ": mixture weights sum to zero");
   return d;
 }
@@ -82,7 +85,8 @@ double Distribution::draw(RngStream& rng) const {
   std::size_t i = 0;
   if (parts_.size() > 1) {
     std::vector<double> w;
-    for (auto& c : parts_) w.push_back(c.weight);
+    for (auto& c : parts_)
+      w.push_back(c.weight);
     i = rng.weighted_index(w);
   }
   const Component& c = parts_[i];
@@ -93,7 +97,8 @@ double Distribution::draw(RngStream& rng) const {
   return rng.lognormal(c.a, c.b);
 }
 
-std::vector<std::pair<int, double>> parse_gpu_mix(const std::string& text, const std::string& what) {
+std::vector<std::pair<int, double>> parse_gpu_mix(const std::string& text,
+                                                  const std::string& what) {
   std::vector<std::pair<int, double>> out;
   for (const auto& item : split(text, ',')) {
     auto f = split(item, ':');
@@ -117,7 +122,8 @@ std::vector<ModelChoice> parse_model_mix(const std::string& text, const std::str
     }
     auto b = parse_int(f[1]);
     if (!b || *b < 0 || *b > (1 << 30)) {
-      throw InputError(fmt::format("{}: batch size '{}' is not a non-negative integer", what, f[1]));
+      throw InputError(
+          fmt::format("{}: batch size '{}' is not a non-negative integer", what, f[1]));
     }
     double w = f.size() == 3 ? number(f[2], what, text) : 1.0;
     if (!(w >= 0)) throw InputError(fmt::format("{}: negative weight in '{}'", what, item));
@@ -153,8 +159,8 @@ TraceGeneratorSettings TraceGeneratorSettings::preset_named(const std::string& n
     // about 1.5x the cluster's capacity offered, so queueing policies differ visibly.
     s.jobs = 200;
     s.mean_interarrival_s = 1000;
-    s.models = parse_model_mix(
-        "resnet50:64,vgg16:64,inception3:64,gpt2:128,bert:64,deepspeech2:32", "preset");
+    s.models = parse_model_mix("resnet50:64,vgg16:64,inception3:64,gpt2:128,bert:64,deepspeech2:32",
+                               "preset");
     s.gpus = {{1, 0.6}, {2, 0.15}, {4, 0.15}, {8, 0.10}};
     s.max_gpus = 8;
     s.duration = "0.95@loguniform:600,60000|0.05@loguniform:60000,600000";
@@ -175,18 +181,22 @@ void TraceGeneratorSettings::validate() const {
   }
   if (models.empty()) throw InputError("trace generator: no models given (--models)");
   double mw = 0;
-  for (auto& m : models) mw += m.weight;
+  for (auto& m : models)
+    mw += m.weight;
   if (!(mw > 0)) throw InputError("trace generator: model weights sum to zero");
   if (gpus.empty()) throw InputError("trace generator: no GPU counts given (--gpus)");
   double gw = 0;
-  for (auto& g : gpus) gw += g.second;
+  for (auto& g : gpus)
+    gw += g.second;
   if (!(gw > 0)) throw InputError("trace generator: GPU weights sum to zero");
   if (max_gpus < 0) throw InputError("trace generator: max GPUs must be >= 0");
   if (duration.empty() == iterations.empty()) {
-    throw InputError("trace generator: give exactly one of a duration and an iterations distribution");
+    throw InputError(
+        "trace generator: give exactly one of a duration and an iterations distribution");
   }
   if (!iterations.empty() && throughputs.empty()) {
-    throw InputError("trace generator: an iterations distribution needs a throughput table (--throughputs)");
+    throw InputError(
+        "trace generator: an iterations distribution needs a throughput table (--throughputs)");
   }
   if (!duration.empty()) Distribution::parse(duration, "duration");
   if (!iterations.empty()) Distribution::parse(iterations, "iterations");
@@ -207,8 +217,10 @@ nlohmann::json TraceGeneratorSettings::to_json() const {
   j["run"] = run;
   j["mean_interarrival_s"] = mean_interarrival_s;
   std::string m, g;
-  for (auto& c : models) m += fmt::format("{}{}:{}:{}", m.empty() ? "" : ",", c.model, c.batch_size, c.weight);
-  for (auto& [n, w] : gpus) g += fmt::format("{}{}:{}", g.empty() ? "" : ",", n, w);
+  for (auto& c : models)
+    m += fmt::format("{}{}:{}:{}", m.empty() ? "" : ",", c.model, c.batch_size, c.weight);
+  for (auto& [n, w] : gpus)
+    g += fmt::format("{}{}:{}", g.empty() ? "" : ",", n, w);
   j["models"] = m;
   j["gpus"] = g;
   j["max_gpus"] = max_gpus;
@@ -233,26 +245,39 @@ TraceGeneratorSettings TraceGeneratorSettings::from_json_file(const std::string&
       return v;
     };
     try {
-      if (key == "generator" || key == "trace") continue;  // informational
-      else if (key == "preset") s.preset = in.string(p);
+      if (key == "generator" || key == "trace")
+        continue;  // informational
+      else if (key == "preset")
+        s.preset = in.string(p);
       else if (key == "jobs") {
         auto v = nonneg("jobs");
         if (v > 100'000'000) in.fail(p, "'jobs' is too large");
         s.jobs = static_cast<int>(v);
-      } else if (key == "seed") s.seed = static_cast<std::uint64_t>(nonneg("seed"));
-      else if (key == "run") s.run = static_cast<std::uint64_t>(nonneg("run"));
-      else if (key == "mean_interarrival_s") s.mean_interarrival_s = in.number(p);
-      else if (key == "models") s.models = parse_model_mix(in.string(p), "models");
-      else if (key == "gpus") s.gpus = parse_gpu_mix(in.string(p), "gpus");
-      else if (key == "max_gpus") s.max_gpus = static_cast<int>(std::min<std::int64_t>(nonneg("max_gpus"), 1 << 20));
-      else if (key == "duration") s.duration = in.string(p);
-      else if (key == "iterations") s.iterations = in.string(p);
-      else if (key == "throughputs") s.throughputs = in.string(p);
+      } else if (key == "seed")
+        s.seed = static_cast<std::uint64_t>(nonneg("seed"));
+      else if (key == "run")
+        s.run = static_cast<std::uint64_t>(nonneg("run"));
+      else if (key == "mean_interarrival_s")
+        s.mean_interarrival_s = in.number(p);
+      else if (key == "models")
+        s.models = parse_model_mix(in.string(p), "models");
+      else if (key == "gpus")
+        s.gpus = parse_gpu_mix(in.string(p), "gpus");
+      else if (key == "max_gpus")
+        s.max_gpus = static_cast<int>(std::min<std::int64_t>(nonneg("max_gpus"), 1 << 20));
+      else if (key == "duration")
+        s.duration = in.string(p);
+      else if (key == "iterations")
+        s.iterations = in.string(p);
+      else if (key == "throughputs")
+        s.throughputs = in.string(p);
       else if (key == "deadline_factor") {
-        if (!value.is_array() || value.size() != 2) in.fail(p, "'deadline_factor' must be [lo, hi]");
+        if (!value.is_array() || value.size() != 2)
+          in.fail(p, "'deadline_factor' must be [lo, hi]");
         s.deadline_lo = in.number(p + "/0");
         s.deadline_hi = in.number(p + "/1");
-      } else if (key == "best_effort_share") s.best_effort_share = in.number(p);
+      } else if (key == "best_effort_share")
+        s.best_effort_share = in.number(p);
       else if (key == "integer_seconds") {
         if (!value.is_boolean()) in.fail(p, "'integer_seconds' must be true or false");
         s.integer_seconds = value.get<bool>();
@@ -301,11 +326,15 @@ Trace generate_trace(const TraceGeneratorSettings& s) {
   RngStream iteration_rng(s.seed, s.run, "trace.iterations");
   RngStream deadline_rng(s.seed, s.run, "trace.deadline");
   RngStream be_rng(s.seed, s.run, "trace.best_effort");
-  const Distribution duration_dist = s.duration.empty() ? Distribution{} : Distribution::parse(s.duration, "duration");
-  const Distribution iteration_dist = s.iterations.empty() ? Distribution{} : Distribution::parse(s.iterations, "iterations");
+  const Distribution duration_dist =
+      s.duration.empty() ? Distribution{} : Distribution::parse(s.duration, "duration");
+  const Distribution iteration_dist =
+      s.iterations.empty() ? Distribution{} : Distribution::parse(s.iterations, "iterations");
   std::vector<double> model_w, gpu_w;
-  for (auto& m : s.models) model_w.push_back(m.weight);
-  for (auto& g : s.gpus) gpu_w.push_back(g.second);
+  for (auto& m : s.models)
+    model_w.push_back(m.weight);
+  for (auto& g : s.gpus)
+    gpu_w.push_back(g.second);
 
   Trace trace;
   trace.path = "(generated)";
@@ -313,7 +342,8 @@ Trace generate_trace(const TraceGeneratorSettings& s) {
   trace.jobs.reserve(static_cast<std::size_t>(s.jobs));
   double arrival = 0;
   for (int i = 0; i < s.jobs; ++i) {
-    if (i > 0 && s.mean_interarrival_s > 0) arrival += arrival_rng.exponential(s.mean_interarrival_s);
+    if (i > 0 && s.mean_interarrival_s > 0)
+      arrival += arrival_rng.exponential(s.mean_interarrival_s);
     int gpus = s.gpus[gpu_rng.weighted_index(gpu_w)].first;
     if (s.max_gpus > 0) gpus = std::min(gpus, s.max_gpus);
     const ModelChoice* m = &s.models[model_rng.weighted_index(model_w)];
@@ -322,9 +352,9 @@ Trace generate_trace(const TraceGeneratorSettings& s) {
       int tries = 0;
       while (!((rate = rate_of(*m, gpus)) > 0)) {
         if (++tries > 1000) {
-          throw InputError(fmt::format(
-              "trace generator: no model in the mix has a throughput on {} GPUs in {}", gpus,
-              s.throughputs));
+          throw InputError(
+              fmt::format("trace generator: no model in the mix has a throughput on {} GPUs in {}",
+                          gpus, s.throughputs));
         }
         m = &s.models[model_rng.weighted_index(model_w)];
       }
@@ -357,7 +387,8 @@ Trace generate_trace(const TraceGeneratorSettings& s) {
       j.submit = seconds(static_cast<std::int64_t>(std::floor(arrival)));
       j.duration_s = std::floor(duration);
       if (!best_effort) {
-        j.deadline = seconds(static_cast<std::int64_t>(std::floor(arrival + std::floor(factor * duration))));
+        j.deadline =
+            seconds(static_cast<std::int64_t>(std::floor(arrival + std::floor(factor * duration))));
       }
     } else {
       j.submit = from_seconds(arrival);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "clustersim/core/time.hpp"
@@ -11,6 +12,10 @@ namespace clustersim {
 
 /// Writes `content` to `path` via `path.tmp.<pid>` and rename(2). Throws InputError on failure.
 void write_file_atomically(const std::string& path, const std::string& content);
+/// Writes several files as one unit: every temporary file is written first, and only when all
+/// succeeded are they renamed into place (in the given order), so a failure leaves every earlier
+/// file as it was. Throws InputError on failure.
+void write_files_atomically(const std::vector<std::pair<std::string, std::string>>& files);
 
 /// Seconds with up to 6 decimals and no trailing zeros ("12", "12.5", "0.000001").
 std::string format_seconds(SimTime t);

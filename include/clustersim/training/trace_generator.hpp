@@ -70,8 +70,8 @@ struct TraceGeneratorSettings {
   std::vector<ModelChoice> models;
   std::vector<std::pair<int, double>> gpus;  ///< (GPU count, weight)
   int max_gpus = 0;                          ///< cap on drawn GPU counts; 0 = none
-  std::string duration;    ///< distribution text; used when `iterations` is empty
-  std::string iterations;  ///< distribution text; needs a throughput table
+  std::string duration;                      ///< distribution text; used when `iterations` is empty
+  std::string iterations;                    ///< distribution text; needs a throughput table
   std::string throughputs;  ///< path of a throughput table; empty = durations drawn directly
   double deadline_lo = 0.5, deadline_hi = 1.5;  ///< equal values = a fixed factor
   double best_effort_share = 0;
