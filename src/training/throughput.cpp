@@ -105,10 +105,14 @@ void read_elasticflow_model(const std::string& path, const std::string& model, T
     auto& row = rows[static_cast<int>(batch)];
     for (std::size_t c = 1; c < csv.header().size(); ++c) {
       const auto& f = csv.field(c);
-      if (f.empty() || f == "nan" || f == "NaN") continue;  // "not allowed"
+      if (f.empty() || f == "nan" || f == "NaN") {  // "not allowed"
+        ++t.skipped_cells[model];
+        continue;
+      }
       double r = csv.get_double(c);
       if (r < 0) csv.fail("negative throughput");
       if (r > 0) row[gpus[c - 1]] = r;
+      else ++t.skipped_cells[model];
     }
   }
 }
@@ -125,6 +129,7 @@ void read_clustersim_table(const std::string& path, ThroughputTable& t) {
     auto& cell = t.rates[csv.field(m)][static_cast<int>(batch)];
     if (cell.count(static_cast<int>(gpus))) csv.fail("duplicate (model, batch_size, gpus) row");
     if (rate > 0) cell[static_cast<int>(gpus)] = rate;
+    else ++t.skipped_cells[csv.field(m)];
   }
   if (csv.rows_read() == 0) throw InputError(path, 1, "throughput table has no rows");
 }
