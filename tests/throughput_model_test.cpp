@@ -1,6 +1,7 @@
 // Analytic throughput model: catalogues, fitting, placement sensitivity, shipped tables.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <functional>
@@ -17,7 +18,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string catalog_dir() { return test::source_dir() + "/throughputs/catalog"; }
+std::string catalog_dir() {
+  return test::source_dir() + "/throughputs/catalog";
+}
 
 // Every JSON number must be the "value" of an object with a non-empty "source".
 void expect_cited(const nlohmann::json& j, const std::string& where, int& numbers) {
@@ -34,7 +37,8 @@ void expect_cited(const nlohmann::json& j, const std::string& where, int& number
       expect_cited(v, where + "/" + k, numbers);
     }
   } else if (j.is_array()) {
-    for (std::size_t i = 0; i < j.size(); ++i) expect_cited(j[i], where + "/" + std::to_string(i), numbers);
+    for (std::size_t i = 0; i < j.size(); ++i)
+      expect_cited(j[i], where + "/" + std::to_string(i), numbers);
   } else if (j.is_number()) {
     FAIL("bare number without a source at " << where);
   }
@@ -52,9 +56,9 @@ TEST_CASE("every catalogue number carries its public source", "[throughput][cata
   CHECK(numbers == 4 * 6 + 16 * 2 + 2 + 5);
   const Catalog c = read_catalog(catalog_dir());
   CHECK(c.gpus.size() == 4);
-  for (const char* m : {"resnet50", "vgg16", "inception3", "bert", "gpt2", "deepspeech2", "resnet50_cifar10",
-                        "cifar10", "imagenet", "ncf", "yolov3", "vgg19", "resnet18", "shufflenet_v2", "a2c",
-                        "dqn"}) {
+  for (const char* m : {"resnet50", "vgg16", "inception3", "bert", "gpt2", "deepspeech2",
+                        "resnet50_cifar10", "cifar10", "imagenet", "ncf", "yolov3", "vgg19",
+                        "resnet18", "shufflenet_v2", "a2c", "dqn"}) {
     CHECK(c.models.count(m) == 1);
   }
   // A100 NVLink 600 GB/s bidirectional -> 300 GB/s per direction = 2400 Gbit/s.
@@ -67,7 +71,8 @@ TEST_CASE("a catalogue number without a source is an input error", "[throughput]
   g["gpus"]["T4"]["fp32_tflops"]["source"] = "";
   d.write("gpus.json", g.dump(2));
   d.write("models.json", test::slurp(catalog_dir() + "/models.json"));
-  CHECK_THROWS_WITH(read_catalog(d.path().string()), Catch::Contains("gpus.json:") && Catch::Contains("source"));
+  CHECK_THROWS_WITH(read_catalog(d.path().string()),
+                    Catch::Contains("gpus.json:") && Catch::Contains("source"));
 }
 
 TEST_CASE("fitting recovers the parameters of a table the model generated", "[throughput][fit]") {
@@ -126,7 +131,8 @@ TEST_CASE("fit to ElasticFlow's measured tables", "[throughput][fit][elasticflow
   }
 }
 
-TEST_CASE("an 8-GPU job across two switches is slower than inside one node", "[throughput][placement]") {
+TEST_CASE("an 8-GPU job across two switches is slower than inside one node",
+          "[throughput][placement]") {
   const Catalog c = read_catalog(catalog_dir());
   // Two switches with one 8-GPU A100 node each; NVLink 2400 Gbit/s per direction inside a node,
   // 200 Gbit/s NICs, and an oversubscribed 100 Gbit/s switch uplink.
@@ -200,4 +206,75 @@ TEST_CASE("shipped throughput tables equal what the generator produces", "[throu
     }
   }
   CHECK(compared == 6 * 2);
+}
+
+TEST_CASE("profile fit reads our CSV format, skips and counts unusable cells",
+          "[throughput][fit][cli]") {
+  test::TempDir d;
+  // A smooth 7-cell row plus three unusable cells (0, nan, empty); this checks the file handling.
+  std::string csv = "model,batch_size,gpus,iters_per_s\n";
+  const double rates[] = {1.8, 3.4, 6.2, 10.4, 15.2, 17.8, 18.8};
+  int g = 1;
+  for (double r : rates) {
+    csv += "resnet50,256," + std::to_string(g) + "," + std::to_string(r) + "\n";
+    g *= 2;
+  }
+  csv += "resnet50,128,1,0\nresnet50,128,2,nan\nresnet50,128,4,\n";
+  const std::string table = d.write("t.csv", csv);
+  auto r =
+      test::run_cli("profile fit --table " + table + " --gpu A100 --out " + d.file("fit/p.json"));
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.output, Catch::Contains("7 cells, 3 skipped"));
+  const std::string report = test::slurp(d.file("fit/fit_report.csv"));
+  CHECK(report.rfind("model,batch,gpus,measured,predicted,rel_error\n", 0) == 0);
+  CHECK(std::count(report.begin(), report.end(), '\n') == 1 + 7);
+  const auto j = nlohmann::json::parse(test::slurp(d.file("fit/p.json")));
+  CHECK(j["models"]["resnet50"]["fit"]["skipped_cells"] == 3);
+  const FittedParams f = read_fitted_params(d.file("fit/p.json"));
+  CHECK(f.gpu_type == "A100");
+  CHECK(f.models.count("resnet50") == 1);
+}
+
+TEST_CASE("run: the throughput source is selectable", "[throughput][run][cli]") {
+  test::TempDir d;
+  const std::string cluster = d.write(
+      "n1g8.csv",
+      "num_switch,num_node_p_switch,num_gpu_p_node,num_cpu_p_node,mem_p_node\n1,1,8,64,256\n");
+  const std::string trace =
+      d.write("t.csv",
+              "job_id,submit_time,iteration,model_name,ddl,batch_size,num_gpu,duration\n"
+              "0,0,1000,resnet50,100000,256,8,100\n");
+  auto jct = [&](const std::string& extra) {
+    auto r = test::run_cli("run --cluster " + cluster + " --trace " + trace +
+                           " --policy fifo -q --out " + d.file("out") + " " + extra);
+    INFO(r.output);
+    REQUIRE(r.exit_code == 0);
+    CsvReader jobs(d.file("out/jobs.csv"));
+    REQUIRE(jobs.next());
+    return jobs.get_double(jobs.require({"jct_s"}));
+  };
+  // Catalogue defaults (eff 0.3, batch_half 4, comm_eff 0.5, latency 1e-4 s, overlap 0.3),
+  // resnet50 on one 8-GPU A100 node, batch 256: per-GPU batch 32, t_c = 0.0755077 s (see the
+  // placement test). Ring over the node's link: 1.75 * 817.825e6 bit / (0.5 * BW) + 14e-4 s.
+  //   throughput.links=catalog (default for CSV specs): BW = 2400 Gbit/s -> t_s = 0.0025927 s,
+  //     t = 0.0755077 + 0.7 * 0.0025927 = 0.0773226 s -> 1000 iterations = 77.3226 s
+  //   throughput.links=cluster: BW = the CSV spec's generic 300 Gbit/s -> t_s = 0.0109413 s,
+  //     t = 0.0755077 + 0.7 * 0.0109413 = 0.0831666 s -> 83.1666 s
+  CHECK(jct("--set throughput=analytic --set gpu_type=A100") == Approx(77.3226).epsilon(1e-5));
+  CHECK(jct("--set throughput=analytic --set gpu_type=A100 --set throughput.links=cluster") ==
+        Approx(83.1666).epsilon(1e-5));
+  // The fitted file: its A100 resnet50 parameters at 8 GPUs, batch 256.
+  const std::string fitted = test::source_dir() + "/throughputs/fitted/A100/params.json";
+  const FittedParams f = read_fitted_params(fitted);
+  const Catalog c = read_catalog(catalog_dir());
+  const double t =
+      iteration_time(c.gpu("A100"), c.model("resnet50"), f.models.at("resnet50"), 256, 8, 2400);
+  CHECK(jct("--throughputs " + fitted) == Approx(1000 * t).epsilon(1e-5));
+  const auto s = nlohmann::json::parse(test::slurp(d.file("out/summary.json")));
+  CHECK(s["run"]["throughputs"].get<std::string>().rfind("fitted:", 0) == 0);
+  auto bad = test::run_cli("run --cluster " + cluster + " --trace " + trace +
+                           " --policy fifo -q --set throughput=analytic --out " + d.file("o2"));
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.output, Catch::Contains("gpu_type"));
 }

@@ -32,7 +32,8 @@ Cluster placement_cluster(const ProfileOptions& o, const GpuSpec& gpu, int min_g
 
 std::string placement_note(const Cluster& c, bool reference) {
   return fmt::format(
-      "consolidated: each GPU count takes the fewest nodes (the first ceil(n/{}) nodes) of {}; ring "
+      "consolidated: each GPU count takes the fewest nodes (the first ceil(n/{}) nodes) of {}; "
+      "ring "
       "bottleneck from the cluster graph{}",
       c.max_gpus_per_node(), c.name(),
       reference ? " (reference servers of gpus.json under one non-blocking switch)" : "");
@@ -60,7 +61,8 @@ void cmd_fit(const ProfileOptions& o) {
   int max_g = 1;
   for (auto& [m, bs] : table.rates)
     for (auto& [b, row] : bs)
-      for (auto& [g, r] : row) max_g = std::max(max_g, g);
+      for (auto& [g, r] : row)
+        max_g = std::max(max_g, g);
   const Cluster cluster = placement_cluster(o, gpu, max_g);
   const TableFit fit = fit_throughput_table(table, cat, o.gpu, cluster);
 
@@ -70,7 +72,8 @@ void cmd_fit(const ProfileOptions& o) {
   int total_skipped = 0;
   for (auto& [name, p] : fit.fitted.models) {
     int cells = 0;
-    for (auto& r : fit.rows) cells += r.model == name;
+    for (auto& r : fit.rows)
+      cells += r.model == name;
     auto sk = fit.skipped_cells.find(name);
     const int skipped = sk == fit.skipped_cells.end() ? 0 : sk->second;
     j["models"][name]["fit"] = {{"cells", cells},
@@ -79,7 +82,8 @@ void cmd_fit(const ProfileOptions& o) {
                                 {"median_abs_rel_error", abs_error_quantile(fit.rows, 0.5, name)},
                                 {"max_abs_rel_error", abs_error_quantile(fit.rows, 1.0, name)}};
   }
-  for (auto& [name, n] : fit.skipped_cells) total_skipped += n;
+  for (auto& [name, n] : fit.skipped_cells)
+    total_skipped += n;
   const double med = abs_error_quantile(fit.rows, 0.5), p90 = abs_error_quantile(fit.rows, 0.9);
   j["fit"] = {{"cells", fit.rows.size()},
               {"skipped_cells", total_skipped},
@@ -97,18 +101,20 @@ void cmd_fit(const ProfileOptions& o) {
   const fs::path report = out.parent_path() / "fit_report.csv";
   write_file_atomically(report.string(), csv);
 
-  fmt::print("{:<18}{:>6}{:>9}{:>10}{:>10}{:>8}{:>10}{:>8}{:>11}{:>9}\n", "model", "cells", "skipped",
-             "med|err|", "max|err|", "eff", "b_half", "comm", "lat_ms", "overlap");
+  fmt::print("{:<18}{:>6}{:>9}{:>10}{:>10}{:>8}{:>10}{:>8}{:>11}{:>9}\n", "model", "cells",
+             "skipped", "med|err|", "max|err|", "eff", "b_half", "comm", "lat_ms", "overlap");
   for (auto& [name, p] : fit.fitted.models) {
     const auto& f = j["models"][name]["fit"];
-    fmt::print("{:<18}{:>6}{:>9}{:>9.1f}%{:>9.1f}%{:>8.3f}{:>10.3g}{:>8.3f}{:>11.4f}{:>9.3f}\n", name,
-               f["cells"].get<int>(), f["skipped_cells"].get<int>(), 100 * f["median_abs_rel_error"].get<double>(),
+    fmt::print("{:<18}{:>6}{:>9}{:>9.1f}%{:>9.1f}%{:>8.3f}{:>10.3g}{:>8.3f}{:>11.4f}{:>9.3f}\n",
+               name, f["cells"].get<int>(), f["skipped_cells"].get<int>(),
+               100 * f["median_abs_rel_error"].get<double>(),
                100 * f["max_abs_rel_error"].get<double>(), p.eff, p.batch_half, p.comm_eff,
                1e3 * p.latency_s, p.overlap);
   }
   fmt::print("all: {} cells, {} skipped (empty/nan/0), median |rel error| {:.1f}%, p90 {:.1f}%\n",
              fit.rows.size(), total_skipped, 100 * med, 100 * p90);
-  for (auto& m : fit.models_not_in_catalog) fmt::print("not in the model catalogue (not fitted): {}\n", m);
+  for (auto& m : fit.models_not_in_catalog)
+    fmt::print("not in the model catalogue (not fitted): {}\n", m);
   fmt::print("wrote {} and {}\n", out.string(), report.string());
 }
 
@@ -135,16 +141,19 @@ void cmd_generate(const ProfileOptions& o) {
   std::vector<std::string> models = o.models;
   if (models.empty()) {
     if (!params.empty()) {
-      for (auto& [k, v] : params) models.push_back(k);
+      for (auto& [k, v] : params)
+        models.push_back(k);
     } else {
-      for (auto& [k, v] : cat.models) models.push_back(k);
+      for (auto& [k, v] : cat.models)
+        models.push_back(k);
     }
   }
   std::string csv = "model,batch_size,gpus,iters_per_s\n";
   for (const auto& name : models) {
     auto it = params.find(name);
-    csv += generated_rows(gpu, cat.model(name), it == params.end() ? cat.default_params : it->second,
-                          o.batches, cluster, o.max_gpus);
+    csv +=
+        generated_rows(gpu, cat.model(name), it == params.end() ? cat.default_params : it->second,
+                       o.batches, cluster, o.max_gpus);
   }
   nlohmann::ordered_json meta;
   meta["generated_by"] = "clustersim profile generate";
@@ -154,7 +163,8 @@ void cmd_generate(const ProfileOptions& o) {
                             {"models.json", file_hash(cat.dir + "/models.json")}};
   meta["placement"] = placement_note(cluster, o.cluster.empty());
   nlohmann::ordered_json bw = nlohmann::ordered_json::object();
-  for (int g = 1; g <= o.max_gpus; g *= 2) bw[std::to_string(g)] = consolidated_bottleneck_gbps(cluster, g);
+  for (int g = 1; g <= o.max_gpus; g *= 2)
+    bw[std::to_string(g)] = consolidated_bottleneck_gbps(cluster, g);
   meta["ring_bottleneck_gbps"] = bw;
   meta["batches"] = o.batches;
   fs::create_directories(o.out);
@@ -170,7 +180,8 @@ void cmd_show(const ProfileOptions& o) {
   if (!o.table.empty()) {
     const ThroughputTable t = read_throughput_table(o.table);
     auto it = t.rates.find(o.model);
-    if (it == t.rates.end()) throw InputError(o.table, 0, "no model '" + o.model + "' in this table");
+    if (it == t.rates.end())
+      throw InputError(o.table, 0, "no model '" + o.model + "' in this table");
     rows = it->second;
     title = "measured: " + o.table;
   } else {
@@ -184,10 +195,12 @@ void cmd_show(const ProfileOptions& o) {
     const ModelParams& p = it == params.end() ? cat.default_params : it->second;
     for (int b : o.batches) {
       for (int g = 1; g <= std::min(o.max_gpus, b); g *= 2) {
-        rows[b][g] = 1.0 / iteration_time(gpu, m, p, b, g, consolidated_bottleneck_gbps(cluster, g));
+        rows[b][g] =
+            1.0 / iteration_time(gpu, m, p, b, g, consolidated_bottleneck_gbps(cluster, g));
       }
     }
-    title = fmt::format("{} on {} ({}), {}", o.model, gpu_type, what, placement_note(cluster, o.cluster.empty()));
+    title = fmt::format("{} on {} ({}), {}", o.model, gpu_type, what,
+                        placement_note(cluster, o.cluster.empty()));
   }
   std::vector<int> cols;
   for (auto& [b, r] : rows)
@@ -195,7 +208,8 @@ void cmd_show(const ProfileOptions& o) {
       if (std::find(cols.begin(), cols.end(), g) == cols.end()) cols.push_back(g);
   std::sort(cols.begin(), cols.end());
   fmt::print("{}\niterations/s\n{:>8}", title, "batch");
-  for (int g : cols) fmt::print("{:>10}", fmt::format("{}gpu", g));
+  for (int g : cols)
+    fmt::print("{:>10}", fmt::format("{}gpu", g));
   fmt::print("\n");
   for (auto& [b, r] : rows) {
     fmt::print("{:>8}", b);
@@ -210,30 +224,44 @@ void cmd_show(const ProfileOptions& o) {
 const bool registered = register_command(30, [](CLI::App& root) {
   auto o = std::make_shared<ProfileOptions>();
   o->batches = {32, 64, 128, 256};
-  auto* cmd = root.add_subcommand("profile", "Analytic throughput model: fit it, generate and show tables");
+  auto* cmd =
+      root.add_subcommand("profile", "Analytic throughput model: fit it, generate and show tables");
   cmd->require_subcommand(1);
   auto common = [&](CLI::App* c) {
-    c->add_option("--gpu", o->gpu, "GPU type from the catalogue (A100, T4, V100, H100)")->default_val("A100");
-    c->add_option("--catalog", o->catalog, "folder with gpus.json and models.json (default: the shipped throughputs/catalog)");
-    c->add_option("--cluster", o->cluster,
-                  "cluster spec for the placement (default: reference servers of the GPU type, one switch)");
+    c->add_option("--gpu", o->gpu, "GPU type from the catalogue (A100, T4, V100, H100)")
+        ->default_val("A100");
+    c->add_option(
+        "--catalog", o->catalog,
+        "folder with gpus.json and models.json (default: the shipped throughputs/catalog)");
+    c->add_option(
+        "--cluster", o->cluster,
+        "cluster spec for the placement (default: reference servers of the GPU type, one switch)");
   };
   auto* fit = cmd->add_subcommand(
       "fit",
       "Fit the per-model parameters to a measured table (Levenberg-Marquardt on log throughput); "
-      "writes FILE.json and fit_report.csv next to it. Empty, nan and 0 cells are skipped and counted.");
+      "writes FILE.json and fit_report.csv next to it. Empty, nan and 0 cells are skipped and "
+      "counted.");
   common(fit);
-  fit->add_option("--table", o->table, "measured table: clustersim CSV or a folder of ElasticFlow per-model CSVs")->required();
+  fit->add_option("--table", o->table,
+                  "measured table: clustersim CSV or a folder of ElasticFlow per-model CSVs")
+      ->required();
   fit->add_option("--out", o->out, "fitted-parameter file to write (JSON)")->required();
   fit->callback([o] { cmd_fit(*o); });
 
   auto* gen = cmd->add_subcommand(
-      "generate", "Write DIR/<GPU>.csv (model,batch_size,gpus,iters_per_s for 1..max GPUs) and DIR/<GPU>.json "
-                  "(placement assumption, link bandwidths, inputs)");
+      "generate",
+      "Write DIR/<GPU>.csv (model,batch_size,gpus,iters_per_s for 1..max GPUs) and DIR/<GPU>.json "
+      "(placement assumption, link bandwidths, inputs)");
   common(gen);
-  gen->add_option("--models", o->models, "models (default: all in the catalogue, or all in --params)")->delimiter(',');
-  gen->add_option("--params", o->params, "fitted-parameter JSON from `profile fit` (default: catalogue defaults)");
-  gen->add_option("--batches", o->batches, "global batch sizes")->delimiter(',')->default_str("32,64,128,256");
+  gen->add_option("--models", o->models,
+                  "models (default: all in the catalogue, or all in --params)")
+      ->delimiter(',');
+  gen->add_option("--params", o->params,
+                  "fitted-parameter JSON from `profile fit` (default: catalogue defaults)");
+  gen->add_option("--batches", o->batches, "global batch sizes")
+      ->delimiter(',')
+      ->default_str("32,64,128,256");
   gen->add_option("--max-gpus", o->max_gpus, "largest GPU count")->default_val(64);
   gen->add_option("--out", o->out, "output folder")->required();
   gen->callback([o] { cmd_generate(*o); });
@@ -243,7 +271,9 @@ const bool registered = register_command(30, [](CLI::App& root) {
   show->add_option("--model", o->model, "model name")->required();
   show->add_option("--params", o->params, "fitted-parameter JSON (default: catalogue defaults)");
   show->add_option("--table", o->table, "print this measured table instead of the model");
-  show->add_option("--batches", o->batches, "global batch sizes")->delimiter(',')->default_str("32,64,128,256");
+  show->add_option("--batches", o->batches, "global batch sizes")
+      ->delimiter(',')
+      ->default_str("32,64,128,256");
   show->add_option("--max-gpus", o->max_gpus, "largest GPU count")->default_val(64);
   show->callback([o] { cmd_show(*o); });
 });

@@ -21,7 +21,8 @@ namespace {
 double cited(const JsonInput& in, const std::string& ptr) {
   const auto& v = in.at(ptr);
   if (!v.is_object() || !v.contains("value") || !v.contains("source")) {
-    in.fail(ptr, "catalogue numbers must be {\"value\": number, \"source\": \"where it comes from\"}");
+    in.fail(ptr,
+            "catalogue numbers must be {\"value\": number, \"source\": \"where it comes from\"}");
   }
   if (!v["source"].is_string() || v["source"].get<std::string>().empty()) {
     in.fail(ptr + "/source", "every catalogue number needs a non-empty source");
@@ -34,9 +35,12 @@ double cited(const JsonInput& in, const std::string& ptr) {
 std::string ptr_key(const std::string& k) {
   std::string out;
   for (char c : k) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
   }
   return out;
 }
@@ -80,24 +84,26 @@ class AnalyticThroughput final : public ThroughputModel {
     if (gpus <= 0 || gpus > cluster_.total_gpus()) return 0.0;
     auto m = models_.find(j.model);
     if (m == models_.end()) return 0.0;
-    const double bw = where.empty() ? consolidated_bw_[gpus - 1]
-                                    : placement_bottleneck_gbps(cluster_, where);
+    const double bw = where.empty() ? consolidated_bw_[gpus - 1] : placed_bw(where);
     return 1.0 / iteration_time(gpu_, m->second, params_for(j.model), j.batch_size, gpus, bw);
   }
   std::vector<int> levels(const Job& j) const override {
     std::vector<int> out;
     const int cap = std::min({opt_.max_gpus, cluster_.total_gpus(), std::max(1, j.batch_size)});
-    for (int g = 1; g <= cap; g *= 2) out.push_back(g);
+    for (int g = 1; g <= cap; g *= 2)
+      out.push_back(g);
     return out;
   }
   void check(const Job& j, const std::string& trace) const override {
     if (!models_.count(j.model)) {
-      throw InputError(trace, j.source_line,
-                       fmt::format("job '{}': model '{}' is not in the model catalogue", j.id, j.model));
+      throw InputError(
+          trace, j.source_line,
+          fmt::format("job '{}': model '{}' is not in the model catalogue", j.id, j.model));
     }
     if (j.batch_size <= 0) {
-      throw InputError(trace, j.source_line,
-                       fmt::format("job '{}': the analytic throughput model needs a batch size", j.id));
+      throw InputError(
+          trace, j.source_line,
+          fmt::format("job '{}': the analytic throughput model needs a batch size", j.id));
     }
   }
   std::string describe() const override { return describe_; }
@@ -112,6 +118,21 @@ class AnalyticThroughput final : public ThroughputModel {
   AnalyticOptions opt_;
   std::vector<double> consolidated_bw_;
 
+  // Ring bottlenecks by node set: the engine asks for the same placements many times.
+  mutable std::map<std::vector<int>, double> placed_bw_;
+  double placed_bw(const NodeShares& where) const {
+    std::vector<int> key;
+    for (auto& [n, g] : where) {
+      if (g > 0) key.push_back(n);
+    }
+    std::sort(key.begin(), key.end());
+    key.erase(std::unique(key.begin(), key.end()), key.end());
+    auto it = placed_bw_.find(key);
+    if (it != placed_bw_.end()) return it->second;
+    const double bw = placement_bottleneck_gbps(cluster_, where);
+    if (placed_bw_.size() < 100000) placed_bw_.emplace(std::move(key), bw);
+    return bw;
+  }
   const ModelParams& params_for(const std::string& model) const {
     auto it = params_.find(model);
     return it == params_.end() ? default_ : it->second;
@@ -124,8 +145,10 @@ const GpuSpec& Catalog::gpu(const std::string& name) const {
   auto it = gpus.find(name);
   if (it == gpus.end()) {
     std::string known;
-    for (auto& [k, v] : gpus) known += (known.empty() ? "" : ", ") + k;
-    throw InputError(dir + "/gpus.json", 0, fmt::format("unknown GPU type '{}' (known: {})", name, known));
+    for (auto& [k, v] : gpus)
+      known += (known.empty() ? "" : ", ") + k;
+    throw InputError(dir + "/gpus.json", 0,
+                     fmt::format("unknown GPU type '{}' (known: {})", name, known));
   }
   return it->second;
 }
@@ -138,7 +161,9 @@ const ModelSpec& Catalog::model(const std::string& name) const {
   return it->second;
 }
 
-std::string default_catalog_dir() { return CLUSTERSIM_CATALOG_DIR; }
+std::string default_catalog_dir() {
+  return CLUSTERSIM_CATALOG_DIR;
+}
 
 Catalog read_catalog(const std::string& dir) {
   Catalog c;
@@ -162,7 +187,8 @@ Catalog read_catalog(const std::string& dir) {
   }
   {
     JsonInput in(dir + "/models.json");
-    if (!in.has("/models") || !in.at("/models").is_object()) in.fail("", "expected an object 'models'");
+    if (!in.has("/models") || !in.at("/models").is_object())
+      in.fail("", "expected an object 'models'");
     const double bytes_per_param = cited(in, "/gradient_bytes_per_param");
     const double train_factor = cited(in, "/train_flops_per_forward_flop");
     c.default_params = read_params(in, "/default_params", true);
@@ -175,7 +201,8 @@ Catalog read_catalog(const std::string& dir) {
       m.train_flops_per_sample = cited(in, p + "/forward_gflops_per_sample") * 1e9 * train_factor;
       if (in.has(p + "/precision")) {
         m.precision = in.string(p + "/precision");
-        if (m.precision != "fp32" && m.precision != "fp16") in.fail(p + "/precision", "fp32 or fp16");
+        if (m.precision != "fp32" && m.precision != "fp16")
+          in.fail(p + "/precision", "fp32 or fp16");
       }
       c.models[name] = m;
     }
@@ -187,10 +214,11 @@ double peak_flops(const GpuSpec& gpu, const ModelSpec& model) {
   return (model.precision == "fp16" ? gpu.fp16_tflops : gpu.fp32_tflops) * 1e12;
 }
 
-double iteration_time(const GpuSpec& gpu, const ModelSpec& model, const ModelParams& p, double batch,
-                      int gpus, double bw_gbps) {
+double iteration_time(const GpuSpec& gpu, const ModelSpec& model, const ModelParams& p,
+                      double batch, int gpus, double bw_gbps) {
   const double b = batch / gpus;
-  const double tc = model.train_flops_per_sample * (b + p.batch_half) / (peak_flops(gpu, model) * p.eff);
+  const double tc =
+      model.train_flops_per_sample * (b + p.batch_half) / (peak_flops(gpu, model) * p.eff);
   double ts = 0;
   if (gpus > 1) {
     const double steps = 2.0 * (gpus - 1);
@@ -278,12 +306,9 @@ std::string fitted_params_json(const FittedParams& f) {
   return j.dump(2) + "\n";
 }
 
-std::unique_ptr<ThroughputModel> make_analytic_throughput(const Catalog& catalog,
-                                                          const std::string& gpu_type,
-                                                          std::map<std::string, ModelParams> params,
-                                                          const Cluster& cluster,
-                                                          std::string describe,
-                                                          AnalyticOptions options) {
+std::unique_ptr<ThroughputModel> make_analytic_throughput(
+    const Catalog& catalog, const std::string& gpu_type, std::map<std::string, ModelParams> params,
+    const Cluster& cluster, std::string describe, AnalyticOptions options) {
   return std::make_unique<AnalyticThroughput>(catalog, gpu_type, std::move(params), cluster,
                                               std::move(describe), options);
 }

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "clustersim/cluster/cluster.hpp"
+#include "clustersim/core/csv.hpp"
 #include "clustersim/core/error.hpp"
 #include "clustersim/core/json_input.hpp"
 #include "clustersim/metrics/writers.hpp"
@@ -75,8 +76,10 @@ std::string opt_time(SimTime t) { return t < 0 ? "" : format_seconds(t); }
 
 // Throughput source: --throughputs FILE.json (parameters from `profile fit`), --set
 // throughput=analytic (catalogue defaults for --set gpu_type), a measured table, or the trace's
-// durations. throughput.links=catalog replaces the cluster's node links by the GPU type's
-// reference server (CSV cluster specs carry only generic link speeds).
+// durations. throughput.links=catalog replaces the cluster's node links (NIC, intra-node) by
+// the GPU type's reference server in gpus.json, the links the fitted parameters refer to; it is
+// the default for 5-column CSV cluster specs, which carry no link speeds. JSON specs default to
+// throughput.links=cluster (their own link speeds).
 std::unique_ptr<ThroughputModel> make_run_throughput(const RunConfig& cfg, const Cluster& cluster,
                                                      const std::string& gpu_type) {
   const Params& p = cfg.params;
@@ -108,7 +111,10 @@ std::unique_ptr<ThroughputModel> make_run_throughput(const RunConfig& cfg, const
     describe = "analytic:" + gpu_type;
   }
   const GpuSpec& spec = catalog.gpu(gpu);
-  const std::string links = p.get_string("throughput.links", "cluster");
+  const std::string spec_text = read_file(cfg.cluster);
+  const auto first = spec_text.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
+  const bool json_spec = first != std::string::npos && spec_text[first] == '{';
+  const std::string links = p.get_string("throughput.links", json_spec ? "cluster" : "catalog");
   if (links == "cluster") {
     return make_analytic_throughput(catalog, gpu, std::move(params), cluster, describe,
                                     {cluster.total_gpus()});

@@ -124,6 +124,11 @@ void read_clustersim_table(const std::string& path, ThroughputTable& t) {
   while (csv.next()) {
     auto batch = csv.get_int(b), gpus = csv.get_int(g);
     if (batch <= 0 || gpus <= 0) csv.fail("batch_size and gpus must be positive");
+    const auto& rf = csv.field(r);
+    if (rf.empty() || rf == "nan" || rf == "NaN") {  // "not allowed", as in ElasticFlow's tables
+      ++t.skipped_cells[csv.field(m)];
+      continue;
+    }
     double rate = csv.get_double(r);
     if (rate < 0) csv.fail("negative throughput");
     auto& cell = t.rates[csv.field(m)][static_cast<int>(batch)];

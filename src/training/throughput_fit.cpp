@@ -33,10 +33,13 @@ Vec to_x(const ModelParams& p) {
 // latency 1e-7..10 s, overlap logit -12..12. Beyond it a parameter no longer changes the
 // prediction (e.g. sync is already negligible), so the fit would drift without bound.
 Vec clamp_x(const Vec& x) {
-  static const double lo[kParams] = {std::log(1e-4), std::log(1e-3), std::log(1e-4), std::log(1e-7), -12};
-  static const double hi[kParams] = {std::log(100.), std::log(1e5), std::log(100.), std::log(10.), 12};
+  static const double lo[kParams] = {std::log(1e-4), std::log(1e-3), std::log(1e-4), std::log(1e-7),
+                                     -12};
+  static const double hi[kParams] = {std::log(100.), std::log(1e5), std::log(100.), std::log(10.),
+                                     12};
   Vec y = x;
-  for (int i = 0; i < kParams; ++i) y[i] = std::clamp(x[i], lo[i], hi[i]);
+  for (int i = 0; i < kParams; ++i)
+    y[i] = std::clamp(x[i], lo[i], hi[i]);
   return y;
 }
 
@@ -68,7 +71,8 @@ struct Residuals {
 
   Vec full(const Vec& z) const {
     Vec x = base;
-    for (std::size_t i = 0; i < free.size(); ++i) x[free[i]] = z[static_cast<Eigen::Index>(i)];
+    for (std::size_t i = 0; i < free.size(); ++i)
+      x[free[i]] = z[static_cast<Eigen::Index>(i)];
     return x;
   }
   int operator()(const Vec& z, Vec& r) const {
@@ -101,11 +105,13 @@ void seed_compute(const GpuSpec& gpu, const ModelSpec& model, const std::vector<
   double slope = 0, icpt = 0;
   if (pts.size() >= 2) {
     double mx = 0, my = 0;
-    for (auto& [x, y] : pts) mx += x, my += y;
+    for (auto& [x, y] : pts)
+      mx += x, my += y;
     mx /= pts.size();
     my /= pts.size();
     double sxy = 0, sxx = 0;
-    for (auto& [x, y] : pts) sxy += (x - mx) * (y - my), sxx += (x - mx) * (x - mx);
+    for (auto& [x, y] : pts)
+      sxy += (x - mx) * (y - my), sxx += (x - mx) * (x - mx);
     if (sxx > 0) slope = sxy / sxx;
     icpt = my - slope * mx;
   }
@@ -130,9 +136,11 @@ FitResult fit_model(const GpuSpec& gpu, const ModelSpec& model, const std::vecto
   // Order of importance; fit as many as the data can determine.
   std::vector<int> free{0, 1};
   if (!multi.empty()) {
-    for (int k : {2, 3, 4}) free.push_back(k);
+    for (int k : {2, 3, 4})
+      free.push_back(k);
   }
-  while (free.size() > cells.size()) free.pop_back();
+  while (free.size() > cells.size())
+    free.pop_back();
 
   ModelParams seed = start;
   seed_compute(gpu, model, cells, seed);
@@ -142,9 +150,12 @@ FitResult fit_model(const GpuSpec& gpu, const ModelSpec& model, const std::vecto
   best.sse = std::numeric_limits<double>::infinity();
   best.free_params = static_cast<int>(free.size());
   const bool sync_free = free.size() > 2;
-  const std::vector<double> comm_starts = sync_free ? std::vector<double>{0.05, 0.5} : std::vector<double>{start.comm_eff};
-  const std::vector<double> lat_starts = sync_free ? std::vector<double>{1e-5, 1e-3} : std::vector<double>{start.latency_s};
-  const std::vector<double> ov_starts = sync_free ? std::vector<double>{0.1, 0.5, 0.9} : std::vector<double>{start.overlap};
+  const std::vector<double> comm_starts =
+      sync_free ? std::vector<double>{0.05, 0.5} : std::vector<double>{start.comm_eff};
+  const std::vector<double> lat_starts =
+      sync_free ? std::vector<double>{1e-5, 1e-3} : std::vector<double>{start.latency_s};
+  const std::vector<double> ov_starts =
+      sync_free ? std::vector<double>{0.1, 0.5, 0.9} : std::vector<double>{start.overlap};
   for (double ce : comm_starts) {
     for (double lat : lat_starts) {
       for (double ov : ov_starts) {
@@ -156,7 +167,8 @@ FitResult fit_model(const GpuSpec& gpu, const ModelSpec& model, const std::vecto
         }
         f.base = to_x(s);
         Vec z(static_cast<Eigen::Index>(free.size()));
-        for (std::size_t i = 0; i < free.size(); ++i) z[static_cast<Eigen::Index>(i)] = f.base[free[i]];
+        for (std::size_t i = 0; i < free.size(); ++i)
+          z[static_cast<Eigen::Index>(i)] = f.base[free[i]];
         Eigen::NumericalDiff<Residuals, Eigen::Central> nd(f);
         Eigen::LevenbergMarquardt<Eigen::NumericalDiff<Residuals, Eigen::Central>> lm(nd);
         lm.parameters.maxfev = 4000;

@@ -31,11 +31,11 @@ namespace clustersim {
 struct GpuSpec {
   std::string name;
   double fp32_tflops = 0;
-  double fp16_tflops = 0;       ///< dense tensor-core FP16
+  double fp16_tflops = 0;  ///< dense tensor-core FP16
   double memory_gb = 0;
-  double intra_node_gbps = 0;   ///< GPU-GPU link, Gbit/s per direction
-  int server_gpus = 0;          ///< GPUs per node of the reference server
-  double server_nic_gbps = 0;   ///< reference server's node-network bandwidth, Gbit/s
+  double intra_node_gbps = 0;  ///< GPU-GPU link, Gbit/s per direction
+  int server_gpus = 0;         ///< GPUs per node of the reference server
+  double server_nic_gbps = 0;  ///< reference server's node-network bandwidth, Gbit/s
 };
 
 struct ModelSpec {
@@ -72,8 +72,8 @@ Catalog read_catalog(const std::string& dir);
 
 double peak_flops(const GpuSpec& gpu, const ModelSpec& model);
 /// Seconds per iteration; `bw_gbps` is ignored when gpus == 1.
-double iteration_time(const GpuSpec& gpu, const ModelSpec& model, const ModelParams& p, double batch,
-                      int gpus, double bw_gbps);
+double iteration_time(const GpuSpec& gpu, const ModelSpec& model, const ModelParams& p,
+                      double batch, int gpus, double bw_gbps);
 
 /// A one-switch cluster of reference servers of `gpu` with at least `total_gpus` GPUs.
 Cluster reference_cluster(const GpuSpec& gpu, int total_gpus);
@@ -96,11 +96,8 @@ struct AnalyticOptions {
 };
 /// The model over `cluster` (copied). Models without entries in `params` use the catalogue's
 /// default_params. `describe` names the source in summary.json.
-std::unique_ptr<ThroughputModel> make_analytic_throughput(const Catalog& catalog,
-                                                          const std::string& gpu_type,
-                                                          std::map<std::string, ModelParams> params,
-                                                          const Cluster& cluster,
-                                                          std::string describe,
-                                                          AnalyticOptions options = {});
+std::unique_ptr<ThroughputModel> make_analytic_throughput(
+    const Catalog& catalog, const std::string& gpu_type, std::map<std::string, ModelParams> params,
+    const Cluster& cluster, std::string describe, AnalyticOptions options = {});
 
 }  // namespace clustersim

@@ -7,7 +7,8 @@
 //   placement (count), overhead (none), gpu_type (generic; names the GPUs of CSV specs),
 //   run (0), engine.slot_s (0), engine.min_interval_s (0), engine.event_queue (heap),
 //   throughput (unset; `analytic` = the catalogue model for gpu_type), throughput.catalog
-//   (the shipped throughputs/catalog), throughput.links (cluster | catalog);
+//   (the shipped throughputs/catalog), throughput.links (catalog for CSV cluster specs, which
+//   have no link speeds; cluster for JSON specs);
 //   `throughputs` ending in .json is a fitted-parameter file from `clustersim profile fit`;
 //   policies, placements and overhead models read their own keys.
 //

@@ -48,7 +48,7 @@ struct ThroughputTable {
 };
 /// Reads a table: a folder of ElasticFlow per-model CSVs (`global_batch_size,1,2,4,...`; file
 /// name = model; empty, `nan` and `0` cells are "not allowed"), or one file in clustersim's
-/// format `model,batch_size,gpus,iters_per_s`.
+/// format `model,batch_size,gpus,iters_per_s` (an empty, `nan` or 0 rate is "not allowed" too).
 ThroughputTable read_throughput_table(const std::string& path);
 std::unique_ptr<ThroughputModel> make_table_throughput(ThroughputTable table);
 

@@ -48,9 +48,9 @@ struct FitRow {
 
 struct TableFit {
   FittedParams fitted;
-  std::vector<FitRow> rows;                     ///< every usable cell, in table order
-  std::map<std::string, int> skipped_cells;     ///< empty / nan / 0 cells per model
-  std::map<std::string, int> free_params;       ///< parameters fitted per model
+  std::vector<FitRow> rows;                  ///< every usable cell, in table order
+  std::map<std::string, int> skipped_cells;  ///< empty / nan / 0 cells per model
+  std::map<std::string, int> free_params;    ///< parameters fitted per model
   std::vector<std::string> models_not_in_catalog;
 };
 
