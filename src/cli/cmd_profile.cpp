@@ -251,7 +251,7 @@ const bool registered = register_command(30, [](CLI::App& root) {
 
   auto* gen = cmd->add_subcommand(
       "generate",
-      "Write DIR/<GPU>.csv (model,batch_size,gpus,iters_per_s for 1..max GPUs) and DIR/<GPU>.json "
+      "Write DIR/<GPU>.csv (model,batch_size,gpus,iters_per_s for 1..max GPUs, at most one GPU per sample) and DIR/<GPU>.json "
       "(placement assumption, link bandwidths, inputs)");
   common(gen);
   gen->add_option("--models", o->models,
