@@ -41,7 +41,7 @@ const bool registered = register_command(10, [](CLI::App& root) {
       ->default_val("auto");
   cmd->add_option("--throughputs", opt->run.throughputs,
                   "throughput table: clustersim CSV or a folder of ElasticFlow per-model CSVs "
-                  "(default: the trace's durations)");
+                  "or a fitted-parameter FILE.json from `clustersim profile fit` (default: the trace's durations)");
   cmd->add_option("--policy", opt->run.policy, "policy name (see `clustersim list`)");
   cmd->add_option("--set", opt->sets, "parameter key=value (repeatable)");
   cmd->add_option("--seed", opt->run.seed, "random seed")->default_val(1);

@@ -6,9 +6,11 @@
 #include <fmt/format.h>
 
 #include "clustersim/cluster/cluster.hpp"
+#include "clustersim/core/csv.hpp"
 #include "clustersim/core/error.hpp"
 #include "clustersim/core/json_input.hpp"
 #include "clustersim/metrics/writers.hpp"
+#include "clustersim/training/analytic_throughput.hpp"
 #include "clustersim/training/trace_reader.hpp"
 #include "clustersim/version.hpp"
 
@@ -70,6 +72,62 @@ SimTime seconds_param(const Params& p, const std::string& key) {
 
 std::string opt_time(SimTime t) { return t < 0 ? "" : format_seconds(t); }
 
+// Throughput source: --throughputs FILE.json (parameters from `profile fit`), --set
+// throughput=analytic (catalogue defaults for --set gpu_type), a measured table, or the trace's
+// durations. throughput.links=catalog replaces the cluster's node links (NIC, intra-node) by
+// the GPU type's reference server in gpus.json, the links the fitted parameters refer to; it is
+// the default for 5-column CSV cluster specs, which carry no link speeds. JSON specs default to
+// throughput.links=cluster (their own link speeds).
+std::unique_ptr<ThroughputModel> make_run_throughput(const RunConfig& cfg, const Cluster& cluster,
+                                                     const std::string& gpu_type) {
+  const Params& p = cfg.params;
+  const std::string kind = p.get_string("throughput", "");
+  const bool fitted = cfg.throughputs.size() > 5 &&
+                      cfg.throughputs.compare(cfg.throughputs.size() - 5, 5, ".json") == 0;
+  if (!kind.empty() && kind != "analytic") {
+    throw InputError(fmt::format("parameter throughput={}: the only value is 'analytic'", kind));
+  }
+  if (!fitted && kind.empty()) {
+    return cfg.throughputs.empty() ? make_duration_throughput(cluster.total_gpus())
+                                   : make_table_throughput(read_throughput_table(cfg.throughputs));
+  }
+  if (kind == "analytic" && !cfg.throughputs.empty() && !fitted) {
+    throw InputError("throughput=analytic takes no measured table; pass a fitted FILE.json or none");
+  }
+  const Catalog catalog = read_catalog(p.get_string("throughput.catalog", default_catalog_dir()));
+  std::map<std::string, ModelParams> params;
+  std::string gpu = gpu_type, describe;
+  if (fitted) {
+    FittedParams f = read_fitted_params(cfg.throughputs);
+    gpu = f.gpu_type;
+    params = std::move(f.models);
+    describe = "fitted:" + cfg.throughputs;
+  } else {
+    if (gpu_type == "generic") {
+      throw InputError("throughput=analytic needs --set gpu_type=TYPE (a GPU of the catalogue)");
+    }
+    describe = "analytic:" + gpu_type;
+  }
+  const GpuSpec& spec = catalog.gpu(gpu);
+  const std::string spec_text = read_file(cfg.cluster);
+  const auto first = spec_text.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
+  const bool json_spec = first != std::string::npos && spec_text[first] == '{';
+  const std::string links = p.get_string("throughput.links", json_spec ? "cluster" : "catalog");
+  if (links == "cluster") {
+    return make_analytic_throughput(catalog, gpu, std::move(params), cluster, describe,
+                                    {cluster.total_gpus()});
+  }
+  if (links != "catalog") throw InputError("parameter throughput.links must be cluster or catalog");
+  std::vector<Node> nodes = cluster.nodes();
+  for (auto& n : nodes) {
+    n.nic_gbps = spec.server_nic_gbps;
+    n.intra_node_gbps = spec.intra_node_gbps;
+  }
+  const Cluster relinked(cluster.name(), cluster.switches(), std::move(nodes));
+  return make_analytic_throughput(catalog, gpu, std::move(params), relinked,
+                                  describe + " (catalogue links)", {cluster.total_gpus()});
+}
+
 }  // namespace
 
 RunReport execute_run(const RunConfig& cfg, const ProgressFn& progress) {
@@ -79,14 +137,13 @@ RunReport execute_run(const RunConfig& cfg, const ProgressFn& progress) {
   if (cfg.trace.empty()) throw InputError("no trace given (--trace)");
   const auto& policy_entry = training_policies().get(cfg.policy);  // unknown policy: exit 2 early
 
-  const Cluster cluster = read_cluster_spec(cfg.cluster, p.get_string("gpu_type", "generic"));
+  const std::string gpu_type = p.get_string("gpu_type", "generic");
+  const Cluster cluster = read_cluster_spec(cfg.cluster, gpu_type);
   TraceReadOptions ro;
   ro.max_gpus = cluster.total_gpus();
   const Trace trace = read_trace(cfg.trace, cfg.trace_format, ro);
 
-  std::unique_ptr<ThroughputModel> tp = cfg.throughputs.empty()
-                                            ? make_duration_throughput(cluster.total_gpus())
-                                            : make_table_throughput(read_throughput_table(cfg.throughputs));
+  std::unique_ptr<ThroughputModel> tp = make_run_throughput(cfg, cluster, gpu_type);
   for (const auto& j : trace.jobs) tp->check(j, trace.path);
 
   const std::string placement_name = p.get_string("placement", "count");

@@ -105,10 +105,14 @@ void read_elasticflow_model(const std::string& path, const std::string& model, T
     auto& row = rows[static_cast<int>(batch)];
     for (std::size_t c = 1; c < csv.header().size(); ++c) {
       const auto& f = csv.field(c);
-      if (f.empty() || f == "nan" || f == "NaN") continue;  // "not allowed"
+      if (f.empty() || f == "nan" || f == "NaN") {  // "not allowed"
+        ++t.skipped_cells[model];
+        continue;
+      }
       double r = csv.get_double(c);
       if (r < 0) csv.fail("negative throughput");
       if (r > 0) row[gpus[c - 1]] = r;
+      else ++t.skipped_cells[model];
     }
   }
 }
@@ -120,11 +124,17 @@ void read_clustersim_table(const std::string& path, ThroughputTable& t) {
   while (csv.next()) {
     auto batch = csv.get_int(b), gpus = csv.get_int(g);
     if (batch <= 0 || gpus <= 0) csv.fail("batch_size and gpus must be positive");
+    const auto& rf = csv.field(r);
+    if (rf.empty() || rf == "nan" || rf == "NaN") {  // "not allowed", as in ElasticFlow's tables
+      ++t.skipped_cells[csv.field(m)];
+      continue;
+    }
     double rate = csv.get_double(r);
     if (rate < 0) csv.fail("negative throughput");
     auto& cell = t.rates[csv.field(m)][static_cast<int>(batch)];
     if (cell.count(static_cast<int>(gpus))) csv.fail("duplicate (model, batch_size, gpus) row");
     if (rate > 0) cell[static_cast<int>(gpus)] = rate;
+    else ++t.skipped_cells[csv.field(m)];
   }
   if (csv.rows_read() == 0) throw InputError(path, 1, "throughput table has no rows");
 }

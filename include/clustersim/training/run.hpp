@@ -5,7 +5,11 @@
 //   cluster, trace, trace_format (auto), throughputs (optional), policy, seed (1), out
 //   and free parameters (`--set key=value` / "set": {...}), of which the engine reads
 //   placement (count), overhead (none), gpu_type (generic; names the GPUs of CSV specs),
-//   run (0), engine.slot_s (0), engine.min_interval_s (0), engine.event_queue (heap);
+//   run (0), engine.slot_s (0), engine.min_interval_s (0), engine.event_queue (heap),
+//   throughput (unset; `analytic` = the catalogue model for gpu_type), throughput.catalog
+//   (the shipped throughputs/catalog), throughput.links (catalog for CSV cluster specs, which
+//   have no link speeds; cluster for JSON specs);
+//   `throughputs` ending in .json is a fitted-parameter file from `clustersim profile fit`;
 //   policies, placements and overhead models read their own keys.
 //
 // Outputs in `out` (see README "Result files"): summary.json, jobs.csv, cluster.csv.
@@ -26,7 +30,7 @@ struct RunConfig {
   std::string cluster;
   std::string trace;
   std::string trace_format = "auto";
-  std::string throughputs;  ///< empty = use the trace's durations
+  std::string throughputs;  ///< empty = the trace's durations; *.json = fitted analytic model
   std::string policy;
   std::uint64_t seed = 1;
   std::string out;

@@ -43,10 +43,12 @@ std::unique_ptr<ThroughputModel> make_duration_throughput(int max_gpus);
 struct ThroughputTable {
   std::string source;
   std::map<std::string, std::map<int, std::map<int, double>>> rates;
+  /// Per model: cells marked "not allowed" (empty, `nan` or 0), which `rates` leaves out.
+  std::map<std::string, int> skipped_cells;
 };
 /// Reads a table: a folder of ElasticFlow per-model CSVs (`global_batch_size,1,2,4,...`; file
 /// name = model; empty, `nan` and `0` cells are "not allowed"), or one file in clustersim's
-/// format `model,batch_size,gpus,iters_per_s`.
+/// format `model,batch_size,gpus,iters_per_s` (an empty, `nan` or 0 rate is "not allowed" too).
 ThroughputTable read_throughput_table(const std::string& path);
 std::unique_ptr<ThroughputModel> make_table_throughput(ThroughputTable table);
 
