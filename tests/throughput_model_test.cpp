@@ -278,3 +278,44 @@ TEST_CASE("run: the throughput source is selectable", "[throughput][run][cli]") 
   CHECK(bad.exit_code == 2);
   CHECK_THAT(bad.output, Catch::Contains("gpu_type"));
 }
+
+TEST_CASE("run: a job spread over two switches takes longer by the bandwidth ratio",
+          "[throughput][run][placement]") {
+  test::TempDir d;
+  const std::string types =
+      R"("node_types": {"big": {"gpu_type": "A100", "gpus": 8, "cpus": 8, "mem_gb": 64,
+      "nic_gbps": 200, "intra_node_gbps": 2400},
+    "half": {"gpu_type": "A100", "gpus": 4, "cpus": 8, "mem_gb": 64, "nic_gbps": 200, "intra_node_gbps": 2400}})";
+  const std::string one_node = d.write(
+      "one.json",
+      "{" + types +
+          R"(, "switches": [{"uplink_gbps": 100, "nodes": [{"type": "big", "count": 1}]}]})");
+  const std::string two_switches =
+      d.write("two.json",
+              "{" + types +
+                  R"(, "switches": [{"uplink_gbps": 100, "nodes": [{"type": "half", "count": 1}]},
+                              {"uplink_gbps": 100, "nodes": [{"type": "half", "count": 1}]}]})");
+  const std::string trace =
+      d.write("t.csv",
+              "job_id,submit_time,iteration,model_name,ddl,batch_size,num_gpu,duration\n"
+              "0,0,1000,resnet50,100000,256,8,100\n");
+  auto jct = [&](const std::string& cluster, const std::string& placement) {
+    auto r = test::run_cli(
+        "run --cluster " + cluster + " --trace " + trace + " --policy fifo -q --out " +
+        d.file("out") +
+        " --set throughput=analytic --set gpu_type=A100 --set placement=" + placement);
+    INFO(r.output);
+    REQUIRE(r.exit_code == 0);
+    CsvReader jobs(d.file("out/jobs.csv"));
+    REQUIRE(jobs.next());
+    return jobs.get_double(jobs.require({"jct_s"}));
+  };
+  // Catalogue defaults (overlap 0.3), resnet50, batch 256 on 8 GPUs; t_c = 0.0755077 s.
+  //   one node, BW 2400: t_s = 0.0025927 s, t = t_c + 0.7 t_s = 0.0773226 s -> 77.3226 s
+  //   two switches, BW = min(NIC 200, uplink 100) = 100: t_s = 1.75 * 817.825e6 / 50e9 + 14e-4
+  //   = 0.0300239 s, t = 0.0755077 + 0.7 * 0.0300239 = 0.0965244 s -> 96.5244 s (ratio 1.2483)
+  CHECK(jct(one_node, "consolidated") == Approx(77.3226).epsilon(1e-5));
+  CHECK(jct(two_switches, "consolidated") == Approx(96.5244).epsilon(1e-5));
+  // Count-only placement assumes the fewest nodes, here both.
+  CHECK(jct(two_switches, "count") == Approx(96.5244).epsilon(1e-5));
+}

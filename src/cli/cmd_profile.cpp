@@ -39,8 +39,8 @@ std::string placement_note(const Cluster& c, bool reference) {
       reference ? " (reference servers of gpus.json under one non-blocking switch)" : "");
 }
 
-std::map<std::string, ModelParams> params_from(const ProfileOptions& o, const Catalog& cat,
-                                               std::string& gpu_type, std::string& what) {
+std::map<std::string, ModelParams> params_from(const ProfileOptions& o, std::string& gpu_type,
+                                               std::string& what) {
   if (o.params.empty()) {
     what = "catalogue default_params";
     return {};
@@ -48,7 +48,6 @@ std::map<std::string, ModelParams> params_from(const ProfileOptions& o, const Ca
   FittedParams f = read_fitted_params(o.params);
   if (!f.gpu_type.empty()) gpu_type = f.gpu_type;
   what = "fitted: " + fs::path(o.params).filename().string();
-  (void)cat;
   return f.models;
 }
 
@@ -135,7 +134,7 @@ void cmd_generate(const ProfileOptions& o) {
   if (o.out.empty()) throw InputError("profile generate: --out DIR is required");
   const Catalog cat = read_catalog(o.catalog.empty() ? default_catalog_dir() : o.catalog);
   std::string gpu_type = o.gpu, what;
-  const auto params = params_from(o, cat, gpu_type, what);
+  const auto params = params_from(o, gpu_type, what);
   const GpuSpec& gpu = cat.gpu(gpu_type);
   const Cluster cluster = placement_cluster(o, gpu, o.max_gpus);
   std::vector<std::string> models = o.models;
@@ -187,7 +186,7 @@ void cmd_show(const ProfileOptions& o) {
   } else {
     const Catalog cat = read_catalog(o.catalog.empty() ? default_catalog_dir() : o.catalog);
     std::string gpu_type = o.gpu, what;
-    const auto params = params_from(o, cat, gpu_type, what);
+    const auto params = params_from(o, gpu_type, what);
     const GpuSpec& gpu = cat.gpu(gpu_type);
     const Cluster cluster = placement_cluster(o, gpu, o.max_gpus);
     const ModelSpec& m = cat.model(o.model);
@@ -249,10 +248,10 @@ const bool registered = register_command(30, [](CLI::App& root) {
   fit->add_option("--out", o->out, "fitted-parameter file to write (JSON)")->required();
   fit->callback([o] { cmd_fit(*o); });
 
-  auto* gen = cmd->add_subcommand(
-      "generate",
-      "Write DIR/<GPU>.csv (model,batch_size,gpus,iters_per_s for 1..max GPUs, at most one GPU per sample) and DIR/<GPU>.json "
-      "(placement assumption, link bandwidths, inputs)");
+  auto* gen = cmd->add_subcommand("generate",
+                                  "Write DIR/<GPU>.csv (model,batch_size,gpus,iters_per_s for "
+                                  "1..max GPUs, at most one GPU per sample) and DIR/<GPU>.json "
+                                  "(placement assumption, link bandwidths, inputs)");
   common(gen);
   gen->add_option("--models", o->models,
                   "models (default: all in the catalogue, or all in --params)")
