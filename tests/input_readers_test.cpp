@@ -61,8 +61,10 @@ TEST_CASE("CsvReader rejects bad fields with file:line and the column", "[core][
   CHECK(error_of([&] { csv.next(); }) == path + ":5: expected 2 fields as in the header, found 3");
 }
 
-TEST_CASE("CsvReader: empty and missing files", "[core][csv]") {
+TEST_CASE("CsvReader: empty and missing files, repeated columns", "[core][csv]") {
   TempDir dir;
+  auto twice = dir.write("t.csv", "\n a,b,a\n1,2,3\n");
+  CHECK(error_of([&] { CsvReader c(twice); }) == twice + ":2: column 'a' appears twice in the header");
   auto empty = dir.write("e.csv", "");
   CHECK(error_of([&] { CsvReader c(empty); }) == empty + ":1: empty file (no header)");
   auto missing = dir.file("missing.csv");

@@ -62,6 +62,14 @@ CsvReader::CsvReader(std::string path, char delimiter)
     auto& h = header_.front();
     if (h.rfind("\xEF\xBB\xBF", 0) == 0) h.erase(0, 3);
   }
+  // A repeated column name would silently read only its first column.
+  for (std::size_t i = 0; i < header_.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (!header_[i].empty() && header_[i] == header_[j]) {
+        throw InputError(path_, line_, fmt::format("column '{}' appears twice in the header", header_[i]));
+      }
+    }
+  }
 }
 
 bool CsvReader::read_line(std::string& out) {

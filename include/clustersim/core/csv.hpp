@@ -14,7 +14,8 @@ namespace clustersim {
 
 class CsvReader {
  public:
-  /// Opens `path` and reads its header. Throws InputError if the file cannot be read or is empty.
+  /// Opens `path` and reads its header. Throws InputError if the file cannot be read, is empty,
+  /// or names a column twice.
   explicit CsvReader(std::string path, char delimiter = ',');
 
   const std::string& path() const { return path_; }
