@@ -94,7 +94,7 @@ with open(out + "/summary.csv", "w", newline="") as f:
         if metric_keys is None:
             metric_keys = keys
             w.writerow(["figure", "trace", "cluster", "policy", "thresholds"] + metric_keys + ["wall_s"])
-        w.writerow(["tiresias-sim-60job", "60_job.csv", cluster, policy, limits if limits != "default" else ""]
+        w.writerow(["tiresias-sim-60job", "60_job.csv", cluster, policy, limits.replace(",", ";") if limits != "default" else ""]
                    + ["" if s.get(k) is None else s.get(k) for k in metric_keys] + [s["run"]["wall_s"]])
 PY
 echo "wrote $out/summary.csv ($(($(wc -l <"$list"))) runs)"
