@@ -7,8 +7,12 @@
 //                  first floor(g/G) completely free nodes (each with 6 x G free CPUs and
 //                  (6 + 0.1 g + 5) x G GB) and then the first other node fitting the remainder
 //                  (6 CPUs and 6 + 0.1 g + 5 GB per GPU). The original never returns memory when
-//                  preemptive schedules re-place jobs (research/tiresias_muri.md §1.11.1), so runs
-//                  stall; that leak is NOT reproduced here.
+//                  preemptive schedules re-place running jobs (research/tiresias_muri.md §1.11.1):
+//                  memory is charged at every placement and only the last placement's is given back
+//                  when the job completes, so such runs stall with jobs left pending. Off by
+//                  default; `placement.yarn_leak_memory=true` reproduces it (the scheme then keeps
+//                  its own memory ledger, assuming every successful place() call is a real
+//                  placement, as it is for the Tiresias policies here).
 //   random         the simulator's `random`: each GPU (worker) scans the nodes cyclically from a
 //                  uniformly random start for one with a free GPU and 2 free CPUs. Draws come
 //                  from RngStream(placement.seed (1), run, "placement.random"). The original also
@@ -41,17 +45,32 @@ constexpr double kWorkerMemGb = 5, kPsMemGb = 6, kPsMemPerWorkerGb = 0.1;
 
 class YarnPlacement : public PlacementScheme {
  public:
-  explicit YarnPlacement(const Cluster& c)
-      : cluster_(c), per_node_(std::max(1, c.max_gpus_per_node())) {}
+  explicit YarnPlacement(const Cluster& c, bool leak_memory = false)
+      : cluster_(c),
+        per_node_(std::max(1, c.max_gpus_per_node())),
+        leak_(leak_memory),
+        mem_used_(c.nodes().size(), 0.0) {}
 
   std::optional<NodeShares> place(const Job& job, int gpus, ClusterState& s) const override {
     if (s.total_free_gpus < gpus) return std::nullopt;
+    ClusterState leaky;
+    if (leak_) {  // memory is the scheme's own ledger: every placement ever, minus completions
+      leaky = s;
+      for (std::size_t n = 0; n < mem_used_.size(); ++n) {
+        leaky.free_mem_gb[n] = cluster_.nodes()[n].mem_gb - mem_used_[n];
+      }
+    }
+    const ClusterState& view = leak_ ? leaky : s;
     for (std::size_t sw = 0; sw < cluster_.switches().size(); ++sw) {
-      auto where = gpus > per_node_ ? cross_node(job, gpus, static_cast<int>(sw), s)
-                                    : single_node(job, gpus, static_cast<int>(sw), s);
+      auto where = gpus > per_node_ ? cross_node(job, gpus, static_cast<int>(sw), view)
+                                    : single_node(job, gpus, static_cast<int>(sw), view);
       if (where) {
         take(s, *where, gpus);
         charge_for(gpus, *where, s, +1);
+        if (leak_) {
+          for (auto [node, g] : *where)
+            mem_used_[node] += mem_of(gpus, g);
+        }
         return where;
       }
     }
@@ -61,11 +80,21 @@ class YarnPlacement : public PlacementScheme {
   void charge_extra(const Job& job, const NodeShares& where, ClusterState& s,
                     int sign) const override {
     charge_for(job.gpus, where, s, sign);
+    if (leak_ && sign < 0) {  // the original returns the last placement's memory at completion
+      for (auto [node, g] : where)
+        mem_used_[node] -= mem_of(job.gpus, g);
+    }
   }
 
  protected:
   const Cluster& cluster_;
   int per_node_;
+  bool leak_;
+  mutable std::vector<double> mem_used_;
+
+  double mem_of(int job_gpus, int gpus_here) const {
+    return job_gpus <= per_node_ ? kWorkerMemGb : ps_worker_mem(job_gpus) * gpus_here;
+  }
 
   double ps_worker_mem(int gpus) const {
     return kPsMemGb + kPsMemPerWorkerGb * gpus + kWorkerMemGb;
@@ -76,11 +105,10 @@ class YarnPlacement : public PlacementScheme {
     for (auto [node, g] : where) {
       if (gpus <= per_node_) {
         s.free_cpus[node] -= sign * single_cpus(gpus);
-        s.free_mem_gb[node] -= sign * kWorkerMemGb;
       } else {
         s.free_cpus[node] -= sign * 6 * g;
-        s.free_mem_gb[node] -= sign * ps_worker_mem(gpus) * g;
       }
+      s.free_mem_gb[node] -= sign * mem_of(gpus, g);
     }
   }
 
@@ -246,7 +274,10 @@ class SkewPlacement final : public YarnPlacement {
 const bool registered = [] {
   auto& r = placement_schemes();
   r.add("yarn", "Tiresias MS-YARN: one switch, consolidated, with the simulator's CPU/memory rules",
-        [](const Cluster& c, const Params&) { return std::make_unique<YarnPlacement>(c); });
+        [](const Cluster& c, const Params& p) {
+          return std::make_unique<YarnPlacement>(c,
+                                                 p.get_bool("placement.yarn_leak_memory", false));
+        });
   r.add("random",
         "Tiresias random: each GPU on a random node with a free GPU and 2 CPUs (placement.seed)",
         [](const Cluster& c, const Params& p) {
