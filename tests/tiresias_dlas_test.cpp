@@ -99,6 +99,16 @@ TEST_CASE("dlas options: knob parameter, jump formula, Gittins variants, errors"
       differ += orig[k].at("jct_s") != exact[k].at("jct_s");
     CHECK(differ == 31);
   }
+  SECTION("extra engine scheduling points (slots) do not change the result") {
+    // The original has events only at arrivals, completions and queue jumps; other points must
+    // be no-ops for the policy.
+    CHECK(check_against_reference("dlas-gpu-gittins", "n2g4.csv", "n2g4_q300_1000",
+                                  "dlas-gpu-gittins-count.job.csv",
+                                  {{"tiresias.queue_limits", "300,1000"},
+                                   {"tiresias.gittins_file", gittins},
+                                   {"engine.slot_s", "7"}},
+                                  all) == 60);
+  }
   SECTION("dlas-gpu-gittins-N: the original's bug by default, Gittins + knob when fixed") {
     auto bug = jobs_csv("dlas-gpu-gittins-2", {});
     auto plain = jobs_csv("dlas-gpu-2", {});
