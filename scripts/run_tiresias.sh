@@ -81,7 +81,7 @@ export -f run_one
 export bin data trace out
 xargs -P "$jobs" -L 1 bash -c 'run_one "$@"' _ <"$list"
 
-"$py" - "$out" "$list" <<'PY'
+"$py" - "$out" "$list" "$data/reference_runs/summary.csv" <<'PY'
 import csv, json, sys
 out, listing = sys.argv[1], sys.argv[2]
 rows = [l.split() for l in open(listing) if l.strip()]
@@ -94,7 +94,29 @@ with open(out + "/summary.csv", "w", newline="") as f:
         if metric_keys is None:
             metric_keys = keys
             w.writerow(["figure", "trace", "cluster", "policy", "thresholds"] + metric_keys + ["wall_s"])
-        w.writerow(["tiresias-sim-60job", "60_job.csv", cluster, policy, limits if limits != "default" else ""]
+        w.writerow(["tiresias-sim-60job", "60_job.csv", cluster, policy, limits.replace(",", ";") if limits != "default" else ""]
                    + ["" if s.get(k) is None else s.get(k) for k in metric_keys] + [s["run"]["wall_s"]])
+
+# Compare with the original simulator's runs (reference_runs/summary.csv) where one exists.
+ref_path = sys.argv[3]
+original = {"srtf": "shortest", "srsf": "shortest-gpu"}
+ref = {}
+for r in csv.DictReader(open(ref_path)):
+    ref[(r["run_set"], r["schedule"])] = r
+same = diff = 0
+for name, cluster, policy, limits in rows:
+    run_set = f"{cluster}_q300_1000" if limits == "300,1000" else f"{cluster}_default"
+    r = ref.get((run_set, original.get(policy, policy)))
+    if r is None:
+        continue
+    s = json.load(open(f"{out}/runs/{name}/summary.json"))
+    ours = (round(s["jct_mean_s"], 2), int(s["makespan_s"]), int(s["preemptions"]))
+    theirs = (float(r["avg_jct_s"]), int(r["makespan_s"]), int(r["total_preempts"]))
+    if ours == theirs:
+        same += 1
+    else:
+        diff += 1
+        print(f"differs from the original: {name}: ours {ours}, original {theirs}")
+print(f"{same} runs identical to the original simulator (avg JCT, makespan, preemptions), {diff} differ")
 PY
 echo "wrote $out/summary.csv ($(($(wc -l <"$list"))) runs)"

@@ -65,3 +65,73 @@ TEST_CASE("python2_round rounds the exact value, halves away from zero", "[tires
   CHECK(python2_round(1.23456789, 5) == 1.23457);
   CHECK(python2_round(99.999996, 5) == 100.0);
 }
+
+TEST_CASE("dlas options: knob parameter, jump formula, Gittins variants, errors",
+          "[tiresias][dlas]") {
+  const std::string gittins = anchor("tiresias/yarn-gput1000.csv");
+  ReferenceCheck all;
+  all.resumes = true;
+  all.promotions = true;
+  SECTION("tiresias.promote_knob on dlas-gpu equals the original's dlas-gpu-2") {
+    CHECK(check_against_reference(
+              "dlas-gpu", "n2g4.csv", "n2g4_q300_1000", "dlas-gpu-2-count.job.csv",
+              {{"tiresias.queue_limits", "300;1000"}, {"tiresias.promote_knob", "2"}}, all) == 60);
+  }
+  auto jobs_csv = [&](const std::string& policy,
+                      std::vector<std::pair<std::string, std::string>> params) {
+    RunConfig cfg;
+    cfg.cluster = anchor("tiresias/reference_runs/n2g4.csv");
+    cfg.trace = anchor("tiresias/60_job.csv");
+    cfg.policy = policy;
+    cfg.params.set("tiresias.queue_limits", "300,1000");
+    for (auto& [k, v] : params)
+      cfg.params.set(k, v);
+    return parse_simple_csv(execute_run(cfg).jobs_csv);
+  };
+  SECTION("the exact jump formula changes 31 of 60 JCTs of the 300/1000 gittins run") {
+    // research/tiresias_muri.md §1.10: an independent re-implementation found 31 of 60.
+    auto orig = jobs_csv("dlas-gpu-gittins", {{"tiresias.gittins_file", gittins}});
+    auto exact = jobs_csv("dlas-gpu-gittins",
+                          {{"tiresias.gittins_file", gittins}, {"tiresias.jump_formula", "exact"}});
+    REQUIRE(orig.size() == exact.size());
+    int differ = 0;
+    for (std::size_t k = 0; k < orig.size(); ++k)
+      differ += orig[k].at("jct_s") != exact[k].at("jct_s");
+    CHECK(differ == 31);
+  }
+  SECTION("extra engine scheduling points (slots) do not change the result") {
+    // The original has events only at arrivals, completions and queue jumps; other points must
+    // be no-ops for the policy.
+    CHECK(check_against_reference("dlas-gpu-gittins", "n2g4.csv", "n2g4_q300_1000",
+                                  "dlas-gpu-gittins-count.job.csv",
+                                  {{"tiresias.queue_limits", "300,1000"},
+                                   {"tiresias.gittins_file", gittins},
+                                   {"engine.slot_s", "7"}},
+                                  all) == 60);
+  }
+  SECTION("dlas-gpu-gittins-N: the original's bug by default, Gittins + knob when fixed") {
+    auto bug = jobs_csv("dlas-gpu-gittins-2", {});
+    auto plain = jobs_csv("dlas-gpu-2", {});
+    auto fixed = jobs_csv("dlas-gpu-gittins-2", {{"tiresias.gittins_file", gittins},
+                                                 {"tiresias.gittins_variant_bug", "false"}});
+    CHECK(bug == plain);
+    CHECK(fixed != plain);
+    for (const auto& r : fixed)
+      CHECK(r.at("status") == "finished");
+  }
+  SECTION("bad configurations are input errors (exit 2) with a message") {
+    const std::string base = "run --cluster " + anchor("tiresias/reference_runs/n2g4.csv") +
+                             " --trace " + anchor("tiresias/60_job.csv") + " -q --out " +
+                             TempDir().file("o");
+    auto r = run_cli(base + " --policy dlas-gpu-gittins");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.output, Catch::Contains("tiresias.gittins_file"));
+    r = run_cli(base + " --policy dlas --set tiresias.queue_limits=7200,3250");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.output, Catch::Contains("ascending"));
+    r = run_cli(base + " --policy dlas-gpu --set tiresias.jump_formula=fast");
+    CHECK(r.exit_code == 2);
+    r = run_cli(base + " --policy dlas-gpu-gittins --set tiresias.gittins_file=/nonexistent.csv");
+    CHECK(r.exit_code == 2);
+  }
+}

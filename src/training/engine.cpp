@@ -90,6 +90,7 @@ class TrainingEngine::Impl final : public SchedulingContext {
     r.status = JobStatus::kFinished;
     r.finish = now();
     release(state_, r.nodes, r.gpus);
+    placement_.charge_extra(trace_.jobs[i], r.nodes, state_, -1);
     r.gpus = 0;
     r.rate = 0;
     ++done_;
@@ -234,6 +235,7 @@ class TrainingEngine::Impl final : public SchedulingContext {
       if (!take(next, ns, a.gpus)) {
         policy_bug(fmt::format("job {} does not fit on its GPUs", trace_.jobs[a.job].id));
       }
+      placement_.charge_extra(trace_.jobs[a.job], ns, next, +1);
       where[k] = ns;
       placed[k] = 1;
     };

@@ -144,6 +144,14 @@ RunReport execute_run(const RunConfig& cfg, const ProgressFn& progress) {
   const Trace trace = read_trace(cfg.trace, cfg.trace_format, ro);
 
   std::unique_ptr<ThroughputModel> tp = make_run_throughput(cfg, cluster, gpu_type);
+  {
+    const double node_f = p.get_double("locality.cross_node_factor", 1.0);
+    const double switch_f = p.get_double("locality.cross_switch_factor", 1.0);
+    if (!(node_f > 0 && node_f <= 1) || !(switch_f > 0 && switch_f <= 1)) {
+      throw InputError("locality.cross_node_factor and locality.cross_switch_factor must be in (0, 1]");
+    }
+    if (node_f != 1.0 || switch_f != 1.0) tp = make_locality_throughput(std::move(tp), cluster, node_f, switch_f);
+  }
   for (const auto& j : trace.jobs) tp->check(j, trace.path);
 
   const std::string placement_name = p.get_string("placement", "count");

@@ -26,12 +26,13 @@ double python2_round(double x, int digits) {
     while (k >= 0 && kept[k] == '9')
       kept[k--] = '0';
     if (k < 0)
-      kept.insert(kept.begin(), '1');
+      kept = "1" + kept;
     else
       ++kept[k];
   }
-  kept.insert(kept.size() - digits, ".");
-  const double v = std::strtod(kept.c_str(), nullptr);
+  const std::size_t int_len = kept.size() - static_cast<std::size_t>(digits);
+  const std::string text = kept.substr(0, int_len) + "." + kept.substr(int_len);
+  const double v = std::strtod(text.c_str(), nullptr);
   return x < 0 ? -v : v;
 }
 

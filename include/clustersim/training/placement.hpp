@@ -27,6 +27,12 @@ class PlacementScheme {
   virtual std::optional<NodeShares> place(const Job& job, int gpus, ClusterState& state) const = 0;
   /// True if this scheme assigns nodes (false for `count`).
   virtual bool assigns_nodes() const = 0;
+  /// Takes (sign = +1) or gives back (sign = -1) the non-GPU resources (CPUs, memory) that `job`
+  /// holds when placed at `where`. The engine calls it for placements it keeps or receives
+  /// explicitly (their GPUs are taken with take()) and for finishing jobs; place() charges its
+  /// own placements. Default: the scheme tracks GPUs only.
+  virtual void charge_extra(const Job& /*job*/, const NodeShares& /*where*/,
+                            ClusterState& /*state*/, int /*sign*/) const {}
 };
 
 /// Takes `gpus` GPUs at `where` (empty = count only) from `state`; false, and `state`

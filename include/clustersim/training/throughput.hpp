@@ -52,4 +52,13 @@ struct ThroughputTable {
 ThroughputTable read_throughput_table(const std::string& path);
 std::unique_ptr<ThroughputModel> make_table_throughput(ThroughputTable table);
 
+/// Optional locality slowdown (`--set locality.cross_node_factor=F --set
+/// locality.cross_switch_factor=S`, both in (0, 1], default 1 = off): a job whose GPUs lie on n
+/// nodes under k switches runs at base rate x F^(n-1) x S^(k-1). Placements without nodes (the
+/// `count` scheme) are not slowed. A modelling assumption of ours, not from a paper: it lets
+/// placement change speed (e.g. Tiresias' consolidation) with explicitly chosen factors.
+std::unique_ptr<ThroughputModel> make_locality_throughput(std::unique_ptr<ThroughputModel> base,
+                                                          const Cluster& cluster,
+                                                          double node_factor, double switch_factor);
+
 }  // namespace clustersim

@@ -145,7 +145,7 @@ class Dlas final : public TrainingPolicy {
       const auto& r = ctx.state(i);
       if (r.status == JobStatus::kRunning) d.run.push_back({i, r.gpus, r.nodes});
     }
-    d.wake_at = next_jump_ > ctx.now() ? next_jump_ : kForever;
+    // The wake-up for next_jump_ is already scheduled by the decision that computed it.
     return d;
   }
 
