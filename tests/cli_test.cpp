@@ -49,3 +49,22 @@ TEST_CASE("run.json errors name the file and line", "[cli]") {
   CHECK(r.exit_code == 2);
   CHECK(r.output.find("run.json:5: unknown key 'colour'") != std::string::npos);
 }
+
+TEST_CASE("--seed reaches random placement unless placement.seed is given", "[cli]") {
+  // With a cross-node slowdown, where `random` puts a job's GPUs changes its speed, so a
+  // different placement stream shows up in jobs.csv.
+  TempDir dir;
+  const std::string base = "run -q --cluster '" + source_dir() + "/cluster_specs/n4g4.json' --trace '" +
+                           anchor("tiresias/60_job.csv") +
+                           "' --policy fifo --set placement=random --set locality.cross_node_factor=0.5 ";
+  auto run = [&](const std::string& extra, const std::string& out) {
+    auto r = run_cli(base + extra + " --out '" + dir.file(out) + "'");
+    REQUIRE(r.exit_code == 0);
+    return slurp(dir.file(out + "/jobs.csv"));
+  };
+  const auto s1 = run("--seed 1", "s1");
+  const auto s2 = run("--seed 2", "s2");
+  const auto explicit1 = run("--seed 2 --set placement.seed=1", "e1");
+  CHECK(s1 != s2);
+  CHECK(s1 == explicit1);
+}

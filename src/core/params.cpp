@@ -17,7 +17,10 @@ void Params::set_from_string(const std::string& a) {
 
 const std::string* Params::find(const std::string& key) const {
   auto it = values_.find(key);
-  if (it == values_.end()) return nullptr;
+  if (it == values_.end()) {
+    auto d = defaults_.find(key);
+    return d == defaults_.end() ? nullptr : &d->second;
+  }
   used_.insert(key);
   return &it->second;
 }

@@ -132,7 +132,10 @@ std::unique_ptr<ThroughputModel> make_run_throughput(const RunConfig& cfg, const
 
 RunReport execute_run(const RunConfig& cfg, const ProgressFn& progress) {
   const auto wall0 = std::chrono::steady_clock::now();
-  const Params& p = cfg.params;
+  // Random components default to the run's seed unless given their own.
+  RunConfig resolved = cfg;
+  resolved.params.set_default("placement.seed", std::to_string(cfg.seed));
+  const Params& p = resolved.params;
   if (cfg.cluster.empty()) throw InputError("no cluster given (--cluster)");
   if (cfg.trace.empty()) throw InputError("no trace given (--trace)");
   const auto& policy_entry = training_policies().get(cfg.policy);  // unknown policy: exit 2 early
@@ -143,7 +146,7 @@ RunReport execute_run(const RunConfig& cfg, const ProgressFn& progress) {
   ro.max_gpus = cluster.total_gpus();
   const Trace trace = read_trace(cfg.trace, cfg.trace_format, ro);
 
-  std::unique_ptr<ThroughputModel> tp = make_run_throughput(cfg, cluster, gpu_type);
+  std::unique_ptr<ThroughputModel> tp = make_run_throughput(resolved, cluster, gpu_type);
   {
     const double node_f = p.get_double("locality.cross_node_factor", 1.0);
     const double switch_f = p.get_double("locality.cross_switch_factor", 1.0);

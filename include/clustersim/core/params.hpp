@@ -18,6 +18,8 @@ class Params {
   /// Parses "key=value"; throws InputError on a missing '=' or an empty key.
   void set_from_string(const std::string& assignment);
   void set(const std::string& key, const std::string& value) { values_[key] = value; }
+  /// A value used when the key is not set explicitly; never reported as unused.
+  void set_default(const std::string& key, const std::string& value) { defaults_[key] = value; }
   bool has(const std::string& key) const { return values_.count(key) > 0; }
 
   // Each getter marks the key as used; a present but malformed value throws InputError.
@@ -34,6 +36,7 @@ class Params {
 
  private:
   std::map<std::string, std::string> values_;
+  std::map<std::string, std::string> defaults_;
   mutable std::set<std::string> used_;
   const std::string* find(const std::string& key) const;
 };
