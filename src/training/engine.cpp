@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 
 #include <fmt/format.h>
 
@@ -73,6 +74,9 @@ class TrainingEngine::Impl final : public SchedulingContext {
   SimTime last_decision_ = -1;
   SimTime next_slot_ = -1;
   double policy_s_ = 0;
+  // Decision::hold_until support (allocated on first use): the floor per job and when its work
+  // was done (-1 = not held).
+  std::vector<SimTime> hold_until_, work_done_at_;
 
   void arrive(int i) {
     auto& r = jobs_[i];
@@ -128,7 +132,13 @@ class TrainingEngine::Impl final : public SchedulingContext {
     sim_.cancel(r.completion);
     if (r.rate <= 0) return;
     const SimTime start = std::max(now(), r.overhead_until);
-    r.completion = sim_.schedule_at(start + ceil_seconds(r.remaining() / r.rate), [this, i] { complete(i); });
+    const double secs = r.remaining() / r.rate;
+    SimTime t = start + (cfg_.whole_seconds ? from_seconds(std::ceil(secs)) : ceil_seconds(secs));
+    if (!hold_until_.empty() && hold_until_[i] > t) {
+      work_done_at_[i] = t;
+      t = hold_until_[i];
+    }
+    r.completion = sim_.schedule_at(t, [this, i] { complete(i); });
   }
 
   [[noreturn]] void policy_bug(const std::string& what) const {
@@ -142,6 +152,17 @@ class TrainingEngine::Impl final : public SchedulingContext {
       return s != JobStatus::kPending && s != JobStatus::kRunning;
     });
     for (int i : active_) bank(i);
+    if (!hold_until_.empty()) {
+      // Held jobs whose work is done finish at this point (before the policy sees them).
+      for (int i : std::vector<int>(active_)) {
+        if (jobs_[i].status == JobStatus::kRunning && work_done_at_[i] >= 0 && work_done_at_[i] <= now()) {
+          sim_.cancel(jobs_[i].completion);
+          complete(i);
+          sim_.cancel(decision_);  // complete() asked for a decision; this one serves it
+        }
+      }
+      std::erase_if(active_, [this](int i) { return jobs_[i].status == JobStatus::kFinished; });
+    }
 
     auto t0 = std::chrono::steady_clock::now();
     Decision d = policy_.schedule(*this);
@@ -262,13 +283,19 @@ class TrainingEngine::Impl final : public SchedulingContext {
       jobs_[i].status = JobStatus::kRejected;
       ++done_;
     }
+    if (!d.overhead.empty() || !d.hold_until.empty() || !hold_until_.empty()) apply_artifact_extras(d, by_job);
 
     int busy = 0, running = 0, pending = 0;
+    double eff = 0;
     for (int i : active_) {
       const auto& r = jobs_[i];
       if (r.status == JobStatus::kRunning) {
         busy += r.gpus;
         ++running;
+        if (cfg_.efficiency) {
+          const double r1 = tp_.rate(trace_.jobs[i], 1, {});
+          if (r1 > 0) eff += r.rate / r1;
+        }
         if (cfg_.check_invariants && r.work_done < -1e-9) throw InvariantError("negative progress");
       } else if (r.status == JobStatus::kPending) {
         ++pending;
@@ -277,7 +304,29 @@ class TrainingEngine::Impl final : public SchedulingContext {
     if (cfg_.check_invariants && busy + state_.total_free_gpus != cluster_.total_gpus()) {
       throw InvariantError("GPU accounting broken");
     }
-    samples_.push_back(ClusterSample{now(), busy, running, pending});
+    samples_.push_back(ClusterSample{now(), busy, running, pending,
+                                     cfg_.efficiency ? eff / cluster_.total_gpus() : 0.0});
+  }
+
+  // Decision::overhead and Decision::hold_until (ElasticFlow artifact semantics).
+  void apply_artifact_extras(const Decision& d, const std::vector<const Assignment*>& by_job) {
+    const std::size_t n = jobs_.size();
+    if (hold_until_.empty()) {
+      hold_until_.assign(n, -1);
+      work_done_at_.assign(n, -1);
+    }
+    for (int i : active_) hold_until_[i] = work_done_at_[i] = -1;
+    for (auto [i, t] : d.hold_until) {
+      if (i < 0 || static_cast<std::size_t>(i) >= n || !by_job[i]) policy_bug("hold_until for a job without GPUs");
+      hold_until_[i] = t;
+    }
+    for (auto [i, s] : d.overhead) {
+      if (i < 0 || static_cast<std::size_t>(i) >= n || !by_job[i] || s < 0) policy_bug("bad per-point overhead");
+      jobs_[i].overhead_until = now() + s;
+    }
+    for (int i : active_) {
+      if (jobs_[i].status == JobStatus::kRunning) reschedule_completion(i);
+    }
   }
 };
 

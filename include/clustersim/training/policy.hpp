@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "clustersim/cluster/cluster.hpp"
 #include "clustersim/core/params.hpp"
 #include "clustersim/core/registry.hpp"
@@ -62,6 +64,14 @@ struct Decision {
   std::vector<Assignment> run;   ///< every job that holds GPUs after this point
   std::vector<int> reject;       ///< pending jobs refused for good (admission control)
   SimTime wake_at = kForever;    ///< ask for another scheduling point at this time
+  /// Optional per-point overhead (ElasticFlow artifact): each listed job that holds GPUs after
+  /// this point makes no progress for the given time from now on. It replaces the overhead
+  /// model's charge for this point; jobs not listed are charged by the overhead model as usual.
+  std::vector<std::pair<int, SimTime>> overhead;
+  /// Optional completion floor (ElasticFlow artifact's slot-aligned planned end): a listed job
+  /// whose work is done keeps its GPUs until this time, or until the next scheduling point,
+  /// whichever comes first. The floor applies until the next decision.
+  std::vector<std::pair<int, SimTime>> hold_until;
 };
 
 class SchedulingContext {
@@ -90,6 +100,8 @@ class TrainingPolicy {
   virtual Decision schedule(const SchedulingContext& ctx) = 0;
   /// Called once per job when it finishes (after its GPUs are released).
   virtual void on_finish(const SchedulingContext&, int /*job*/) {}
+  /// Adds policy-specific metrics to summary.json after the run (default: none).
+  virtual void report(nlohmann::json& /*summary*/) const {}
 };
 
 struct PolicyEnv {
