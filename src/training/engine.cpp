@@ -35,6 +35,9 @@ class TrainingEngine::Impl final : public SchedulingContext {
   const std::vector<int>& completions() const override { return completions_; }
   const ClusterState& cluster_state() const override { return state_; }
   std::uint64_t round() const override { return round_; }
+  SimTime next_arrival() const override {
+    return next_arrival_ < trace_.jobs.size() ? trace_.jobs[next_arrival_].submit : kForever;
+  }
 
   std::function<void(std::size_t, std::size_t, SimTime)> progress;
 
@@ -74,14 +77,17 @@ class TrainingEngine::Impl final : public SchedulingContext {
   SimTime last_decision_ = -1;
   SimTime next_slot_ = -1;
   double policy_s_ = 0;
-  // Decision::hold_until support (allocated on first use): the floor per job and when its work
-  // was done (-1 = not held).
-  std::vector<SimTime> hold_until_, work_done_at_;
+  std::size_t next_arrival_ = 0;  // jobs are sorted by submit time
+  EventId replan_;
+  // Decision::planned_end support (allocated on first use; -1 = not plan-driven): forced end,
+  // progress cap, and when the work is done if before both.
+  std::vector<SimTime> plan_end_, plan_cap_, work_done_at_;
 
   void arrive(int i) {
     auto& r = jobs_[i];
     r.status = JobStatus::kPending;
     r.last_update = now();
+    next_arrival_ = std::max(next_arrival_, static_cast<std::size_t>(i) + 1);
     active_.push_back(i);
     arrivals_.push_back(i);
     request_decision();
@@ -118,7 +124,8 @@ class TrainingEngine::Impl final : public SchedulingContext {
     const SimTime t = now();
     if (r.status == JobStatus::kRunning) {
       const SimTime from = std::max(r.last_update, r.overhead_until);
-      if (t > from) r.work_done += r.rate * to_seconds(t - from);
+      const SimTime to = plan_cap_.empty() || plan_end_[i] < 0 ? t : std::min(t, plan_cap_[i]);
+      if (to > from) r.work_done += r.rate * to_seconds(to - from);
       r.run_time += t - r.last_update;
       r.gpu_time_s += r.gpus * to_seconds(t - r.last_update);
     } else if (r.status == JobStatus::kPending) {
@@ -134,9 +141,9 @@ class TrainingEngine::Impl final : public SchedulingContext {
     const SimTime start = std::max(now(), r.overhead_until);
     const double secs = r.remaining() / r.rate;
     SimTime t = start + (cfg_.whole_seconds ? from_seconds(std::ceil(secs)) : ceil_seconds(secs));
-    if (!hold_until_.empty() && hold_until_[i] > t) {
-      work_done_at_[i] = t;
-      t = hold_until_[i];
+    if (!plan_end_.empty() && plan_end_[i] >= 0) {
+      work_done_at_[i] = t <= plan_cap_[i] ? t : -1;
+      t = std::max(now(), plan_end_[i]);
     }
     r.completion = sim_.schedule_at(t, [this, i] { complete(i); });
   }
@@ -152,12 +159,14 @@ class TrainingEngine::Impl final : public SchedulingContext {
       return s != JobStatus::kPending && s != JobStatus::kRunning;
     });
     for (int i : active_) bank(i);
-    if (!hold_until_.empty()) {
-      // Held jobs whose work is done finish at this point (before the policy sees them).
+    if (!plan_end_.empty()) {
+      // Plan-driven jobs whose work is done finish at this point (before the policy sees them).
       for (int i : std::vector<int>(active_)) {
-        if (jobs_[i].status == JobStatus::kRunning && work_done_at_[i] >= 0 && work_done_at_[i] <= now()) {
+        if (jobs_[i].status == JobStatus::kRunning && plan_end_[i] >= 0 && work_done_at_[i] >= 0 &&
+            work_done_at_[i] <= now()) {
           sim_.cancel(jobs_[i].completion);
           complete(i);
+          jobs_[i].finish = work_done_at_[i];
           sim_.cancel(decision_);  // complete() asked for a decision; this one serves it
         }
       }
@@ -175,6 +184,11 @@ class TrainingEngine::Impl final : public SchedulingContext {
     if (d.wake_at != kForever) {
       if (d.wake_at <= now()) policy_bug("wake-up time is not in the future");
       sim_.schedule_at(d.wake_at, [this] { request_decision(); });
+    }
+    sim_.cancel(replan_);
+    if (d.replan_at != kForever) {
+      if (d.replan_at <= now()) policy_bug("replan time is not in the future");
+      replan_ = sim_.schedule_at(d.replan_at, [this] { request_decision(); });
     }
     if (cfg_.slot > 0 && !active_.empty() && next_slot_ <= now()) {
       next_slot_ = now() + cfg_.slot;
@@ -283,7 +297,7 @@ class TrainingEngine::Impl final : public SchedulingContext {
       jobs_[i].status = JobStatus::kRejected;
       ++done_;
     }
-    if (!d.overhead.empty() || !d.hold_until.empty() || !hold_until_.empty()) apply_artifact_extras(d, by_job);
+    if (!d.overhead.empty() || !d.planned_end.empty() || !plan_end_.empty()) apply_artifact_extras(d, by_job);
 
     int busy = 0, running = 0, pending = 0;
     double eff = 0;
@@ -308,17 +322,19 @@ class TrainingEngine::Impl final : public SchedulingContext {
                                      cfg_.efficiency ? eff / cluster_.total_gpus() : 0.0});
   }
 
-  // Decision::overhead and Decision::hold_until (ElasticFlow artifact semantics).
+  // Decision::overhead and Decision::planned_end (ElasticFlow artifact semantics).
   void apply_artifact_extras(const Decision& d, const std::vector<const Assignment*>& by_job) {
     const std::size_t n = jobs_.size();
-    if (hold_until_.empty()) {
-      hold_until_.assign(n, -1);
+    if (plan_end_.empty()) {
+      plan_end_.assign(n, -1);
+      plan_cap_.assign(n, -1);
       work_done_at_.assign(n, -1);
     }
-    for (int i : active_) hold_until_[i] = work_done_at_[i] = -1;
-    for (auto [i, t] : d.hold_until) {
-      if (i < 0 || static_cast<std::size_t>(i) >= n || !by_job[i]) policy_bug("hold_until for a job without GPUs");
-      hold_until_[i] = t;
+    for (int i : active_) plan_end_[i] = plan_cap_[i] = work_done_at_[i] = -1;
+    for (const auto& p : d.planned_end) {
+      if (p.job < 0 || static_cast<std::size_t>(p.job) >= n || !by_job[p.job]) policy_bug("planned_end for a job without GPUs");
+      plan_end_[p.job] = p.end;
+      plan_cap_[p.job] = p.progress_until;
     }
     for (auto [i, s] : d.overhead) {
       if (i < 0 || static_cast<std::size_t>(i) >= n || !by_job[i] || s < 0) policy_bug("bad per-point overhead");

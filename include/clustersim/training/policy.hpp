@@ -64,14 +64,23 @@ struct Decision {
   std::vector<Assignment> run;   ///< every job that holds GPUs after this point
   std::vector<int> reject;       ///< pending jobs refused for good (admission control)
   SimTime wake_at = kForever;    ///< ask for another scheduling point at this time
+  /// Like wake_at, but forgotten at the next scheduling point (a wake-up that a later decision
+  /// may move, e.g. the planned end of a job that holds no GPUs yet).
+  SimTime replan_at = kForever;
   /// Optional per-point overhead (ElasticFlow artifact): each listed job that holds GPUs after
   /// this point makes no progress for the given time from now on. It replaces the overhead
   /// model's charge for this point; jobs not listed are charged by the overhead model as usual.
   std::vector<std::pair<int, SimTime>> overhead;
-  /// Optional completion floor (ElasticFlow artifact's slot-aligned planned end): a listed job
-  /// whose work is done keeps its GPUs until this time, or until the next scheduling point,
-  /// whichever comes first. The floor applies until the next decision.
-  std::vector<std::pair<int, SimTime>> hold_until;
+  /// Optional plan-driven completion (ElasticFlow artifact): a listed job that holds GPUs makes
+  /// no progress after `progress_until` and completes at `end` whatever work remains, or at the
+  /// first scheduling point before `end` at which its work is done (its finish is then the time
+  /// the work was done). Applies until the next decision; unlisted jobs complete by progress.
+  struct PlannedEnd {
+    int job = 0;
+    SimTime progress_until = kForever;
+    SimTime end = kForever;
+  };
+  std::vector<PlannedEnd> planned_end;
 };
 
 class SchedulingContext {
@@ -92,6 +101,8 @@ class SchedulingContext {
   virtual const ClusterState& cluster_state() const = 0;
   /// Number of scheduling points before this one.
   virtual std::uint64_t round() const = 0;
+  /// Submit time of the next job that has not arrived yet (kForever if none).
+  virtual SimTime next_arrival() const { return kForever; }
 };
 
 class TrainingPolicy {
