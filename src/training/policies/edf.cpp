@@ -73,10 +73,6 @@ class Edf final : public TrainingPolicy {
     pj.columns = ctx.throughput().levels(job);
     for (int g : pj.columns) pj.rates.push_back(ctx.throughput().rate(job, g, {}));
     pj.max_gpu = ef::max_gpu_for(job, pj.columns, false, "");
-    // The cap must itself be a level the planner can run at.
-    while (!pj.columns.empty() && std::find(pj.columns.begin(), pj.columns.end(), pj.max_gpu) == pj.columns.end()) {
-      --pj.max_gpu;
-    }
     return pj;
   }
 };

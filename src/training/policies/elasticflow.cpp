@@ -78,6 +78,7 @@ class ElasticFlow final : public TrainingPolicy {
         } else {
           d.reject.push_back(a);
           ++declined_;
+          ++refused_;
         }
       }
     }
@@ -138,9 +139,17 @@ class ElasticFlow final : public TrainingPolicy {
       s.end += o;
       d.run.push_back({r, s.num, {}});
       if (o > 0) d.overhead.push_back({r, o * kSecond});
-      d.planned_end.push_back({r, s.real_end * kSecond, s.end * kSecond});
+      // Stall guard: a job whose remaining work fits inside one overhead window never progresses
+      // under the artifact's cap (the artifact would loop forever); let it use the window.
+      const double left = ctx.state(r).remaining();
+      const bool stalled = s.held && left >= s.last_left;
+      s.held = true;
+      s.last_left = left;
+      if (stalled) ++stall_fixes_;
+      d.planned_end.push_back({r, (stalled ? s.real_end + o : s.real_end) * kSecond, s.end * kSecond});
     }
     for (int r : runnable_) {
+      if (js_[r].num <= 0) js_[r].held = false;
       if (js_[r].num <= 0 && js_[r].end > now) replan = std::min(replan, js_[r].end);
     }
     // Artifact scale events are persistent: issue each once, earliest first (one per decision).
@@ -158,9 +167,10 @@ class ElasticFlow final : public TrainingPolicy {
   void report(nlohmann::json& s) const override {
     const int den = accepted_ + declined_;
     s["deadline_satisfaction_artifact"] = den ? nlohmann::json(static_cast<double>(accepted_) / den) : nlohmann::json(nullptr);
-    s["ef_admission_refusals"] = refused_;
     s["ef_accepted"] = accepted_;
+    s["ef_admission_refusals"] = refused_;
     s["ef_declined"] = declined_;
+    s["ef_stall_fixes"] = stall_fixes_;
   }
 
  private:
@@ -175,6 +185,8 @@ class ElasticFlow final : public TrainingPolicy {
     ef::FreeTimeline next_alloc, next_tl;
     Sec next_end = 0;
     bool in_cache = false, started = false;
+    bool held = false;     // held GPUs since the previous point
+    double last_left = 0;  // remaining work at the previous point
   };
   bool admission_;
   Sec slot_;
@@ -189,6 +201,7 @@ class ElasticFlow final : public TrainingPolicy {
   std::set<Sec> wakes_, issued_;  // persistent scale events; those already sent as wake_at
   std::uint64_t count_ = 0;
   int accepted_ = 0, declined_ = 0, refused_ = 0;
+  std::uint64_t stall_fixes_ = 0;
 
   static Sec to_sec(SimTime t) {
     if (t % kSecond != 0) throw InputError("elasticflow: the artifact's planner needs whole-second times");
