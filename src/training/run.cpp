@@ -174,6 +174,24 @@ RunReport execute_run(const RunConfig& cfg, const ProgressFn& progress) {
       deadline_jobs ? json(static_cast<double>(deadline_met) / deadline_jobs) : json(nullptr);
   s["gpu_utilization"] = makespan > 0 ? gpu_s / (cluster.total_gpus() * makespan) : 0.0;
   s["preemptions"] = preemptions;
+  {
+    std::vector<double> be;
+    for (const auto& j : trace.jobs) {
+      const auto& r = res.jobs[j.index];
+      if (j.best_effort && r.status == JobStatus::kFinished) be.push_back(to_seconds(r.finish - j.submit));
+    }
+    if (!be.empty()) s["jct_mean_best_effort_s"] = mean(be);
+  }
+  if (ec.efficiency && !res.samples.empty()) {
+    // Time-weighted cluster efficiency between the first and the last scheduling point.
+    double area = 0, span = 0;
+    for (std::size_t k = 0; k + 1 < res.samples.size(); ++k) {
+      const double dt = to_seconds(res.samples[k + 1].time - res.samples[k].time);
+      area += res.samples[k].efficiency * dt;
+      span += dt;
+    }
+    s["efficiency_mean"] = span > 0 ? area / span : res.samples.front().efficiency;
+  }
   // Policies that judge deadlines differently (ElasticFlow: by planned finish, refusals in the
   // denominator) overwrite this in report(); for the others both counts are the same.
   s["deadline_satisfaction_artifact"] = s["deadline_satisfaction"];

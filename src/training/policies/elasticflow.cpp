@@ -142,14 +142,18 @@ class ElasticFlow final : public TrainingPolicy {
       // Stall guard: a job whose remaining work fits inside one overhead window never progresses
       // under the artifact's cap (the artifact would loop forever); let it use the window.
       const double left = ctx.state(r).remaining();
-      const bool stalled = s.held && left >= s.last_left;
+      s.stalls = s.held && left >= s.last_left ? s.stalls + 1 : 0;
+      const bool stalled = s.stalls >= kStallPoints;
       s.held = true;
       s.last_left = left;
       if (stalled) ++stall_fixes_;
       d.planned_end.push_back({r, (stalled ? s.real_end + o : s.real_end) * kSecond, s.end * kSecond});
     }
     for (int r : runnable_) {
-      if (js_[r].num <= 0) js_[r].held = false;
+      if (js_[r].num <= 0) {
+        js_[r].held = false;
+        js_[r].stalls = 0;
+      }
       if (js_[r].num <= 0 && js_[r].end > now) replan = std::min(replan, js_[r].end);
     }
     // Artifact scale events are persistent: issue each once, earliest first (one per decision).
@@ -175,6 +179,9 @@ class ElasticFlow final : public TrainingPolicy {
 
  private:
   static constexpr Sec kNever = std::numeric_limits<Sec>::max();
+  // The artifact leaves such a job stuck until its end event happens to come before the next
+  // point; after this many points in a row we assume it never would (an endless loop there).
+  static constexpr int kStallPoints = 200;
   struct JobState {
     bool init = false;
     ef::PlanJob pj;
@@ -187,6 +194,7 @@ class ElasticFlow final : public TrainingPolicy {
     bool in_cache = false, started = false;
     bool held = false;     // held GPUs since the previous point
     double last_left = 0;  // remaining work at the previous point
+    int stalls = 0;        // consecutive points without progress while holding GPUs
   };
   bool admission_;
   Sec slot_;
