@@ -274,3 +274,19 @@ TEST_CASE("elasticflow planner: an admitted plan meets its deadline and fits the
   }
   CHECK(met >= 3);
 }
+
+TEST_CASE("tiresias-ef reproduces the artifact's dlas-gpu fig 8a run job by job", "[elasticflow][fidelity]") {
+  const auto rep = execute_run(fig8a("tiresias-ef"));
+  // final_result.csv: 0.28717948717948716 = 56/195.
+  CHECK(rep.summary["deadline_satisfaction_artifact"].get<double>() == Approx(56.0 / 195).epsilon(1e-12));
+  const auto ref = artifact_jobs("dlas-gpu");
+  const auto ours = our_jobs(rep);
+  REQUIRE(ref.size() == 195);
+  int same = 0;
+  for (const auto& [id, t] : ref) {
+    auto it = ours.find(id);
+    REQUIRE(it != ours.end());
+    same += it->second.start == t.start && it->second.end == t.end;
+  }
+  CHECK(same == 195);
+}
