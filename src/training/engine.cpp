@@ -199,6 +199,23 @@ class TrainingEngine::Impl final : public SchedulingContext {
 
   void apply(const Decision& d) {
     const std::size_t n = jobs_.size();
+    for (auto [i, t] : d.finish) {
+      if (i < 0 || static_cast<std::size_t>(i) >= n || t > now() ||
+          (jobs_[i].status != JobStatus::kRunning && jobs_[i].status != JobStatus::kPending)) {
+        policy_bug(fmt::format("job index {} cannot finish at {}", i, to_seconds(t)));
+      }
+      bank(i);
+      auto& r = jobs_[i];
+      sim_.cancel(r.completion);
+      r.work_done = r.work_total;
+      r.status = JobStatus::kFinished;
+      r.finish = t;
+      r.gpus = 0;
+      r.rate = 0;
+      r.nodes.clear();
+      ++done_;
+      policy_.on_finish(*this, i);
+    }
     std::vector<const Assignment*> by_job(n, nullptr);
     for (const auto& a : d.run) {
       if (a.job < 0 || static_cast<std::size_t>(a.job) >= n) policy_bug(fmt::format("unknown job {}", a.job));

@@ -81,6 +81,10 @@ struct Decision {
     SimTime end = kForever;
   };
   std::vector<PlannedEnd> planned_end;
+  /// Optional retroactive completions (the artifact's Gandiva evaluates progress only at its
+  /// scheduling points): each listed running or pending job finishes at this point, its finish recorded
+  /// as the given time (<= now). Listed jobs must not be in `run`.
+  std::vector<std::pair<int, SimTime>> finish;
 };
 
 class SchedulingContext {
