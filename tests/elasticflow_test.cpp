@@ -51,7 +51,10 @@ std::map<std::string, Times> our_jobs(const RunReport& rep) {
              st = csv.require({"status"});
   std::map<std::string, Times> out;
   while (csv.next()) {
-    if (csv.field(st) == "finished") out[csv.field(id)] = {csv.get_double(s), csv.get_double(e)};
+    if (csv.field(st) != "finished") continue;
+    // A job can finish without ever holding GPUs (gandiva's time slicing): no start then.
+    const double start = csv.field(s).empty() ? -1.0 : csv.get_double(s);
+    out[csv.field(id)] = {start, csv.get_double(e)};
   }
   return out;
 }
