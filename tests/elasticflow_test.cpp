@@ -309,3 +309,11 @@ TEST_CASE("gandiva reproduces the artifact's fig 8a run job by job (finish times
   for (const auto& [id, t] : ref) same += ours.at(id).end == t.end;
   CHECK(same == 195);
 }
+
+TEST_CASE("themis lands in the artifact's range on fig 8a", "[elasticflow][fidelity]") {
+  // The artifact's program has many optimal points; the research notes measured 0.2667
+  // (bisection stand-in) and 0.3026 (cvxopt) for the same code, the paper plots 0.312.
+  const double r = execute_run(fig8a("themis")).summary["deadline_satisfaction_artifact"].get<double>();
+  CHECK(r >= 0.26);
+  CHECK(r <= 0.31);
+}
