@@ -7,7 +7,9 @@
 #include <map>
 #include <string>
 
+#include "clustersim/cluster/cluster.hpp"
 #include "clustersim/core/csv.hpp"
+#include "clustersim/training/placement.hpp"
 #include "clustersim/training/run.hpp"
 #include "../src/training/policies/elasticflow_planner.hpp"
 #include "test_support.hpp"
@@ -316,4 +318,22 @@ TEST_CASE("themis lands in the artifact's range on fig 8a", "[elasticflow][fidel
   const double r = execute_run(fig8a("themis")).summary["deadline_satisfaction_artifact"].get<double>();
   CHECK(r >= 0.26);
   CHECK(r <= 0.31);
+}
+
+TEST_CASE("elastic placement packs small jobs by size class and gives big jobs whole nodes", "[elasticflow]") {
+  test::TempDir dir;
+  const Cluster c = read_cluster_spec(
+      dir.write("c.csv", "num_switch,num_node_p_switch,num_gpu_p_node,num_cpu_p_node,mem_p_node\n1,3,4,64,256\n"));
+  Params p;
+  auto scheme = placement_schemes().get("elastic").factory(c, p);
+  ClusterState s = ClusterState::empty_of(c);
+  Job j;
+  // 2 GPUs: a fresh node (0); its 2 free GPUs file under class 2.
+  CHECK(*scheme->place(j, 2, s) == NodeShares{{0, 2}});
+  // 1 GPU: no class-1 node yet, so the larger class-2 node 0 takes it (1 free left: class 1).
+  CHECK(*scheme->place(j, 1, s) == NodeShares{{0, 1}});
+  CHECK(*scheme->place(j, 1, s) == NodeShares{{0, 1}});
+  // 8 GPUs = two whole free nodes.
+  CHECK(*scheme->place(j, 8, s) == NodeShares{{1, 4}, {2, 4}});
+  CHECK_FALSE(scheme->place(j, 1, s).has_value());
 }
