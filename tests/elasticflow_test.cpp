@@ -145,17 +145,34 @@ TEST_CASE("fig 9 (1000 jobs, 64/128/256 GPUs): edf and edf-ac as the artifact, e
   }
 }
 
-TEST_CASE("fig 10 (100 jobs, 128 GPUs): edf and elasticflow as the artifact", "[elasticflow][fidelity]") {
+TEST_CASE("fig 10 (100 jobs, 128 GPUs): every policy as the artifact", "[elasticflow][fidelity]") {
+  CHECK(ratio_of(execute_run(generated("100jobs_1500lam", "n16g8", "gandiva"))) == Approx(artifact_ratio("fig10", "gandiva")).margin(5e-5));
+  CHECK(ratio_of(execute_run(generated("100jobs_1500lam", "n16g8", "tiresias-ef"))) == Approx(artifact_ratio("fig10", "dlas-gpu")).margin(5e-5));
+  CHECK(ratio_of(execute_run(generated("100jobs_1500lam", "n16g8", "themis"))) == Approx(artifact_ratio("fig10", "themis")).margin(0.02));
   CHECK(ratio_of(execute_run(generated("100jobs_1500lam", "n16g8", "edf"))) == Approx(artifact_ratio("fig10", "edf")).margin(5e-5));
   CHECK(ratio_of(execute_run(generated("100jobs_1500lam", "n16g8", "elasticflow"))) ==
         Approx(artifact_ratio("fig10", "ef-accessctrl")).margin(0.02));
 }
 
-TEST_CASE("fig 11 (best-effort share 10..90 %): edf as the artifact at every share", "[elasticflow][fidelity]") {
+TEST_CASE("fig 11 (best-effort share 10..90 %): edf, gandiva, tiresias-ef as the artifact at every share",
+          "[elasticflow][fidelity]") {
   for (const std::string b : {"0.1", "0.2", "0.3", "0.4", "0.5", "0.6", "0.7", "0.8", "0.9"}) {
     INFO("share " << b);
     CHECK(ratio_of(execute_run(generated("200jobs_900lam_" + b, "n8g8", "edf"))) ==
           Approx(artifact_ratio("fig11_" + b, "edf")).margin(5e-5));
+    CHECK(ratio_of(execute_run(generated("200jobs_900lam_" + b, "n8g8", "gandiva"))) ==
+          Approx(artifact_ratio("fig11_" + b, "gandiva")).margin(5e-5));
+    CHECK(ratio_of(execute_run(generated("200jobs_900lam_" + b, "n8g8", "tiresias-ef"))) ==
+          Approx(artifact_ratio("fig11_" + b, "dlas-gpu")).margin(5e-5));
+  }
+}
+
+// Known gap: themis is within 0.02 at 8 of 9 shares (0.5: 0.4737 vs 0.4947).
+TEST_CASE("fig 11: themis within 0.02 of the artifact at every share", "[elasticflow][fidelity][!mayfail]") {
+  for (const std::string b : {"0.1", "0.2", "0.3", "0.4", "0.5", "0.6", "0.7", "0.8", "0.9"}) {
+    INFO("share " << b);
+    CHECK(ratio_of(execute_run(generated("200jobs_900lam_" + b, "n8g8", "themis"))) ==
+          Approx(artifact_ratio("fig11_" + b, "themis")).margin(0.02));
   }
 }
 
