@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 
 #include <fmt/format.h>
 
@@ -34,6 +35,9 @@ class TrainingEngine::Impl final : public SchedulingContext {
   const std::vector<int>& completions() const override { return completions_; }
   const ClusterState& cluster_state() const override { return state_; }
   std::uint64_t round() const override { return round_; }
+  SimTime next_arrival() const override {
+    return next_arrival_ < trace_.jobs.size() ? trace_.jobs[next_arrival_].submit : kForever;
+  }
 
   std::function<void(std::size_t, std::size_t, SimTime)> progress;
 
@@ -73,11 +77,17 @@ class TrainingEngine::Impl final : public SchedulingContext {
   SimTime last_decision_ = -1;
   SimTime next_slot_ = -1;
   double policy_s_ = 0;
+  std::size_t next_arrival_ = 0;  // jobs are sorted by submit time
+  EventId replan_;
+  // Decision::planned_end support (allocated on first use; -1 = not plan-driven): forced end,
+  // progress cap, and when the work is done if before both.
+  std::vector<SimTime> plan_end_, plan_cap_, work_done_at_;
 
   void arrive(int i) {
     auto& r = jobs_[i];
     r.status = JobStatus::kPending;
     r.last_update = now();
+    next_arrival_ = std::max(next_arrival_, static_cast<std::size_t>(i) + 1);
     active_.push_back(i);
     arrivals_.push_back(i);
     request_decision();
@@ -121,7 +131,8 @@ class TrainingEngine::Impl final : public SchedulingContext {
     const SimTime t = now();
     if (r.status == JobStatus::kRunning) {
       const SimTime from = std::max(r.last_update, r.overhead_until);
-      if (t > from) r.work_done += r.rate * to_seconds(t - from);
+      const SimTime to = plan_cap_.empty() || plan_end_[i] < 0 ? t : std::min(t, plan_cap_[i]);
+      if (to > from) r.work_done += r.rate * to_seconds(to - from);
       r.run_time += t - r.last_update;
       r.gpu_time_s += r.gpus * to_seconds(t - r.last_update);
     } else if (r.status == JobStatus::kPending) {
@@ -135,7 +146,13 @@ class TrainingEngine::Impl final : public SchedulingContext {
     sim_.cancel(r.completion);
     if (r.rate <= 0) return;
     const SimTime start = std::max(now(), r.overhead_until);
-    r.completion = sim_.schedule_at(start + ceil_seconds(r.remaining() / r.rate), [this, i] { complete(i); });
+    const double secs = r.remaining() / r.rate;
+    SimTime t = start + (cfg_.whole_seconds ? from_seconds(std::ceil(secs)) : ceil_seconds(secs));
+    if (!plan_end_.empty() && plan_end_[i] >= 0) {
+      work_done_at_[i] = t <= plan_cap_[i] ? t : -1;
+      t = std::max(now(), plan_end_[i]);
+    }
+    r.completion = sim_.schedule_at(t, [this, i] { complete(i); });
   }
 
   [[noreturn]] void policy_bug(const std::string& what) const {
@@ -150,6 +167,19 @@ class TrainingEngine::Impl final : public SchedulingContext {
       bank(i);
       return false;
     });
+    if (!plan_end_.empty()) {
+      // Plan-driven jobs whose work is done finish at this point (before the policy sees them).
+      for (int i : std::vector<int>(active_)) {
+        if (jobs_[i].status == JobStatus::kRunning && plan_end_[i] >= 0 && work_done_at_[i] >= 0 &&
+            work_done_at_[i] <= now()) {
+          sim_.cancel(jobs_[i].completion);
+          complete(i);
+          jobs_[i].finish = work_done_at_[i];
+          sim_.cancel(decision_);  // complete() asked for a decision; this one serves it
+        }
+      }
+      std::erase_if(active_, [this](int i) { return jobs_[i].status == JobStatus::kFinished; });
+    }
 
     auto t0 = std::chrono::steady_clock::now();
     Decision d = policy_.schedule(*this);
@@ -162,6 +192,11 @@ class TrainingEngine::Impl final : public SchedulingContext {
     if (d.wake_at != kForever) {
       if (d.wake_at <= now()) policy_bug("wake-up time is not in the future");
       sim_.schedule_at(d.wake_at, [this] { request_decision(); });
+    }
+    sim_.cancel(replan_);
+    if (d.replan_at != kForever) {
+      if (d.replan_at <= now()) policy_bug("replan time is not in the future");
+      replan_ = sim_.schedule_at(d.replan_at, [this] { request_decision(); });
     }
     if (cfg_.slot > 0 && !active_.empty() && next_slot_ <= now()) {
       next_slot_ = now() + cfg_.slot;
@@ -195,6 +230,23 @@ class TrainingEngine::Impl final : public SchedulingContext {
     } reset{by_job_, d};
     auto& by_job = by_job_;
     auto& old_gpus = old_gpus_;
+    for (auto [i, t] : d.finish) {
+      if (i < 0 || static_cast<std::size_t>(i) >= n || t > now() ||
+          (jobs_[i].status != JobStatus::kRunning && jobs_[i].status != JobStatus::kPending)) {
+        policy_bug(fmt::format("job index {} cannot finish at {}", i, to_seconds(t)));
+      }
+      bank(i);
+      auto& r = jobs_[i];
+      sim_.cancel(r.completion);
+      r.work_done = r.work_total;
+      r.status = JobStatus::kFinished;
+      r.finish = t;
+      r.gpus = 0;
+      r.rate = 0;
+      r.nodes.clear();
+      ++done_;
+      policy_.on_finish(*this, i);
+    }
     for (const auto& a : d.run) {
       if (a.job < 0 || static_cast<std::size_t>(a.job) >= n) policy_bug(fmt::format("unknown job {}", a.job));
       auto s = jobs_[a.job].status;
@@ -292,20 +344,51 @@ class TrainingEngine::Impl final : public SchedulingContext {
       jobs_[i].status = JobStatus::kRejected;
       ++done_;
     }
+    if (!d.overhead.empty() || !d.planned_end.empty() || !plan_end_.empty()) apply_artifact_extras(d, by_job);
 
-    // Every active job is now running (exactly those in d.run), rejected, or pending.
+    // Every active job is now running (exactly those in d.run), rejected, finished by the
+    // decision, or pending.
     int busy = 0;
+    double eff = 0;
     const int running = static_cast<int>(d.run.size());
-    const int pending = static_cast<int>(active_.size() - d.run.size() - d.reject.size());
+    const int pending = static_cast<int>(active_.size() - d.run.size() - d.reject.size() - d.finish.size());
     for (const auto& a : d.run) {
       const auto& r = jobs_[a.job];
       busy += r.gpus;
+      if (cfg_.efficiency) {
+        const double r1 = tp_.rate(trace_.jobs[a.job], 1, {});
+        if (r1 > 0) eff += r.rate / r1;
+      }
       if (cfg_.check_invariants && r.work_done < -1e-9) throw InvariantError("negative progress");
     }
     if (cfg_.check_invariants && busy + state_.total_free_gpus != cluster_.total_gpus()) {
       throw InvariantError("GPU accounting broken");
     }
-    samples_.push_back(ClusterSample{now(), busy, running, pending});
+    samples_.push_back(ClusterSample{now(), busy, running, pending,
+                                     cfg_.efficiency ? eff / cluster_.total_gpus() : 0.0});
+  }
+
+  // Decision::overhead and Decision::planned_end (ElasticFlow artifact semantics).
+  void apply_artifact_extras(const Decision& d, const std::vector<const Assignment*>& by_job) {
+    const std::size_t n = jobs_.size();
+    if (plan_end_.empty()) {
+      plan_end_.assign(n, -1);
+      plan_cap_.assign(n, -1);
+      work_done_at_.assign(n, -1);
+    }
+    for (int i : active_) plan_end_[i] = plan_cap_[i] = work_done_at_[i] = -1;
+    for (const auto& p : d.planned_end) {
+      if (p.job < 0 || static_cast<std::size_t>(p.job) >= n || !by_job[p.job]) policy_bug("planned_end for a job without GPUs");
+      plan_end_[p.job] = p.end;
+      plan_cap_[p.job] = p.progress_until;
+    }
+    for (auto [i, s] : d.overhead) {
+      if (i < 0 || static_cast<std::size_t>(i) >= n || !by_job[i] || s < 0) policy_bug("bad per-point overhead");
+      jobs_[i].overhead_until = now() + s;
+    }
+    for (int i : active_) {
+      if (jobs_[i].status == JobStatus::kRunning) reschedule_completion(i);
+    }
   }
 };
 

@@ -29,6 +29,11 @@ struct EngineConfig {
   std::string event_queue = "heap";
   /// Check the invariants (GPU conservation, non-negative progress) at every point.
   bool check_invariants = true;
+  /// Round each completion up to whole seconds after the job's (re)start or overhead window,
+  /// as the ElasticFlow artifact does (`math.ceil(iter_left / rate)`). Off: microseconds.
+  bool whole_seconds = false;
+  /// Record ClusterSample::efficiency (ElasticFlow's `ce`) at every scheduling point.
+  bool efficiency = false;
 };
 
 /// Per-point sample of the cluster, for time-series outputs.
@@ -37,6 +42,9 @@ struct ClusterSample {
   int busy_gpus;
   int running;
   int pending;
+  /// Sum over running jobs of rate(gpus)/rate(1), divided by the cluster's GPUs (ElasticFlow's
+  /// cluster efficiency); only with EngineConfig::efficiency, else 0.
+  double efficiency = 0;
 };
 
 struct RunResult {

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "clustersim/cluster/cluster.hpp"
 #include "clustersim/core/params.hpp"
 #include "clustersim/core/registry.hpp"
@@ -62,6 +64,27 @@ struct Decision {
   std::vector<Assignment> run;   ///< every job that holds GPUs after this point
   std::vector<int> reject;       ///< pending jobs refused for good (admission control)
   SimTime wake_at = kForever;    ///< ask for another scheduling point at this time
+  /// Like wake_at, but forgotten at the next scheduling point (a wake-up that a later decision
+  /// may move, e.g. the planned end of a job that holds no GPUs yet).
+  SimTime replan_at = kForever;
+  /// Optional per-point overhead (ElasticFlow artifact): each listed job that holds GPUs after
+  /// this point makes no progress for the given time from now on. It replaces the overhead
+  /// model's charge for this point; jobs not listed are charged by the overhead model as usual.
+  std::vector<std::pair<int, SimTime>> overhead;
+  /// Optional plan-driven completion (ElasticFlow artifact): a listed job that holds GPUs makes
+  /// no progress after `progress_until` and completes at `end` whatever work remains, or at the
+  /// first scheduling point before `end` at which its work is done (its finish is then the time
+  /// the work was done). Applies until the next decision; unlisted jobs complete by progress.
+  struct PlannedEnd {
+    int job = 0;
+    SimTime progress_until = kForever;
+    SimTime end = kForever;
+  };
+  std::vector<PlannedEnd> planned_end;
+  /// Optional retroactive completions (the artifact's Gandiva evaluates progress only at its
+  /// scheduling points): each listed running or pending job finishes at this point, its finish recorded
+  /// as the given time (<= now). Listed jobs must not be in `run`.
+  std::vector<std::pair<int, SimTime>> finish;
 };
 
 class SchedulingContext {
@@ -82,6 +105,8 @@ class SchedulingContext {
   virtual const ClusterState& cluster_state() const = 0;
   /// Number of scheduling points before this one.
   virtual std::uint64_t round() const = 0;
+  /// Submit time of the next job that has not arrived yet (kForever if none).
+  virtual SimTime next_arrival() const { return kForever; }
 };
 
 /// An extra per-job output column a policy contributes to jobs.csv (values indexed like
@@ -99,6 +124,8 @@ class TrainingPolicy {
   virtual void on_finish(const SchedulingContext&, int /*job*/) {}
   /// Extra jobs.csv columns, asked once after the run; `jobs` = trace size. Default: none.
   virtual std::vector<JobColumn> extra_job_columns(std::size_t /*jobs*/) const { return {}; }
+  /// Adds policy-specific metrics to summary.json after the run (default: none).
+  virtual void report(nlohmann::json& /*summary*/) const {}
 };
 
 struct PolicyEnv {

@@ -1,0 +1,85 @@
+// edf: the ElasticFlow artifact's `edf` baseline (`one_queue_edf_sim_jobs`): at every scheduling
+// point every live job is replanned in deadline order on a fresh free-GPU timeline; each job asks
+// for its cap (min(64, batch, largest table level)) and takes it if free, else the largest level
+// that fits, else waits (preemptive, elastic, no admission control, no overhead). Jobs without a
+// deadline are planned last. Parameters:
+//   ef.slot_s (60)  the artifact's --scheduling_slot (timeline alignment); set
+//                   engine.min_interval_s to the same value and engine.whole_seconds=true to get
+//                   the artifact's event timing
+// Times must be whole seconds (ElasticFlow traces are).
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "clustersim/core/error.hpp"
+#include "clustersim/training/policy.hpp"
+#include "elasticflow_planner.hpp"
+
+namespace clustersim {
+namespace {
+
+using ef::Sec;
+
+class Edf final : public TrainingPolicy {
+ public:
+  explicit Edf(const PolicyEnv& env) : slot_(env.params.get_int("ef.slot_s", 60)) {
+    if (slot_ <= 0) throw InputError("ef.slot_s must be positive");
+  }
+
+  Decision schedule(const SchedulingContext& ctx) override {
+    const Sec now = to_sec(ctx.now());
+    const int G = ctx.cluster().total_gpus();
+    // The artifact's runnable list: arrivals appended in order, sorted in place by deadline at
+    // points without arrivals; a point with arrivals plans runnable + arrivals sorted (stable).
+    std::erase_if(order_, [&](int i) {
+      auto s = ctx.state(i).status;
+      return s != JobStatus::kPending && s != JobStatus::kRunning;
+    });
+    std::vector<int> plan_order = order_;
+    for (int i : ctx.arrivals()) plan_order.push_back(i);
+    auto by_ddl = [&](int a, int b) { return ddl(ctx.job(a)) < ddl(ctx.job(b)); };
+    std::stable_sort(plan_order.begin(), plan_order.end(), by_ddl);
+    if (ctx.arrivals().empty()) order_ = plan_order;
+    else order_.insert(order_.end(), ctx.arrivals().begin(), ctx.arrivals().end());
+
+    ef::FreeTimeline tl;
+    tl.pts = {{now, G}};
+    Decision d;
+    for (int i : plan_order) {
+      ef::PlanJob pj = plan_job(ctx, i);
+      auto plan = ef::edf_plan(pj, now, slot_, G, tl);
+      if (plan.gpus_now > 0) d.run.push_back({i, plan.gpus_now, {}});
+    }
+    return d;
+  }
+
+ private:
+  Sec slot_;
+  std::vector<int> order_;
+
+  static Sec to_sec(SimTime t) {
+    if (t % kSecond != 0) throw InputError("edf: the artifact's planner needs whole-second times");
+    return t / kSecond;
+  }
+  static Sec ddl(const Job& j) { return j.deadline ? to_sec(*j.deadline) : ef::kNoDeadline; }
+
+  ef::PlanJob plan_job(const SchedulingContext& ctx, int i) const {
+    const Job& job = ctx.job(i);
+    ef::PlanJob pj;
+    pj.index = i;
+    pj.job = &job;
+    pj.iter_left = ctx.state(i).remaining();
+    pj.ddl = ddl(job);
+    pj.columns = ctx.throughput().levels(job);
+    for (int g : pj.columns) pj.rates.push_back(ctx.throughput().rate(job, g, {}));
+    pj.max_gpu = ef::max_gpu_for(job, pj.columns, false, "");
+    return pj;
+  }
+};
+
+const bool registered = register_policy(
+    "edf", "ElasticFlow artifact's EDF: deadline order, greedy maximum share, elastic, no admission control",
+    [](const PolicyEnv& env) { return std::make_unique<Edf>(env); });
+
+}  // namespace
+}  // namespace clustersim

@@ -1,0 +1,413 @@
+// elasticflow: the ElasticFlow artifact's `ef-accessctrl` (ASPLOS'23, scheduler.py
+// ef_sim_jobs_access_control), replayed on the engine.
+//  * Admission: when jobs arrive, every live job plus the arrivals is planned in deadline order
+//    with its minimum satisfactory share (ef_plan); if any plan misses its deadline, every
+//    arrival of the point is refused (best-effort arrivals are queued instead).
+//  * Every point: all live jobs are replanned the same way; each gets its planned GPUs now;
+//    leftover GPUs go one level at a time to the job with the highest "marginal GPU-time".
+//  * A job completes at its plan's slot-aligned end plus the overheads charged since (the
+//    artifact's end event), or earlier at a point where its work is done; it makes no progress
+//    past its planned real end (Decision::planned_end).
+//  * Overhead (ef.overhead=artifact): at every point every job holding GPUs loses 2 s (7 s on
+//    >= 256 GPUs) if its GPU ranks under the artifact's elastic placement were seen before, else
+//    2 + 2(log2 n + 1) s, +27 s (+20 s more on >= 256 GPUs) on every `slot`-th point, when the
+//    rank cache is also cleared. ef.overhead=none charges nothing.
+//  * Deadlines: summary.json deadline_satisfaction_artifact counts a job as met by its planned
+//    real end (the artifact's rule, refusals in the denominator); deadline_satisfaction is the
+//    engine's strict count by simulated finish.
+// elasticflow-noac is the artifact's `ef`: same planner without admission control; a job is met
+// if its (slot-aligned, overhead-extended) end is within the deadline.
+// Parameters: ef.slot_s (60), ef.overhead (artifact|none), gpu_type (T4 selects the T4 caps of
+// models.get_max_gpu, anything else the A100 ones). Use with engine.min_interval_s = ef.slot_s
+// and engine.whole_seconds=true for the artifact's event timing.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "clustersim/core/error.hpp"
+#include "clustersim/training/policy.hpp"
+#include "elasticflow_planner.hpp"
+
+namespace clustersim {
+namespace {
+
+using ef::Sec;
+constexpr double kMaxMarginal = 9.223372036854775807e18;  // the artifact's sys.maxsize
+
+class ElasticFlow final : public TrainingPolicy {
+ public:
+  ElasticFlow(const PolicyEnv& env, bool admission)
+      : admission_(admission),
+        slot_(env.params.get_int("ef.slot_s", 60)),
+        gpu_type_(env.params.get_string("gpu_type", "A100")),
+        G_(env.cluster.total_gpus()) {
+    const std::string oh = env.params.get_string("ef.overhead", "artifact");
+    if (oh != "artifact" && oh != "none") throw InputError("ef.overhead must be 'artifact' or 'none'");
+    overhead_ = oh == "artifact";
+    if (slot_ <= 0) throw InputError("ef.slot_s must be positive");
+    const auto& nodes = env.cluster.nodes();
+    if (nodes.empty()) throw InputError("elasticflow: empty cluster");
+    gpn_ = nodes.front().gpus;
+    for (const auto& n : nodes) {
+      if (n.gpus != gpn_) throw InputError("elasticflow: the artifact's placement needs equal nodes");
+    }
+    placement_ = std::make_unique<ef::ElasticNodeSets>(static_cast<int>(nodes.size()), gpn_);
+  }
+
+  Decision schedule(const SchedulingContext& ctx) override {
+    const Sec now = to_sec(ctx.now());
+    ensure(ctx);
+    Decision d;
+    for (int i : ctx.completions()) on_complete(ctx, i);
+    if (runnable_.empty() && ctx.arrivals().empty() && ctx.completions().empty()) return d;
+
+    const auto& arrivals = ctx.arrivals();
+    bool admitted = true;
+    if (!arrivals.empty()) {
+      std::vector<int> all = runnable_;
+      all.insert(all.end(), arrivals.begin(), arrivals.end());
+      sort_by_ddl(all);
+      admitted = !admission_ || plan_all(ctx, all, now);
+      for (int a : arrivals) {
+        if (admitted || ctx.job(a).best_effort) {
+          runnable_.push_back(a);
+          pending_.push_back(a);
+        } else {
+          d.reject.push_back(a);
+          ++declined_;
+          ++refused_;
+        }
+      }
+    }
+    sort_by_ddl(runnable_);
+    if (arrivals.empty() || !admitted || !admission_) plan_all(ctx, runnable_, now);
+    for (int r : runnable_) js_[r].num = js_[r].alloc.pts.front().second;
+
+    // Pending jobs whose plan starts now start (the artifact's new_start_list).
+    std::vector<int> starting;
+    for (int p : pending_) {
+      bool later = false;
+      for (auto& [t, g] : js_[p].alloc.pts) {
+        if (g == 0) continue;
+        later = t > now;
+        break;
+      }
+      if (!later) starting.push_back(p);
+      else if (!admission_) persistent_wake(js_[p].alloc, now);
+    }
+    for (int p : starting) start(p, ctx);
+
+    allocate_free_gpus(ctx, now);
+
+    Sec first_scale = kNever;
+    for (int r : runnable_) {
+      for (auto& [t, g] : js_[r].alloc.pts) {
+        if (t > now) {
+          first_scale = std::min(first_scale, t);
+          break;
+        }
+      }
+    }
+    std::vector<int>& order = admission_ ? runnable_ : running_;
+    if (admission_) {
+      std::stable_sort(runnable_.begin(), runnable_.end(), [&](int a, int b) { return js_[a].num > js_[b].num; });
+    }
+    mark_cache(order);
+
+    if (admission_) {
+      // The scale event is added only if it comes before every event already queued.
+      Sec next_event = to_sec_or_never(ctx.next_arrival());
+      for (int r : runnable_) next_event = std::min(next_event, js_[r].end);
+      for (Sec t : wakes_) {
+        if (t > now) next_event = std::min(next_event, t);
+      }
+      if (first_scale < next_event) wakes_.insert(first_scale);
+    } else {
+      for (int r : running_) persistent_wake(js_[r].alloc, now);
+    }
+    const bool restart = count_ > 0 && count_ % slot_ == 0;
+    ++count_;
+    if (restart) cache_.clear();
+    Sec replan = kNever;
+    for (int r : (admission_ ? runnable_ : running_)) {
+      auto& s = js_[r];
+      if (s.num <= 0) continue;
+      const Sec o = overhead_ ? overhead_s(s.num, restart, s.in_cache) : 0;
+      s.end += o;
+      d.run.push_back({r, s.num, {}});
+      if (o > 0) d.overhead.push_back({r, o * kSecond});
+      // Stall guard: a job whose remaining work fits inside one overhead window never progresses
+      // under the artifact's cap (the artifact would loop forever); let it use the window.
+      const double left = ctx.state(r).remaining();
+      s.stalls = s.held && left >= s.last_left ? s.stalls + 1 : 0;
+      const bool stalled = s.stalls >= kStallPoints;
+      s.held = true;
+      s.last_left = left;
+      if (stalled) ++stall_fixes_;
+      d.planned_end.push_back({r, (stalled ? s.real_end + o : s.real_end) * kSecond, s.end * kSecond});
+    }
+    for (int r : runnable_) {
+      if (js_[r].num <= 0) {
+        js_[r].held = false;
+        js_[r].stalls = 0;
+      }
+      if (js_[r].num <= 0 && js_[r].end > now) replan = std::min(replan, js_[r].end);
+    }
+    // Artifact scale events are persistent: issue each once, earliest first (one per decision).
+    wakes_.erase(wakes_.begin(), wakes_.upper_bound(now));
+    for (Sec t : wakes_) {
+      if (issued_.count(t)) continue;
+      d.wake_at = t * kSecond;
+      issued_.insert(t);
+      break;
+    }
+    if (replan != kNever) d.replan_at = replan * kSecond;
+    return d;
+  }
+
+  void report(nlohmann::json& s) const override {
+    const int den = accepted_ + declined_;
+    s["deadline_satisfaction_artifact"] = den ? nlohmann::json(static_cast<double>(accepted_) / den) : nlohmann::json(nullptr);
+    s["ef_accepted"] = accepted_;
+    s["ef_admission_refusals"] = refused_;
+    s["ef_declined"] = declined_;
+    s["ef_stall_fixes"] = stall_fixes_;
+  }
+
+ private:
+  static constexpr Sec kNever = std::numeric_limits<Sec>::max();
+  // The artifact leaves such a job stuck until its end event happens to come before the next
+  // point; after this many points in a row we assume it never would (an endless loop there).
+  static constexpr int kStallPoints = 200;
+  struct JobState {
+    bool init = false;
+    ef::PlanJob pj;
+    ef::FreeTimeline alloc;
+    Sec end = 0, real_end = 0;
+    int num = 0, next = 0;
+    double marginal = 0;
+    ef::FreeTimeline next_alloc, next_tl;
+    Sec next_end = 0;
+    bool in_cache = false, started = false;
+    bool held = false;     // held GPUs since the previous point
+    double last_left = 0;  // remaining work at the previous point
+    int stalls = 0;        // consecutive points without progress while holding GPUs
+  };
+  bool admission_;
+  Sec slot_;
+  std::string gpu_type_;
+  int G_, gpn_ = 1;
+  bool overhead_ = true;
+  std::unique_ptr<ef::ElasticNodeSets> placement_;
+  std::vector<JobState> js_;
+  std::vector<int> runnable_, pending_, running_;
+  ef::FreeTimeline tl_;
+  std::vector<std::pair<int, int>> cache_;  // seen (first rank, GPUs)
+  std::set<Sec> wakes_, issued_;  // persistent scale events; those already sent as wake_at
+  std::uint64_t count_ = 0;
+  int accepted_ = 0, declined_ = 0, refused_ = 0;
+  std::uint64_t stall_fixes_ = 0;
+
+  static Sec to_sec(SimTime t) {
+    if (t % kSecond != 0) throw InputError("elasticflow: the artifact's planner needs whole-second times");
+    return t / kSecond;
+  }
+  static Sec to_sec_or_never(SimTime t) { return t == kForever ? kNever : to_sec(t); }
+
+  Sec overhead_s(int n, bool restart, bool cached) const {
+    Sec o = G_ >= 256 ? 7 : 2;
+    if (cached) return o;
+    if (restart) o += G_ >= 256 ? 47 : 27;
+    return o + 2 * (static_cast<Sec>(std::lround(std::log2(n))) + 1);
+  }
+
+  void ensure(const SchedulingContext& ctx) {
+    for (int i : ctx.arrivals()) {
+      if (static_cast<std::size_t>(i) >= js_.size()) js_.resize(i + 1);
+      auto& s = js_[i];
+      const Job& job = ctx.job(i);
+      s.init = true;
+      s.pj.index = i;
+      s.pj.job = &job;
+      s.pj.ddl = job.deadline ? to_sec(*job.deadline) : ef::kNoDeadline;
+      s.pj.columns = ctx.throughput().levels(job);
+      if (s.pj.columns.empty()) throw InputError(fmt::format("elasticflow: job '{}' has no usable GPU level", job.id));
+      for (int g : s.pj.columns) s.pj.rates.push_back(ctx.throughput().rate(job, g, {}));
+      s.pj.max_gpu = ef::max_gpu_for(job, s.pj.columns, true, gpu_type_);
+    }
+  }
+
+  void sort_by_ddl(std::vector<int>& v) const {
+    std::stable_sort(v.begin(), v.end(), [&](int a, int b) { return js_[a].pj.ddl < js_[b].pj.ddl; });
+  }
+
+  void on_complete(const SchedulingContext& ctx, int i) {
+    std::erase(runnable_, i);
+    std::erase(running_, i);
+    std::erase(pending_, i);
+    const Job& job = ctx.job(i);
+    if (job.best_effort) return;
+    const Sec judged = admission_ ? js_[i].real_end : to_sec_ceil(ctx.state(i).finish);
+    if (judged > js_[i].pj.ddl) {
+      ++declined_;
+      --accepted_;
+    }
+  }
+  static Sec to_sec_ceil(SimTime t) { return (t + kSecond - 1) / kSecond; }
+
+  void start(int p, const SchedulingContext& ctx) {
+    std::erase(pending_, p);
+    running_.push_back(p);
+    js_[p].started = true;
+    if (!ctx.job(p).best_effort) ++accepted_;
+  }
+
+  void persistent_wake(const ef::FreeTimeline& alloc, Sec now) {
+    for (auto& [t, g] : alloc.pts) {
+      if (t > now) {
+        wakes_.insert(t);
+        break;
+      }
+    }
+  }
+
+  bool plan_all(const SchedulingContext& ctx, const std::vector<int>& list, Sec now) {
+    tl_.pts = {{now, G_}};
+    bool ok = true;
+    for (int i : list) {
+      auto& s = js_[i];
+      s.pj.iter_left = ctx.state(i).remaining();
+      auto res = ef::ef_plan(s.pj, now, slot_, G_, tl_, -1);
+      tl_ = std::move(res.timeline);
+      s.alloc = std::move(res.alloc);
+      s.end = res.end;
+      s.real_end = res.real_end;
+      ok = ok && res.meets;
+    }
+    return ok;
+  }
+
+  void get_marginal(JobState& s, int allocatable, Sec now) {
+    if (s.next - s.num > allocatable || s.next == s.num) {
+      s.marginal = -kMaxMarginal;
+      return;
+    }
+    ef::FreeTimeline tmp = tl_;
+    if (!tmp.has(s.end)) {
+      int last = G_;
+      for (auto& [t, v] : tmp.pts) {
+        if (t < s.end) last = v;
+        else break;
+      }
+      tmp.set(s.end, last);
+    }
+    int last_alloc = 0;
+    for (auto& [a, g] : s.alloc.pts) {
+      if (!tmp.has(a)) {
+        int v = G_;
+        for (auto& [t, f] : tmp.pts) {
+          if (t <= a) v = f;
+        }
+        tmp.set(a, v);
+      }
+      for (auto& [t, f] : tmp.pts) {
+        if (t < a) continue;
+        if (t >= s.end) break;
+        f += g - last_alloc;
+      }
+      last_alloc = g;
+    }
+    tmp.merge();
+    auto res = ef::ef_plan(s.pj, now, slot_, G_, tmp, s.next);
+    s.next_alloc = std::move(res.alloc);
+    s.next_tl = std::move(res.timeline);
+    s.next_end = res.end;
+    s.marginal = (res.gpu_time - ef::allocation_time(s.alloc, s.end)) / (s.next - s.num);
+    if (s.num == 0) s.marginal = kMaxMarginal;
+  }
+
+  void sort_by_marginal() {
+    std::stable_sort(runnable_.begin(), runnable_.end(),
+                     [&](int a, int b) { return js_[a].marginal > js_[b].marginal; });
+  }
+
+  void allocate_free_gpus(const SchedulingContext& ctx, Sec now) {
+    int used = 0;
+    for (int r : runnable_) {
+      js_[r].next = ef::next_level(js_[r].pj, js_[r].num);
+      used += js_[r].num;
+    }
+    int allocatable = G_ - used;
+    if (allocatable < 0 || tl_.pts.front().first != now || tl_.pts.front().second != allocatable) {
+      throw InvariantError("elasticflow: the plan over-allocates the cluster");
+    }
+    if (allocatable == 0) return;
+    for (int r : runnable_) get_marginal(js_[r], allocatable, now);
+    sort_by_marginal();
+    bool granted = true;
+    while (allocatable > 0 && granted) {
+      granted = false;
+      for (int r : runnable_) {
+        auto& s = js_[r];
+        if (s.next - s.num > allocatable || s.next == s.num) continue;
+        const int old = s.num;
+        tl_ = s.next_tl;
+        s.alloc = s.next_alloc;
+        s.num = s.next;
+        s.end = s.next_end;
+        if (std::find(pending_.begin(), pending_.end(), r) != pending_.end()) start(r, ctx);
+        allocatable -= s.num - old;
+        granted = true;
+        s.next = ef::next_level(s.pj, s.num);
+        break;
+      }
+      for (int r : runnable_) {
+        if (js_[r].next - js_[r].num > 0) get_marginal(js_[r], allocatable, now);
+      }
+      sort_by_marginal();
+    }
+  }
+
+  void mark_cache(const std::vector<int>& order) {
+    std::vector<std::pair<int, int>> jobs;
+    std::vector<int> who;
+    for (int r : order) {
+      if (js_[r].num >= gpn_) {
+        jobs.push_back({r, js_[r].num});
+        who.push_back(r);
+      }
+    }
+    static constexpr int kKeys[] = {256, 128, 88, 72, 64, 56, 48, 40, 32, 24, 16, 12, 8, 4, 2, 1};
+    for (int key : kKeys) {
+      if (key >= gpn_) continue;
+      for (int r : order) {
+        if (js_[r].num == key) {
+          jobs.push_back({r, key});
+          who.push_back(r);
+        }
+      }
+    }
+    const auto first = placement_->place(jobs);
+    for (std::size_t k = 0; k < who.size(); ++k) {
+      if (first[k] < 0) throw InvariantError("elasticflow: the artifact's elastic placement failed");
+      const std::pair<int, int> key{first[k], jobs[k].second};
+      auto& s = js_[who[k]];
+      s.in_cache = std::find(cache_.begin(), cache_.end(), key) != cache_.end();
+      if (!s.in_cache) cache_.push_back(key);
+    }
+  }
+};
+
+const bool registered_ac = register_policy(
+    "elasticflow",
+    "ElasticFlow (artifact ef-accessctrl): admission control, minimum satisfactory shares, leftover GPUs by marginal GPU-time",
+    [](const PolicyEnv& env) { return std::make_unique<ElasticFlow>(env, true); });
+const bool registered_noac = register_policy(
+    "elasticflow-noac", "ElasticFlow planner without admission control (artifact ef)",
+    [](const PolicyEnv& env) { return std::make_unique<ElasticFlow>(env, false); });
+
+}  // namespace
+}  // namespace clustersim

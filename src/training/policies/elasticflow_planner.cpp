@@ -1,0 +1,573 @@
+#include "elasticflow_planner.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "clustersim/core/error.hpp"
+
+namespace clustersim::ef {
+
+int FreeTimeline::find(Sec t) const {
+  auto it = std::lower_bound(pts.begin(), pts.end(), t, [](const Point& p, Sec v) { return p.first < v; });
+  return it != pts.end() && it->first == t ? static_cast<int>(it - pts.begin()) : -1;
+}
+
+int& FreeTimeline::at(Sec t) {
+  int k = find(t);
+  if (k < 0) throw InvariantError("ElasticFlow planner: missing timeline breakpoint");
+  return pts[k].second;
+}
+
+void FreeTimeline::set(Sec t, int v) {
+  auto it = std::lower_bound(pts.begin(), pts.end(), t, [](const Point& p, Sec x) { return p.first < x; });
+  if (it != pts.end() && it->first == t) it->second = v;
+  else pts.insert(it, {t, v});
+}
+
+void FreeTimeline::merge() {
+  std::size_t w = 0;
+  for (std::size_t r = 0; r < pts.size(); ++r) {
+    if (w > 0 && pts[w - 1].second == pts[r].second) continue;
+    pts[w++] = pts[r];
+  }
+  pts.resize(w);
+}
+
+double PlanJob::rate(int g) const {
+  for (std::size_t k = 0; k < columns.size(); ++k) {
+    if (columns[k] == g) return rates[k];
+  }
+  throw InvariantError("ElasticFlow planner: no throughput at this GPU level");
+}
+
+int max_gpu_for(const Job& job, const std::vector<int>& levels, bool artifact_caps,
+                const std::string& gpu_type) {
+  const int largest = levels.empty() ? 1 : levels.back();
+  const int batch = job.batch_size > 0 ? job.batch_size : largest;
+  if (!artifact_caps) return std::max(1, std::min({64, batch, largest}));
+  const std::string& m = job.model;
+  const int b = job.batch_size;
+  if (gpu_type == "T4") {  // models.get_max_gpu, T4 branch
+    if (m == "bert" || m == "cifar10") return 16;
+    if (m == "deepspeech2" && b == 320) return 32;
+    if (m == "yolov3") return 4;
+    if (m == "ncf") return 1;
+    return 64;
+  }
+  if (m == "deepspeech2") return b;
+  if (m == "gpt2" && b == 128) return 16;
+  if (m == "gpt2" && b == 256) return 32;
+  if (m == "bert") return b == 64 ? 8 : 16;
+  if (m == "inception3" && b == 64) return 16;
+  if (m == "inception3" && b == 128) return 32;
+  if (m == "resnet50" && b == 64) return 32;
+  if (m == "vgg16" && b == 64) return 32;
+  return std::min(b, 64);
+}
+
+namespace {
+
+Sec ceil_end(Sec t, double secs) { return static_cast<Sec>(std::ceil(static_cast<double>(t) + secs)); }
+
+}  // namespace
+
+EdfPlan edf_plan(const PlanJob& j, Sec start, Sec slot, int cluster_gpus, FreeTimeline& tl) {
+  // Works on a copy `f` while walking the breakpoints of the original `tl`, as the artifact does.
+  FreeTimeline f = tl;
+  double iter = j.iter_left;
+  Sec ev = start;
+  int avail = tl.at(start);
+  const int base = std::min(j.max_gpu, cluster_gpus);
+  EdfPlan out;
+  bool ok = true;
+  auto finish = [&](int g, Sec end, bool set_ev_always, int avail_ev) {
+    if (ev == start) out.gpus_now = g;
+    int last = cluster_gpus;
+    for (auto& [e, v] : tl.pts) {
+      if (e < ev) continue;
+      if (e < end) {
+        last = f.at(e);
+        f.at(e) -= g;
+      }
+    }
+    if (set_ev_always || ev != end) f.set(ev, avail_ev - g);
+    if (!tl.has(end)) f.set(align(start, end, slot), last);
+    f.merge();
+    tl = std::move(f);
+    out.end = end;
+    out.meets = ok && end <= j.ddl;
+    return out;
+  };
+  for (std::size_t k = 0; k < tl.pts.size(); ++k) {
+    const Sec t = tl.pts[k].first;
+    if (t < ev) continue;  // never happens: the timeline starts at `start`
+    if (t == ev) {
+      avail = tl.pts[k].second;
+      continue;
+    }
+    const double dur = static_cast<double>(t - ev);
+    if (avail >= base && base > 0) {
+      const Sec end = ceil_end(ev, iter / j.rate(base));
+      if (t >= end) return finish(base, end, false, avail);
+      iter -= dur * j.rate(base);
+      if (ev == start) out.gpus_now = base;
+      f.at(ev) -= base;
+    } else if (avail > 0 && base > 0) {
+      int g = 0;
+      for (int c : j.columns) {
+        if (c > avail) break;
+        g = c;
+      }
+      if (g == 0) throw InvariantError("ElasticFlow planner: no level fits the free GPUs");
+      const Sec end = ceil_end(ev, iter / j.rate(g));
+      if (t >= end) return finish(g, end, true, avail);
+      iter -= dur * j.rate(g);
+      if (ev == start) out.gpus_now = g;
+      f.at(ev) -= g;
+    }
+    avail = f.at(t);
+    ev = t;
+    if (ev > j.ddl) ok = false;
+  }
+  // Past the last breakpoint the whole cluster is assumed free.
+  if (ev == start) out.gpus_now = base;
+  const Sec end = ceil_end(ev, iter / j.rate(base));
+  f.set(ev, cluster_gpus - base);
+  f.set(align(start, end, slot), cluster_gpus);
+  f.merge();
+  tl = std::move(f);
+  out.end = end;
+  out.meets = ok && end <= j.ddl;
+  return out;
+}
+
+}  // namespace clustersim::ef
+
+namespace clustersim::ef {
+
+int next_level(const PlanJob& j, int g) {
+  bool found = g == 0;
+  for (int c : j.columns) {
+    if (c > j.max_gpu) break;
+    if (c == g) {
+      found = true;
+      continue;
+    }
+    if (found) return c;
+  }
+  return g;
+}
+
+int last_level(const PlanJob& j, int g) {
+  int out = 0;
+  for (int c : j.columns) {
+    if (c > j.max_gpu || c >= g) break;
+    out = c;
+  }
+  return out;
+}
+
+double allocation_time(const FreeTimeline& alloc, Sec end) {
+  double t = 0;
+  for (std::size_t k = 0; k + 1 < alloc.pts.size(); ++k) {
+    t += static_cast<double>(alloc.pts[k].second) * static_cast<double>(alloc.pts[k + 1].first - alloc.pts[k].first);
+  }
+  if (!alloc.pts.empty()) t += static_cast<double>(alloc.pts.back().second) * static_cast<double>(end - alloc.pts.back().first);
+  return t;
+}
+
+namespace {
+
+Sec ceil_sec(double x) { return static_cast<Sec>(std::ceil(x)); }
+
+}  // namespace
+
+EfPlan ef_plan(const PlanJob& j, Sec start, Sec slot, int G, const FreeTimeline& tl, int assigned) {
+  if (!(j.iter_left > 0)) throw InvariantError("ElasticFlow planner: job without remaining work");
+  const double ddl = static_cast<double>(j.ddl);
+  Sec ev = start;
+  double iter = j.iter_left;
+  FreeTimeline alloc;
+  alloc.set(start, 0);
+  FreeTimeline f = tl;
+  int last_event_gpu = G;  // one variable across the whole function, as in the artifact
+  const Sec aligned_ddl = align(start, j.ddl, slot);
+  if (!f.has(aligned_ddl) && aligned_ddl >= start) {
+    for (auto& [t, v] : f.pts) {
+      if (t < aligned_ddl) last_event_gpu = v;
+      else break;
+    }
+    f.set(aligned_ddl, last_event_gpu);
+  }
+  int available = f.at(start);
+  EfPlan out;
+  auto done = [&](Sec end, Sec real_end) {
+    f.merge();
+    alloc.merge();
+    out.timeline = std::move(f);
+    out.end = end;
+    out.real_end = real_end;
+    out.gpu_time = allocation_time(alloc, end);
+    out.alloc = std::move(alloc);
+    out.meets = static_cast<double>(real_end) <= ddl;
+    return out;
+  };
+
+  if (assigned > 0) {
+    const int quota = assigned;
+    if (quota > available) throw InvariantError("ElasticFlow planner: assigned more GPUs than free");
+    bool found = false;
+    Sec fut = 0;
+    for (auto& [t, v] : tl.pts) {
+      fut = t;
+      if (t < ev) {
+        available = v;
+        f.pts.erase(f.pts.begin() + f.find(t));
+        continue;
+      }
+      if (t == ev) {
+        available = v;
+        continue;
+      }
+      found = true;
+      break;
+    }
+    if (!found) fut = aligned_ddl;
+    alloc.set(ev, quota);
+    const Sec real_end = ceil_sec(static_cast<double>(ev) + iter / j.rate(quota));
+    const Sec end = align(start, real_end, slot);
+    if (fut >= end && ddl >= static_cast<double>(real_end)) {
+      for (auto& [t, v] : tl.pts) {
+        if (t < ev) continue;
+        if (t < end) {
+          last_event_gpu = f.at(t);
+          f.at(t) -= quota;
+        }
+      }
+      if (ev != end) f.set(ev, available - quota);
+      if (!tl.has(end)) f.set(end, last_event_gpu);
+      return done(end, real_end);
+    }
+    double dur = static_cast<double>(fut - ev);
+    if (fut == aligned_ddl) dur = ddl - static_cast<double>(ev);
+    iter -= dur * j.rate(quota);
+    f.at(ev) -= quota;
+    ev = fut;
+    alloc.set(ev, 0);
+  }
+
+  int quota = next_level(j, 0);
+  int last_quota = 0, last_last_quota = 0;
+  Sec point = start - 1;
+  // Largest level <= free, capped at `q` (the artifact's min(q, get_last_level(1 + free))).
+  auto fit = [&](int q, int free) { return std::min(q, last_level(j, 1 + free)); };
+  while (quota <= G && quota <= j.max_gpu) {
+    Sec period_end = aligned_ddl;
+    double tmp_iters = 0;
+    for (auto& [t, v] : f.pts) {
+      if (t >= aligned_ddl) continue;
+      if (!alloc.has(t)) alloc.set(t, 0);
+    }
+    for (std::size_t k = f.pts.size(); k-- > 0;) {
+      const Sec ps = f.pts[k].first;
+      if (ps >= aligned_ddl) continue;
+      if (ps < ev) break;
+      int a = quota;
+      if (f.pts[k].second < quota) a = fit(quota, f.pts[k].second);
+      if (a == 0) {
+        period_end = ps;
+        continue;
+      }
+      double dur = static_cast<double>(period_end - ps);
+      if (period_end == aligned_ddl) dur = ddl - static_cast<double>(ps);
+      tmp_iters += dur * j.rate(a);
+      if (tmp_iters >= iter) {
+        // Fill forward from `ev`: last level before `ps`, this level from `ps` on.
+        Sec last_t = -1;
+        int last_a = 0;
+        bool have_last = false;
+        Sec end = -1, real_end = -1;
+        for (std::size_t m = 0; m < f.pts.size(); ++m) {
+          const Sec t = f.pts[m].first;
+          if (t > aligned_ddl) break;
+          if (t < ev) continue;
+          if (!have_last) {
+            have_last = true;
+            last_t = t;
+            last_a = fit(t >= ps ? quota : last_quota, f.pts[m].second);
+            continue;
+          }
+          alloc.set(last_t, last_a);
+          f.at(last_t) -= last_a;
+          if (last_a == 0) {
+            last_t = t;
+            last_a = fit(t >= ps ? quota : last_quota, f.pts[m].second);
+            continue;
+          }
+          double d2 = static_cast<double>(t - last_t);
+          if (t == aligned_ddl) d2 = ddl - static_cast<double>(last_t);
+          const double its = d2 * j.rate(last_a);
+          if (last_t < ps) {
+            iter -= its;
+          } else if (its < iter) {
+            iter -= its;
+          } else {
+            const Sec real_left = ceil_sec(iter / j.rate(last_a));
+            end = last_t + align(0, real_left, slot);
+            real_end = last_t + real_left;
+            break;
+          }
+          last_t = t;
+          last_a = fit(t >= ps ? quota : last_quota, f.pts[m].second);
+        }
+        if (end < 0) {
+          alloc.set(last_t, last_a);
+          f.at(last_t) -= last_a;
+          const Sec real_left = ceil_sec(iter / j.rate(last_a));
+          real_end = last_t + real_left;
+          end = last_t + align(0, real_left, slot);
+        }
+        int leg = G;
+        for (auto& [t, v] : tl.pts) {
+          if (t < ev) continue;
+          if (t < end) leg = v;
+        }
+        if (!tl.has(end)) f.set(end, leg);
+        return done(end, real_end);
+      }
+      period_end = ps;
+    }
+    last_last_quota = last_quota;
+    last_quota = quota;
+    quota = next_level(j, quota);
+    if (quota == last_quota) break;
+  }
+
+  // No level meets the deadline: run at the largest level up to the deadline ...
+  out.fallback = true;
+  {
+    Sec last_t = -1;
+    int last_a = 0;
+    bool have_last = false;
+    for (std::size_t m = 0; m < f.pts.size(); ++m) {
+      const Sec t = f.pts[m].first;
+      if (t > aligned_ddl) break;
+      if (t < ev) continue;
+      if (!have_last) {
+        have_last = true;
+        last_t = t;
+        last_a = fit(t >= point ? last_quota : last_last_quota, f.pts[m].second);
+        continue;
+      }
+      alloc.set(last_t, last_a);
+      f.at(last_t) -= last_a;
+      if (last_a == 0) {
+        last_t = t;
+        last_a = fit(t >= point ? last_quota : last_last_quota, f.pts[m].second);
+        continue;
+      }
+      double d2 = static_cast<double>(t - last_t);
+      if (t == aligned_ddl) d2 = ddl - static_cast<double>(last_t);
+      iter -= d2 * j.rate(last_a);
+      last_t = t;
+      last_a = fit(last_quota, f.pts[m].second);
+    }
+  }
+  // ... then from the deadline on, the largest level that is free in each period ...
+  Sec lat = std::max(aligned_ddl, ev);
+  for (std::size_t m = 0; m < f.pts.size(); ++m) {
+    const Sec t = f.pts[m].first;
+    if (t <= aligned_ddl) continue;
+    const int q = std::min(last_level(j, f.at(lat) + 1), j.max_gpu);
+    if (q == 0) {
+      alloc.set(lat, 0);
+      lat = t;
+      continue;
+    }
+    alloc.set(lat, q);
+    const double its = static_cast<double>(t - lat) * j.rate(q);
+    if (its >= iter) {
+      const Sec real_end = ceil_sec(static_cast<double>(lat) + iter / j.rate(q));
+      const Sec end = align(start, real_end, slot);
+      for (auto& [t1, v1] : f.pts) {
+        if (t1 < aligned_ddl) continue;
+        if (t1 < end) {
+          const int k = tl.find(t1);
+          if (k >= 0) last_event_gpu = tl.pts[k].second;
+        }
+        if (t1 >= lat && t1 < end) v1 -= q;
+      }
+      if (lat != end) f.set(lat, last_event_gpu - q);
+      if (!tl.has(end)) f.set(end, last_event_gpu);
+      return done(end, real_end);
+    }
+    iter -= its;
+    for (auto& [t1, v1] : tl.pts) {
+      if (t1 < lat) last_event_gpu = f.at(t1);
+    }
+    for (auto& [t1, v1] : f.pts) {
+      if (t1 >= lat && t1 < t) v1 -= q;
+    }
+    lat = t;
+  }
+  // ... and past the last breakpoint, the cap (or the assigned count) on an empty cluster.
+  int q = std::min(G, j.max_gpu);
+  if (assigned > 0) q = assigned;
+  alloc.set(lat, q);
+  const Sec real_end = ceil_sec(static_cast<double>(lat) + iter / j.rate(q));
+  const Sec end = align(start, real_end, slot);
+  f.set(lat, G - q);
+  f.set(end, G);
+  return done(end, real_end);
+}
+
+}  // namespace clustersim::ef
+
+namespace clustersim::ef {
+
+namespace {
+constexpr int kGroupKeys[] = {1, 2, 4, 8, 12, 16, 24, 32, 40, 48, 56, 64, 72, 88, 128, 256};
+}
+
+ElasticNodeSets::ElasticNodeSets(int nodes, int gpus_per_node) : nodes_(nodes), gpn_(gpus_per_node) {
+  for (int k : kGroupKeys) groups_.push_back({k, {}});
+}
+
+std::vector<int>& ElasticNodeSets::group(int key) {
+  for (auto& [k, v] : groups_) {
+    if (k == key) return v;
+  }
+  throw InvariantError("elastic placement: no node group for this GPU count");
+}
+
+void ElasticNodeSets::sort_group(int key) {
+  auto& g = group(key);
+  std::stable_sort(g.begin(), g.end(), [this](int a, int b) { return sets_[a].util < sets_[b].util; });
+}
+
+std::vector<int> ElasticNodeSets::place(const std::vector<std::pair<int, int>>& jobs) {
+  sets_.clear();
+  free_.clear();
+  for (int i = 0; i < nodes_; ++i) free_.push_back(i);
+  for (auto& [k, v] : groups_) v.clear();
+  std::vector<int> gpus(jobs.size());
+  for (std::size_t p = 0; p < jobs.size(); ++p) gpus[p] = jobs[p].second;
+  std::vector<char> ok(jobs.size(), 0);
+  for (std::size_t p = 0; p < jobs.size(); ++p) ok[p] = place_one(static_cast<int>(p), gpus[p]);
+  // Number the ranks as log.scheduling_result does: nodes in order; a node of a multi-node
+  // set holds its one job; a small set lists its jobs in order.
+  std::vector<int> first(jobs.size(), -1);
+  std::vector<char> free_node(nodes_, 0);
+  for (int n : free_) free_node[n] = 1;
+  std::vector<char> recorded(jobs.size(), 0);
+  int pos = 0;
+  for (int node = 0; node < nodes_; ++node) {
+    if (free_node[node]) {
+      pos += gpn_;
+      continue;
+    }
+    bool found = false;
+    for (auto& [key, ids] : groups_) {
+      for (int sid : ids) {
+        const Set& s = sets_[sid];
+        if (std::find(s.nodes.begin(), s.nodes.end(), node) == s.nodes.end()) continue;
+        if (key >= gpn_) {
+          const int j0 = s.jobs.front();
+          if (!recorded[j0]) {
+            first[j0] = pos;
+            recorded[j0] = 1;
+          }
+          pos += gpn_;
+        } else {
+          int used = 0;
+          for (int j : s.jobs) {
+            first[j] = pos;
+            pos += gpus[j];
+            used += gpus[j];
+          }
+          pos += gpn_ - used;
+        }
+        found = true;
+        break;
+      }
+      if (found) break;
+    }
+    if (!found) throw InvariantError("elastic placement: node in no set");
+  }
+  for (std::size_t p = 0; p < jobs.size(); ++p) {
+    if (!ok[p]) first[p] = -1;
+  }
+  return first;
+}
+
+// After adding a job to set `sid`: file the set under the largest size class dividing its free
+// GPUs (the artifact's "move to a new node list"); false if it has no free GPUs.
+bool ElasticNodeSets::file_by_free(Set& s, int sid, int n_group, int /*job_pos*/) {
+  const int free = static_cast<int>(s.nodes.size()) * gpn_ - s.util;
+  if (free <= 0) return false;
+  for (auto it = std::rbegin(kGroupKeys); it != std::rend(kGroupKeys); ++it) {
+    const int each = *it;
+    if (each > free) continue;
+    if (free % each == 0) {
+      s.num_gpus = each;
+      group(each).push_back(sid);
+      sort_group(n_group);
+      sort_group(each);
+      return true;
+    }
+  }
+  return false;
+}
+
+bool ElasticNodeSets::place_one(int pos, int n) {
+  auto& list = group(n);
+  if (!list.empty()) {
+    const int sid = list.front();
+    list.erase(list.begin());
+    Set& s = sets_[sid];
+    if (s.util + n <= s.capacity) {
+      s.util += n;
+      s.jobs.push_back(pos);
+      if (file_by_free(s, sid, n, pos)) return true;
+      list.push_back(sid);
+      sort_group(n);
+      return true;
+    }
+    list.push_back(sid);
+  }
+  for (auto it = groups_.rbegin(); it != groups_.rend(); ++it) {
+    if (it->first <= n) break;
+    auto& other = it->second;
+    if (other.empty()) continue;
+    const int sid = other.front();
+    other.erase(other.begin());
+    Set& s = sets_[sid];
+    if (s.util + n <= s.capacity) {
+      s.util += n;
+      s.jobs.push_back(pos);
+      if (file_by_free(s, sid, n, pos)) return true;
+      group(n).push_back(sid);
+      sort_group(n);
+      return true;
+    }
+    other.push_back(sid);
+  }
+  const int need = (n + gpn_ - 1) / gpn_;
+  if (need > static_cast<int>(free_.size())) return false;
+  Set s;
+  s.capacity = need * gpn_;
+  s.num_gpus = n;
+  s.util = n;
+  s.jobs.push_back(pos);
+  s.nodes.assign(free_.begin(), free_.begin() + need);
+  free_.erase(free_.begin(), free_.begin() + need);
+  sets_.push_back(std::move(s));
+  const int sid = static_cast<int>(sets_.size()) - 1;
+  if (!file_by_free(sets_[sid], sid, n, pos)) {
+    group(n).push_back(sid);
+    sort_group(n);
+  }
+  return true;
+}
+
+}  // namespace clustersim::ef

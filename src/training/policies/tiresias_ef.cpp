@@ -1,0 +1,185 @@
+// tiresias-ef: the ElasticFlow artifact's Tiresias baseline (`dlas-gpu`, scheduler.py
+// dlas_sim_jobs(gputime=True)), distinct from the Tiresias simulator's own `dlas-gpu`.
+// Discretised LAS on attained GPU service (executed seconds x GPUs) with three queues: a job
+// drops a queue at 3,250 and at 7,200 GPU-seconds (tiresias-ef.queue_limits). Jobs are FIFO
+// within a queue (pending jobs move to the back each point), queues are scanned high first,
+// and every job that fits at its requested GPU count runs; the others are preempted. No
+// starvation promotion. Progress is executed whole seconds against the trace's `duration`; a
+// job (re)started at a point loses the uncached ElasticFlow overhead (2 + 2(log2 n + 1) s,
+// +27 s on every `slot`-th point, when every running job pays it) from its next interval.
+// As in the artifact, only the running jobs with the earliest end form the next end event (at
+// least one slot away), and a job ends there even if the overhead left work undone; its end
+// time (and its deadline check) is the point plus its remaining duration at that point.
+// Parameters: ef.slot_s (60), tiresias-ef.queue_limits (3250,7200). Use with
+// engine.min_interval_s = ef.slot_s and engine.whole_seconds=true.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "clustersim/core/error.hpp"
+#include "clustersim/training/policy.hpp"
+
+namespace clustersim {
+namespace {
+
+using Sec = std::int64_t;
+
+class TiresiasEf final : public TrainingPolicy {
+ public:
+  explicit TiresiasEf(const PolicyEnv& env)
+      : slot_(env.params.get_int("ef.slot_s", 60)), G_(env.cluster.total_gpus()) {
+    if (slot_ <= 0) throw InputError("ef.slot_s must be positive");
+    auto lim = env.params.get_doubles("tiresias-ef.queue_limits", {3250, 7200});
+    if (lim.empty()) throw InputError("tiresias-ef.queue_limits needs at least one limit");
+    for (double l : lim) limits_.push_back(static_cast<Sec>(l));
+    queues_.resize(limits_.size() + 1);
+  }
+
+  Decision schedule(const SchedulingContext& ctx) override {
+    const Sec now = to_sec(ctx.now());
+    for (int i : ctx.completions()) {
+      auto& s = st(i);
+      if (!ctx.job(i).best_effort) {
+        if (ctx.job(i).deadline && s.end_time > to_sec(*ctx.job(i).deadline)) ++declined_;
+        else ++accepted_;
+      }
+      std::erase(runnable_, i);
+      std::erase(queues_[s.q], i);
+      s.running = false;
+    }
+    for (int i : ctx.arrivals()) {
+      auto& s = st(i);
+      s.q = 0;
+      s.last_check = to_sec(ctx.job(i).submit);
+      s.duration = static_cast<Sec>(ctx.job(i).duration_s.value_or(0));
+      runnable_.push_back(i);
+      queues_[0].push_back(i);
+    }
+    for (int i : std::vector<int>(runnable_)) {
+      auto& s = st(i);
+      if (s.running) {
+        const Sec tmp = std::max<Sec>(now - s.last_check - s.overhead, 0);
+        s.total += tmp;
+        s.executed += tmp;
+        s.last_check = now;
+        s.overhead = 0;
+        const int q = s.q;
+        if (q + 1 < static_cast<int>(queues_.size()) && s.executed * ctx.job(i).gpus >= limits_[q]) {
+          s.q = q + 1;
+          queues_[q + 1].push_back(i);
+          std::erase(queues_[q], i);
+        }
+      } else {
+        s.last_check = now;
+      }
+    }
+    const bool restart = count_ > 0 && count_ % slot_ == 0;
+    ++count_;
+    int free = G_;
+    std::vector<int> run, preempt;
+    for (auto& queue : queues_) {
+      for (int i : queue) {
+        const int g = ctx.job(i).gpus;
+        if (free >= g) {
+          if (!st(i).running) {
+            run.push_back(i);
+            st(i).overhead = overhead_s(g, restart);
+          }
+          free -= g;
+        } else if (st(i).running) {
+          preempt.push_back(i);
+        }
+      }
+    }
+    for (int i : preempt) st(i).running = false;
+    for (int i : run) st(i).running = true;
+    std::stable_sort(runnable_.begin(), runnable_.end(),
+                     [&](int a, int b) { return ctx.job(a).gpus > ctx.job(b).gpus; });
+    for (auto& queue : queues_) {
+      std::stable_partition(queue.begin(), queue.end(), [&](int i) { return st(i).running; });
+    }
+    // The next end event: the running jobs with the earliest max(now + slot, end time).
+    Sec min_event = kNever;
+    std::vector<int> group;
+    for (int i : runnable_) {
+      auto& s = st(i);
+      if (!s.running) continue;
+      Sec remaining = s.duration - s.total;
+      if (restart) {
+        s.overhead = overhead_s(ctx.job(i).gpus, true);
+        remaining += s.overhead;
+      }
+      const Sec end_time = now + remaining;
+      const Sec ev = std::max(now + slot_, end_time);
+      if (ev < min_event) {
+        min_event = ev;
+        group = {i};
+        s.end_time = end_time;
+      } else if (ev == min_event) {
+        group.push_back(i);
+        s.end_time = end_time;
+      }
+    }
+    Sec jump = kNever;
+    for (int i : runnable_) {
+      const auto& s = st(i);
+      if (!s.running || s.q + 1 >= static_cast<int>(queues_.size())) continue;
+      const double g = ctx.job(i).gpus;
+      jump = std::min(jump, static_cast<Sec>(std::ceil((limits_[s.q] - s.executed) / g)) + now);
+    }
+    Decision d;
+    const SimTime far = ctx.now() + seconds(Sec{1} << 40);
+    for (int i : runnable_) {
+      if (!st(i).running) continue;
+      d.run.push_back({i, ctx.job(i).gpus, {}});
+      const bool ends = std::find(group.begin(), group.end(), i) != group.end();
+      d.planned_end.push_back({i, ctx.now(), ends ? std::max(ctx.now(), seconds(st(i).end_time)) : far});
+    }
+    if (jump != kNever) d.replan_at = seconds(std::max(jump, now + 1));
+    return d;
+  }
+
+  void report(nlohmann::json& s) const override {
+    const int den = accepted_ + declined_;
+    s["deadline_satisfaction_artifact"] = den ? nlohmann::json(static_cast<double>(accepted_) / den) : nlohmann::json(nullptr);
+  }
+
+ private:
+  static constexpr Sec kNever = std::numeric_limits<Sec>::max();
+  struct State {
+    int q = 0;
+    bool running = false;
+    Sec executed = 0, total = 0, last_check = 0, overhead = 0, duration = 0, end_time = 0;
+  };
+  Sec slot_;
+  int G_;
+  std::vector<Sec> limits_;
+  std::vector<std::vector<int>> queues_;
+  std::vector<State> st_;
+  std::vector<int> runnable_;
+  std::uint64_t count_ = 0;
+  int accepted_ = 0, declined_ = 0;
+
+  State& st(int i) {
+    if (static_cast<std::size_t>(i) >= st_.size()) st_.resize(i + 1);
+    return st_[i];
+  }
+  static Sec to_sec(SimTime t) {
+    if (t % kSecond != 0) throw InputError("tiresias-ef: the artifact's simulator needs whole-second times");
+    return t / kSecond;
+  }
+  Sec overhead_s(int n, bool restart) const {
+    Sec o = G_ >= 256 ? 7 : 2;
+    if (restart) o += G_ >= 256 ? 47 : 27;
+    return o + 2 * (static_cast<Sec>(std::lround(std::log2(n))) + 1);
+  }
+};
+
+const bool registered = register_policy(
+    "tiresias-ef", "ElasticFlow artifact's Tiresias baseline (dlas-gpu: 3-queue discretised LAS on GPU-time)",
+    [](const PolicyEnv& env) { return std::make_unique<TiresiasEf>(env); });
+
+}  // namespace
+}  // namespace clustersim
