@@ -50,7 +50,7 @@ TEST_CASE("run.json errors name the file and line", "[cli]") {
   CHECK(r.output.find("run.json:5: unknown key 'colour'") != std::string::npos);
 }
 
-TEST_CASE("--seed reaches random placement unless placement.seed is given", "[cli]") {
+TEST_CASE("the run seed reaches random placement unless placement.seed is given", "[cli]") {
   // With a cross-node slowdown, where `random` puts a job's GPUs changes its speed, so a
   // different placement stream shows up in jobs.csv.
   TempDir dir;

@@ -30,6 +30,8 @@ class CheckingPolicy final : public TrainingPolicy {
   CheckingPolicy(std::unique_ptr<TrainingPolicy> inner, std::size_t jobs)
       : inner_(std::move(inner)), finished_(jobs, 0), last_done_(jobs, 0.0) {}
 
+  EngineNeeds engine_needs() const override { return inner_->engine_needs(); }
+
   Decision schedule(const SchedulingContext& ctx) override {
     const Cluster& c = ctx.cluster();
     const ClusterState& s = ctx.cluster_state();

@@ -395,7 +395,12 @@ class TrainingEngine::Impl final : public SchedulingContext {
 TrainingEngine::TrainingEngine(const Cluster& c, const Trace& t, const ThroughputModel& tp,
                                const PlacementScheme& pl, const OverheadModel& oh, TrainingPolicy& p,
                                EngineConfig cfg)
-    : impl_(std::make_unique<Impl>(c, t, tp, pl, oh, p, std::move(cfg))) {}
+    : impl_(nullptr) {
+  const EngineNeeds needs = p.engine_needs();
+  cfg.whole_seconds = cfg.whole_seconds || needs.whole_seconds;
+  if (cfg.min_interval == 0) cfg.min_interval = needs.min_interval;
+  impl_ = std::make_unique<Impl>(c, t, tp, pl, oh, p, std::move(cfg));
+}
 TrainingEngine::~TrainingEngine() = default;
 
 void TrainingEngine::set_progress(std::function<void(std::size_t, std::size_t, SimTime)> cb) {

@@ -116,9 +116,17 @@ struct JobColumn {
   std::vector<std::string> values;
 };
 
+/// Engine semantics a policy depends on (e.g. the ElasticFlow artifact's whole-second times and
+/// slot spacing). The engine applies them where the run leaves the setting at its default.
+struct EngineNeeds {
+  bool whole_seconds = false;
+  SimTime min_interval = 0;  ///< 0 = no need
+};
+
 class TrainingPolicy {
  public:
   virtual ~TrainingPolicy() = default;
+  virtual EngineNeeds engine_needs() const { return {}; }
   virtual Decision schedule(const SchedulingContext& ctx) = 0;
   /// Called once per job when it finishes (after its GPUs are released).
   virtual void on_finish(const SchedulingContext&, int /*job*/) {}

@@ -26,6 +26,9 @@ class Edf final : public TrainingPolicy {
     if (slot_ <= 0) throw InputError("ef.slot_s must be positive");
   }
 
+  // The artifact's semantics: whole-second times, scheduling points at least a slot apart.
+  EngineNeeds engine_needs() const override { return {true, seconds(slot_)}; }
+
   Decision schedule(const SchedulingContext& ctx) override {
     const Sec now = to_sec(ctx.now());
     const int G = ctx.cluster().total_gpus();

@@ -39,6 +39,9 @@ class EdfAc final : public TrainingPolicy {
     placement_ = std::make_unique<ef::ElasticNodeSets>(static_cast<int>(nodes.size()), gpn_);
   }
 
+  // The artifact's semantics: whole-second times, scheduling points at least a slot apart.
+  EngineNeeds engine_needs() const override { return {true, seconds(slot_)}; }
+
   Decision schedule(const SchedulingContext& ctx) override {
     const Sec now = to_sec(ctx.now());
     Decision d;

@@ -39,6 +39,9 @@ class Gandiva final : public TrainingPolicy {
     for (int c : kClasses) groups_.push_back({c, {}});
   }
 
+  // The artifact's semantics: whole-second times, scheduling points at least a slot apart.
+  EngineNeeds engine_needs() const override { return {true, seconds(slot_)}; }
+
   Decision schedule(const SchedulingContext& ctx) override {
     const Sec now = to_sec(ctx.now());
     Decision d;

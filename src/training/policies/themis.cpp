@@ -37,6 +37,9 @@ class Themis final : public TrainingPolicy {
     fill_ = opt == "fill";
   }
 
+  // The artifact's semantics: whole-second times, scheduling points at least a slot apart.
+  EngineNeeds engine_needs() const override { return {true, seconds(slot_)}; }
+
   Decision schedule(const SchedulingContext& ctx) override {
     const Sec now = to_sec(ctx.now());
     Decision d;

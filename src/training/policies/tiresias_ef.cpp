@@ -37,6 +37,9 @@ class TiresiasEf final : public TrainingPolicy {
     queues_.resize(limits_.size() + 1);
   }
 
+  // The artifact's semantics: whole-second times, scheduling points at least a slot apart.
+  EngineNeeds engine_needs() const override { return {true, seconds(slot_)}; }
+
   Decision schedule(const SchedulingContext& ctx) override {
     const Sec now = to_sec(ctx.now());
     for (int i : ctx.completions()) {
