@@ -354,3 +354,17 @@ TEST_CASE("elastic placement packs small jobs by size class and gives big jobs w
   CHECK(*scheme->place(j, 8, s) == NodeShares{{1, 4}, {2, 4}});
   CHECK_FALSE(scheme->place(j, 1, s).has_value());
 }
+
+TEST_CASE("fig 9: elasticflow-noac (artifact ef) within 0.02 at 64 GPUs", "[elasticflow][fidelity]") {
+  CHECK(ratio_of(execute_run(generated("1000job_1500lam", "n8g8", "elasticflow-noac"))) ==
+        Approx(artifact_ratio("fig9_n8g8", "ef")).margin(0.02));
+}
+
+// Known gap: at 128 and 256 GPUs elasticflow-noac is 0.15 and 0.04 above the artifact.
+TEST_CASE("fig 9: elasticflow-noac within 0.02 at 128 and 256 GPUs", "[elasticflow][fidelity][!mayfail]") {
+  for (const std::string spec : {"n16g8", "n32g8"}) {
+    INFO(spec);
+    CHECK(ratio_of(execute_run(generated("1000job_1500lam", spec, "elasticflow-noac"))) ==
+          Approx(artifact_ratio("fig9_" + spec, "ef")).margin(0.02));
+  }
+}

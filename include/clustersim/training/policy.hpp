@@ -107,6 +107,8 @@ class SchedulingContext {
   virtual std::uint64_t round() const = 0;
   /// Submit time of the next job that has not arrived yet (kForever if none).
   virtual SimTime next_arrival() const { return kForever; }
+  /// Number of jobs in the trace (job(i) is valid for i < job_count(); 0 if unknown).
+  virtual std::size_t job_count() const { return 0; }
 };
 
 /// An extra per-job output column a policy contributes to jobs.csv (values indexed like

@@ -23,6 +23,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -64,7 +65,12 @@ class ElasticFlow final : public TrainingPolicy {
     const Sec now = to_sec(ctx.now());
     ensure(ctx);
     Decision d;
-    for (int i : ctx.completions()) on_complete(ctx, i);
+    events_.erase(events_.begin(), events_.upper_bound(now));  // consumed by this point
+    for (int i : ctx.completions()) {
+      // A job that finished early (its work done before its end event) leaves that event.
+      if (js_[i].end > now) leave_event(i, js_[i].end, now);
+      on_complete(ctx, i);
+    }
     if (runnable_.empty() && ctx.arrivals().empty() && ctx.completions().empty()) return d;
 
     const auto& arrivals = ctx.arrivals();
@@ -86,8 +92,14 @@ class ElasticFlow final : public TrainingPolicy {
       }
     }
     sort_by_ddl(runnable_);
+    std::vector<Sec> prev_end(runnable_.size());
+    for (std::size_t k = 0; k < runnable_.size(); ++k) prev_end[k] = js_[runnable_[k]].prev_end;
     if (arrivals.empty() || !admitted || !admission_) plan_all(ctx, runnable_, now);
-    for (int r : runnable_) js_[r].num = js_[r].alloc.pts.front().second;
+    for (std::size_t k = 0; k < runnable_.size(); ++k) {
+      const int r = runnable_[k];
+      js_[r].num = js_[r].alloc.pts.front().second;
+      move_end(r, prev_end[k], js_[r].end, now);
+    }
 
     // Pending jobs whose plan starts now start (the artifact's new_start_list).
     std::vector<int> starting;
@@ -99,7 +111,7 @@ class ElasticFlow final : public TrainingPolicy {
         break;
       }
       if (!later) starting.push_back(p);
-      else if (!admission_) persistent_wake(js_[p].alloc, now);
+      else if (!admission_) scale_event(js_[p].alloc, now);
     }
     for (int p : starting) start(p, ctx);
 
@@ -123,22 +135,19 @@ class ElasticFlow final : public TrainingPolicy {
     if (admission_) {
       // The scale event is added only if it comes before every event already queued.
       Sec next_event = to_sec_or_never(ctx.next_arrival());
-      for (int r : runnable_) next_event = std::min(next_event, js_[r].end);
-      for (Sec t : wakes_) {
-        if (t > now) next_event = std::min(next_event, t);
-      }
-      if (first_scale < next_event) wakes_.insert(first_scale);
+      if (!events_.empty()) next_event = std::min(next_event, events_.begin()->first);
+      if (first_scale < next_event) events_[first_scale];
     } else {
-      for (int r : running_) persistent_wake(js_[r].alloc, now);
+      for (int r : running_) scale_event(js_[r].alloc, now);
     }
     const bool restart = count_ > 0 && count_ % slot_ == 0;
     ++count_;
     if (restart) cache_.clear();
-    Sec replan = kNever;
     for (int r : (admission_ ? runnable_ : running_)) {
       auto& s = js_[r];
       if (s.num <= 0) continue;
       const Sec o = overhead_ ? overhead_s(s.num, restart, s.in_cache) : 0;
+      move_end(r, s.end, s.end + o, now);
       s.end += o;
       d.run.push_back({r, s.num, {}});
       if (o > 0) d.overhead.push_back({r, o * kSecond});
@@ -157,17 +166,10 @@ class ElasticFlow final : public TrainingPolicy {
         js_[r].held = false;
         js_[r].stalls = 0;
       }
-      if (js_[r].num <= 0 && js_[r].end > now) replan = std::min(replan, js_[r].end);
+      js_[r].prev_end = js_[r].end;
     }
-    // Artifact scale events are persistent: issue each once, earliest first (one per decision).
-    wakes_.erase(wakes_.begin(), wakes_.upper_bound(now));
-    for (Sec t : wakes_) {
-      if (issued_.count(t)) continue;
-      d.wake_at = t * kSecond;
-      issued_.insert(t);
-      break;
-    }
-    if (replan != kNever) d.replan_at = replan * kSecond;
+    // The next of the artifact's queued events (planned ends of jobs without GPUs, scale events).
+    if (!events_.empty()) d.replan_at = events_.begin()->first * kSecond;
     return d;
   }
 
@@ -196,6 +198,7 @@ class ElasticFlow final : public TrainingPolicy {
     Sec next_end = 0;
     bool in_cache = false, started = false;
     bool held = false;     // held GPUs since the previous point
+    Sec prev_end = 0;      // end event time after the previous point (the artifact's old_end_time)
     double last_left = 0;  // remaining work at the previous point
     int stalls = 0;        // consecutive points without progress while holding GPUs
   };
@@ -209,7 +212,9 @@ class ElasticFlow final : public TrainingPolicy {
   std::vector<int> runnable_, pending_, running_;
   ef::FreeTimeline tl_;
   std::vector<std::pair<int, int>> cache_;  // seen (first rank, GPUs)
-  std::set<Sec> wakes_, issued_;  // persistent scale events; those already sent as wake_at
+  std::map<Sec, std::vector<int>> events_;  // the artifact's future events: time -> planned ends
+  std::set<Sec> submit_times_;
+  bool submits_read_ = false;
   std::uint64_t count_ = 0;
   int accepted_ = 0, declined_ = 0, refused_ = 0;
   std::uint64_t stall_fixes_ = 0;
@@ -228,6 +233,10 @@ class ElasticFlow final : public TrainingPolicy {
   }
 
   void ensure(const SchedulingContext& ctx) {
+    if (!submits_read_) {
+      submits_read_ = true;
+      for (std::size_t i = 0; i < ctx.job_count(); ++i) submit_times_.insert(to_sec(ctx.job(static_cast<int>(i)).submit));
+    }
     for (int i : ctx.arrivals()) {
       if (static_cast<std::size_t>(i) >= js_.size()) js_.resize(i + 1);
       auto& s = js_[i];
@@ -268,10 +277,26 @@ class ElasticFlow final : public TrainingPolicy {
     if (!ctx.job(p).best_effort) ++accepted_;
   }
 
-  void persistent_wake(const ef::FreeTimeline& alloc, Sec now) {
+  // The artifact's event list (jobs.py change_job_end_event and friends), kept only to know
+  // when its next scheduling point comes: an event is dropped when the last planned end leaves
+  // it and it has no arrivals, even if a scale event had been filed there.
+  bool has_start(Sec t, Sec now) const { return t > now && submit_times_.count(t); }
+  void leave_event(int i, Sec t, Sec now) {
+    auto it = events_.find(t);
+    if (it == events_.end()) return;
+    std::erase(it->second, i);
+    if (it->second.empty() && !has_start(t, now)) events_.erase(it);
+  }
+  void move_end(int i, Sec old_end, Sec new_end, Sec now) {
+    if (old_end == new_end) return;
+    leave_event(i, old_end, now);
+    auto& ends = events_[new_end];
+    if (std::find(ends.begin(), ends.end(), i) == ends.end()) ends.push_back(i);
+  }
+  void scale_event(const ef::FreeTimeline& alloc, Sec now) {
     for (auto& [t, g] : alloc.pts) {
       if (t > now) {
-        wakes_.insert(t);
+        events_[t];
         break;
       }
     }
@@ -360,6 +385,7 @@ class ElasticFlow final : public TrainingPolicy {
         tl_ = s.next_tl;
         s.alloc = s.next_alloc;
         s.num = s.next;
+        move_end(r, s.end, s.next_end, now);
         s.end = s.next_end;
         if (std::find(pending_.begin(), pending_.end(), r) != pending_.end()) start(r, ctx);
         allocatable -= s.num - old;
