@@ -31,7 +31,7 @@ namespace {
 // Raw pair times: D+G = min(21, 12, overlap max(10, 10) + max(1, 1) = 11) = 11;
 // D+D = 12 (recurrence); G+G = overlap max(1,10) + max(1,10) = 20. gamma(D+G) is the largest,
 // so the optimum pairs every D with a G (gamma sum 2 x 22/(4*11*c2) > 22/(4*12*c2) + 22/(4*20*c2)).
-Interleaver make_il() { return Interleaver({{10, 1, 0, 11}, {1, 10, 0, 11}}, Calibration{}); }
+Interleaver make_il() { return Interleaver(Calibration{}, {{10, 1, 0, 11}, {1, 10, 0, 11}}); }
 }  // namespace
 
 TEST_CASE("muri: pair times of the D/G example", "[muri]") {

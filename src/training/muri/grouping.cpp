@@ -10,9 +10,18 @@
 
 namespace clustersim::muri {
 
-Interleaver::Interleaver(std::vector<JobProfile> profiles, Calibration cal)
-    : profiles_(std::move(profiles)), cal_(cal) {
-  if (profiles_.size() >= 0xffff) throw InvariantError("too many distinct job profiles");
+Interleaver::Interleaver(Calibration cal, std::vector<JobProfile> profiles) : cal_(cal) {
+  for (const auto& p : profiles) intern(p);
+}
+
+int Interleaver::intern(const JobProfile& p) {
+  const std::array<double, 4> key{p.data, p.gpu, p.net, p.iteration_time};
+  auto [it, fresh] = ids_.try_emplace(key, static_cast<int>(profiles_.size()));
+  if (fresh) {
+    if (profiles_.size() >= 0xfffe) throw InvariantError("too many distinct job profiles");
+    profiles_.push_back(p);
+  }
+  return it->second;
 }
 
 double Interleaver::time(const std::vector<int>& ids, Ordering ordering) {

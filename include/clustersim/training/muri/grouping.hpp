@@ -12,7 +12,9 @@
 // selection) are merged job by job while the requirement exceeds the cluster.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <map>
 #include <tuple>
 #include <unordered_map>
 #include <vector>
@@ -25,7 +27,9 @@ namespace clustersim::muri {
 /// on the multiset of member profiles.
 class Interleaver {
  public:
-  Interleaver(std::vector<JobProfile> profiles, Calibration cal);
+  explicit Interleaver(Calibration cal, std::vector<JobProfile> profiles = {});
+  /// Id of this profile, adding it if it is new (exact comparison of all four times).
+  int intern(const JobProfile& p);
   const JobProfile& profile(int id) const { return profiles_[id]; }
   /// Calibrated group iteration time of the members with these profile ids (1..4).
   double time(const std::vector<int>& profile_ids, Ordering ordering);
@@ -34,6 +38,7 @@ class Interleaver {
 
  private:
   std::vector<JobProfile> profiles_;
+  std::map<std::array<double, 4>, int> ids_;
   Calibration cal_;
   std::unordered_map<std::uint64_t, double> cache_[2];
 };
