@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include <boost/graph/adjacency_list.hpp>
-#include <boost/graph/maximum_weighted_matching.hpp>
 
 #include "clustersim/core/error.hpp"
 
@@ -44,24 +42,6 @@ double Interleaver::efficiency(const std::vector<int>& ids, Ordering ordering) {
   return used / (time(ids, ordering) * 4);
 }
 
-std::vector<int> max_weight_matching(int n, const std::vector<std::tuple<int, int, double>>& edges) {
-  using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, boost::no_property,
-                                      boost::property<boost::edge_weight_t, long long>>;
-  Graph g(n);
-  for (const auto& [u, v, w] : edges) {
-    const long long iw = std::llround(w * 1e9);
-    if (iw > 0) boost::add_edge(u, v, iw, g);
-  }
-  std::vector<boost::graph_traits<Graph>::vertex_descriptor> mate(n);
-  boost::maximum_weighted_matching(g, &mate[0]);
-  std::vector<int> out(n, -1);
-  const auto null = boost::graph_traits<Graph>::null_vertex();
-  for (int v = 0; v < n; ++v) {
-    if (mate[v] != null) out[v] = static_cast<int>(mate[v]);
-  }
-  return out;
-}
-
 namespace {
 
 std::vector<int> profiles_of(const Group& a, const Group* b, const std::vector<int>& profile_of) {
@@ -89,17 +69,18 @@ std::vector<GpuClass> blossom_grouping(std::vector<GpuClass> classes, int cluste
     for (std::size_t c = 0; c < classes.size(); ++c) {
       const auto& nodes = classes[c].groups;
       const int n = static_cast<int>(nodes.size());
-      std::vector<std::tuple<int, int, double>> edges;
+      // Weights from both sides (u's jobs first, then v's), as Muri fills its matrix.
+      std::vector<double> w(static_cast<std::size_t>(n) * n, 0.0);
       for (int u = 0; u < n; ++u) {
-        for (int v = u + 1; v < n; ++v) {
+        for (int v = 0; v < n; ++v) {
           const int size = static_cast<int>(nodes[u].size() + nodes[v].size());
-          if (size > cfg.packing_num) continue;
-          const double w = il.efficiency(profiles_of(nodes[u], &nodes[v], profile_of), cfg.ordering);
-          if (!(w > cfg.weight_lbd * size / 4.0)) continue;
-          edges.emplace_back(u, v, w);
+          if (u == v || size > cfg.packing_num) continue;
+          const double x = il.efficiency(profiles_of(nodes[u], &nodes[v], profile_of), cfg.ordering);
+          if (x <= cfg.weight_lbd * size / 4.0) continue;
+          w[u * n + v] = x;
         }
       }
-      std::vector<int> mate = edges.empty() ? std::vector<int>(n, -1) : max_weight_matching(n, edges);
+      std::vector<int> mate = max_weight_matching(n, w);
       for (int u = 0; u < n; ++u) {
         if (mate[u] < 0) ready.push_back({c, u, -1});
         else if (mate[u] < u) ready.push_back({c, mate[u], u});

@@ -43,8 +43,15 @@ class Interleaver {
   std::unordered_map<std::uint64_t, double> cache_[2];
 };
 
-/// Maximum-weight (not necessarily perfect) matching on n vertices. Edges (u, v, w) with w > 0;
-/// weights are compared after rounding to 1e-9. Returns mate[v] (-1 = unmatched).
+/// Maximum-weight (not necessarily perfect) matching on n vertices: the O(n^3) primal-dual
+/// Edmonds blossom algorithm with floating-point weights, organised as in Muri's matching.py
+/// (vertex labels start at the largest weight; tight edges are those with slack <= 0; a dual
+/// update stops when a free vertex's label would reach 0 within a relative 1e-5) so that ties
+/// between equal-weight matchings are broken the same way. `w` is n x n row-major, w[u*n+v] =
+/// weight seen from u (> 0 = edge). Returns mate[v] (-1 = unmatched).
+/// (Boost 1.74's maximum_weighted_matching loops forever on some of Muri's graphs, hence our own.)
+std::vector<int> max_weight_matching(int n, const std::vector<double>& w);
+/// Convenience: symmetric weights from an edge list (u, v, w), w > 0.
 std::vector<int> max_weight_matching(int n, const std::vector<std::tuple<int, int, double>>& edges);
 
 using Group = std::vector<int>;  ///< job ids
