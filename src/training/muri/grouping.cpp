@@ -16,7 +16,7 @@ int Interleaver::intern(const JobProfile& p) {
   const std::array<double, 4> key{p.data, p.gpu, p.net, p.iteration_time};
   auto [it, fresh] = ids_.try_emplace(key, static_cast<int>(profiles_.size()));
   if (fresh) {
-    if (profiles_.size() >= 0xfffe) throw InvariantError("too many distinct job profiles");
+    if (profiles_.size() >= 0x7ffe) throw InvariantError("too many distinct job profiles");
     profiles_.push_back(p);
   }
   return it->second;
@@ -25,8 +25,9 @@ int Interleaver::intern(const JobProfile& p) {
 double Interleaver::time(const std::vector<int>& ids, Ordering ordering) {
   std::vector<int> s = ids;
   std::sort(s.begin(), s.end());
+  // 3 bits of size, then 15 bits per id (+1, so 0 = absent).
   std::uint64_t key = s.size();
-  for (int id : s) key = (key << 16) | static_cast<std::uint64_t>(id + 1);
+  for (int id : s) key = (key << 15) | static_cast<std::uint64_t>(id + 1);
   auto& cache = cache_[ordering == Ordering::kBest ? 0 : 1];
   if (auto it = cache.find(key); it != cache.end()) return it->second;
   std::vector<const JobProfile*> jobs;
