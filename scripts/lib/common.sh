@@ -1,0 +1,36 @@
+# Sourced by the scripts in scripts/: repository root, the matplotlib interpreter, building.
+CS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+CS_BUILD="${CS_BUILD:-$CS_ROOT/build}"
+CS_BIN="$CS_BUILD/clustersim"
+# Debian's python3-matplotlib installs into /usr/bin/python3; another python3 may come first on
+# PATH (pyenv, conda) without matplotlib.
+if [[ -x /usr/bin/python3 ]]; then CS_PYTHON=/usr/bin/python3; else CS_PYTHON=python3; fi
+CS_JOBS="${CS_JOBS:-$(nproc 2>/dev/null || echo 2)}"
+
+cs_build() {  # configure once, then build incrementally; extra args are build targets
+  if [[ ! -f "$CS_BUILD/CMakeCache.txt" ]]; then
+    cmake -S "$CS_ROOT" -B "$CS_BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
+  fi
+  local targets=()
+  for t in "$@"; do targets+=(--target "$t"); done
+  cmake --build "$CS_BUILD" -j "$CS_JOBS" "${targets[@]}"
+}
+
+cs_die() { echo "$(basename "$0"): $*" >&2; exit 2; }
+
+# cs_run_manifest FILE JOBS: FILE has one run per line, "<out dir>\t<clustersim run arguments>";
+# runs them JOBS at a time, skipping runs whose summary.json exists, and fails if any run fails.
+cs_run_manifest() {
+  local manifest="$1" jobs="$2"
+  local n; n=$(wc -l <"$manifest")
+  echo "running $n runs, $jobs at a time" >&2
+  # shellcheck disable=SC2016
+  tr '\n' '\0' <"$manifest" | xargs -0 -P "$jobs" -I{} bash -c '
+    line="$1"; out="${line%%$'"'"'\t'"'"'*}"; args="${line#*$'"'"'\t'"'"'}"
+    if [[ -f "$out/summary.json" ]]; then exit 0; fi
+    mkdir -p "$out"
+    if ! eval "\"$0\" run $args --out \"$out\" -q" >"$out/log.txt" 2>&1; then
+      echo "FAILED: $out (see $out/log.txt)" >&2; cat "$out/log.txt" >&2; exit 1
+    fi
+    echo "done: $out" >&2' "$CS_BIN" {}
+}
