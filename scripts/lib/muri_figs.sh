@@ -102,8 +102,9 @@ mf_trace() {
 }
 
 # mf_add RUN TAGS TRACE POLICY [--set k=v ...]: one run on n8g8 with Muri's overhead table.
-# TAGS: "key=value;..." columns of summary.csv after figure (figure, trace, cluster and policy are
-# always given by the caller).
+# TAGS: "key=value;..." leading columns of summary.csv (figure, trace, cluster, policy, then the
+# figure's own variables); mf_add appends subset (all, or firstN with --quick) and run (the folder
+# name under <out>/runs/, where jobs.csv is).
 mf_add() {
   local run="$1" tags="$2" trace="$3" policy="$4"
   shift 4
@@ -112,7 +113,9 @@ mf_add() {
   local quoted
   quoted="$(printf '%q ' "${args[@]}")"
   printf '%s\t%s\n' "$MF_OUT/runs/$run" "$quoted" >>"$MF_MANIFEST"
-  printf '%s\t%s\n' "$tags" "$MF_OUT/runs/$run" >>"$MF_TAGS"
+  local subset=all
+  ((MF_QUICK)) && subset="first$MF_QUICK_JOBS"
+  printf '%s\t%s\n' "$tags;subset=$subset;run=$run" "$MF_OUT/runs/$run" >>"$MF_TAGS"
 }
 
 # mf_muri_sets PACKING: the --set arguments of a muri-s/muri-l run.
