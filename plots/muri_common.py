@@ -47,9 +47,14 @@ def parse_args(name, doc):
 def load_summary(path):
     try:
         with open(path) as f:
-            return list(csv.DictReader(f))
+            rows = list(csv.DictReader(f))
     except OSError as e:
         sys.exit(f"{path}: {e} (run the matching scripts/run_muri_fig*.sh first)")
+    subsets = sorted({r.get("subset", "all") for r in rows} - {"all"})
+    if subsets:
+        print(f"note: runs on trace subsets ({', '.join(subsets)}, --quick): the paper's ratios "
+              "are for the full traces and not comparable")
+    return rows
 
 
 def ours(rows, variant_of=None):

@@ -106,15 +106,17 @@ mf_trace() {
 # figure's own variables); mf_add appends subset (all, or firstN with --quick) and run (the folder
 # name under <out>/runs/, where jobs.csv is).
 mf_add() {
-  local run="$1" tags="$2" trace="$3" policy="$4"
+  local run="$1" tags="$2" trace="$3" policy="$4" subset=all
   shift 4
+  if ((MF_QUICK)); then  # never mistaken for (and skipped as) a full run in the same --out
+    subset="first$MF_QUICK_JOBS"
+    run+="__$subset"
+  fi
   local args=(--cluster "$MF_CLUSTER" --trace "$(mf_trace "$trace")" --trace-format muri
     --policy "$policy" --set "muri.overhead_table=$MF_DATA/restart_overhead_s.csv" "$@")
   local quoted
   quoted="$(printf '%q ' "${args[@]}")"
   printf '%s\t%s\n' "$MF_OUT/runs/$run" "$quoted" >>"$MF_MANIFEST"
-  local subset=all
-  ((MF_QUICK)) && subset="first$MF_QUICK_JOBS"
   printf '%s\t%s\n' "$tags;subset=$subset;run=$run" "$MF_OUT/runs/$run" >>"$MF_TAGS"
 }
 
