@@ -1,8 +1,9 @@
 """Muri (SIGCOMM'22) Fig. 13: model diversity, SRTF / Muri-S and Tiresias / Muri-L on
 job_type_1..4 (2, 4, 6, 8 models; autopack on), from scripts/run_muri_fig13.sh's summary.csv,
 with the paper's ratios (avg JCT only) as black ticks. Writes <out>.{png,pdf}.
-Note: the paper's job_type_1 Muri-L point is not reproducible with Muri's public code
-(research/tiresias_muri.md 3.3).
+Notes (research/tiresias_muri.md 3.3): the paper's job_type_1 Muri-L point is not reproducible
+with Muri's public code; its job_type_4 Muri-S value (85,502.55 s) is the autopack-off trace3 value
+of Fig. 9 (job_type_4 = trace3), while autopack on gives 83,242.46 s in Muri's simulator and ours.
 """
 import muri_common as mc
 
