@@ -32,6 +32,6 @@ set +e
 "$root/scripts/run_muri_fig13.sh" --jobs 0 --out "$out/bad" 2>"$out/err1"; rc1=$?
 "$root/scripts/run_muri_fig13.sh" --data "$out/nowhere" --out "$out/bad" 2>"$out/err2"; rc2=$?
 set -e
-[[ $rc1 -eq 2 ]] && grep -q -- '--jobs' "$out/err1" || fail "--jobs 0 not rejected"
-[[ $rc2 -eq 2 ]] && grep -q 'Rivendile/Muri' "$out/err2" || fail "missing data not explained"
+{ [[ $rc1 -eq 2 ]] && grep -q -- "--jobs" "$out/err1"; } || fail "--jobs 0 not rejected"
+{ [[ $rc2 -eq 2 ]] && grep -q "Rivendile/Muri" "$out/err2"; } || fail "missing data not explained"
 echo "muri figure smoke test passed"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by scripts/run_muri_fig*.sh: argument parsing, data checks and the run manifest shared
 # by the Muri (SIGCOMM'22) figure scripts. A script sets MF_NAME, MF_USAGE, MF_AUTOPACK (default
 # autopack of its figure) and MF_DEFAULT_TRACES / MF_QUICK_TRACES, calls mf_init "$@", then
