@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -83,6 +84,8 @@ class TrainingEngine::Impl final : public SchedulingContext {
   // Decision::planned_end support (allocated on first use; -1 = not plan-driven): forced end,
   // progress cap, and when the work is done if before both.
   std::vector<SimTime> plan_end_, plan_cap_, work_done_at_;
+  std::unordered_map<int, int> group_live_;  // running members per Assignment::group
+  EventId wake_;                             // the latest policy wake-up
 
   void arrive(int i) {
     auto& r = jobs_[i];
@@ -100,8 +103,11 @@ class TrainingEngine::Impl final : public SchedulingContext {
     r.work_done = r.work_total;
     r.status = JobStatus::kFinished;
     r.finish = now();
-    release(state_, r.nodes, r.gpus);
-    placement_.charge_extra(trace_.jobs[i], r.nodes, state_, -1);
+    // Members of a shared-GPU group release the GPUs only when the last one finishes.
+    if (r.group < 0 || --group_live_[r.group] == 0) {
+      release(state_, r.nodes, r.gpus);
+      placement_.charge_extra(trace_.jobs[i], r.nodes, state_, -1);
+    }
     r.gpus = 0;
     r.rate = 0;
     ++done_;
@@ -131,9 +137,14 @@ class TrainingEngine::Impl final : public SchedulingContext {
     auto& r = jobs_[i];
     const SimTime t = now();
     if (r.status == JobStatus::kRunning) {
-      const SimTime from = std::max(r.last_update, r.overhead_until);
-      const SimTime to = plan_cap_.empty() || plan_end_[i] < 0 ? t : std::min(t, plan_cap_[i]);
-      if (to > from) r.work_done += r.rate * to_seconds(to - from);
+      if (r.event_overhead_s >= 0) {
+        const double dt = to_seconds(t - r.last_update) - r.event_overhead_s;
+        if (dt > 0) r.work_done += r.rate * dt;
+      } else {
+        const SimTime from = std::max(r.last_update, r.overhead_until);
+        const SimTime to = plan_cap_.empty() || plan_end_[i] < 0 ? t : std::min(t, plan_cap_[i]);
+        if (to > from) r.work_done += r.rate * to_seconds(to - from);
+      }
       r.run_time += t - r.last_update;
       r.gpu_time_s += r.gpus * to_seconds(t - r.last_update);
     } else if (r.status == JobStatus::kPending) {
@@ -192,7 +203,10 @@ class TrainingEngine::Impl final : public SchedulingContext {
     completions_.clear();
     if (d.wake_at != kForever) {
       if (d.wake_at <= now()) policy_bug("wake-up time is not in the future");
-      sim_.schedule_at(d.wake_at, [this] { request_decision(); });
+      if (d.wake_replaces_previous) sim_.cancel(wake_);
+      wake_ = sim_.schedule_at(d.wake_at, [this] { request_decision(); });
+    } else if (d.wake_replaces_previous) {
+      sim_.cancel(wake_);
     }
     sim_.cancel(replan_);
     if (d.replan_at != kForever) {
@@ -258,6 +272,17 @@ class TrainingEngine::Impl final : public SchedulingContext {
       if (by_job[a.job]) policy_bug(fmt::format("job {} assigned twice", trace_.jobs[a.job].id));
       by_job[a.job] = &a;
     }
+    // Shared-GPU groups: the first member in `run` is the leader that gets placed.
+    std::unordered_map<int, std::size_t> leader;
+    for (std::size_t k = 0; k < d.run.size(); ++k) {
+      const auto& a = d.run[k];
+      if (a.group < 0) continue;
+      auto [it, fresh] = leader.try_emplace(a.group, k);
+      if (!fresh && d.run[it->second].gpus != a.gpus) {
+        policy_bug(fmt::format("group {} members ask for different GPU counts", a.group));
+      }
+    }
+    auto follower = [&](std::size_t k) { return d.run[k].group >= 0 && leader[d.run[k].group] != k; };
     for (int i : d.reject) {
       if (i < 0 || static_cast<std::size_t>(i) >= n || jobs_[i].status != JobStatus::kPending || by_job[i]) {
         policy_bug(fmt::format("job index {} cannot be rejected", i));
@@ -276,6 +301,8 @@ class TrainingEngine::Impl final : public SchedulingContext {
         r.gpus = 0;
         r.rate = 0;
         r.nodes.clear();
+        r.group = -1;
+        r.event_overhead_s = -1;
         ++r.preemptions;
       }
     }
@@ -294,6 +321,7 @@ class TrainingEngine::Impl final : public SchedulingContext {
     };
     for (std::size_t k = 0; k < d.run.size(); ++k) {
       const auto& a = d.run[k];
+      if (follower(k)) continue;
       if (!a.nodes.empty()) {
         int sum = 0;
         for (auto& [node, g] : a.nodes) sum += g;
@@ -304,17 +332,21 @@ class TrainingEngine::Impl final : public SchedulingContext {
     for (std::size_t k = 0; k < d.run.size(); ++k) {
       const auto& a = d.run[k];
       const auto& r = jobs_[a.job];
+      if (follower(k)) continue;
       if (!placed[k] && r.status == JobStatus::kRunning && r.gpus == a.gpus && (!nodes_matter || !r.nodes.empty())) {
         take_or_fail(k, r.nodes);
       }
     }
     for (std::size_t k = 0; k < d.run.size(); ++k) {
-      if (placed[k]) continue;
+      if (placed[k] || follower(k)) continue;
       const auto& a = d.run[k];
       auto ns = placement_.place(trace_.jobs[a.job], a.gpus, next);
       if (!ns) policy_bug(fmt::format("GPUs over-allocated: job {} ({} GPUs) does not fit", trace_.jobs[a.job].id, a.gpus));
       where[k] = std::move(*ns);
       placed[k] = 1;
+    }
+    for (std::size_t k = 0; k < d.run.size(); ++k) {
+      if (follower(k)) where[k] = where[leader[d.run[k].group]];
     }
     state_ = std::move(next);
 
@@ -324,7 +356,19 @@ class TrainingEngine::Impl final : public SchedulingContext {
       auto& r = jobs_[a.job];
       const bool was_running = r.status == JobStatus::kRunning;
       const bool moved = was_running && where[k] != r.nodes;
-      if (was_running && r.gpus == a.gpus && !moved) continue;
+      if (was_running && r.gpus == a.gpus && !moved) {
+        if (a.rate > 0 || a.group >= 0 || a.event_overhead_s >= 0 || r.group >= 0 || r.event_overhead_s >= 0) {
+          const double rate = a.rate > 0 ? a.rate : tp_.rate(job, a.gpus, r.nodes);
+          r.group = a.group;
+          r.event_overhead_s = a.event_overhead_s;
+          if (!(rate > 0)) policy_bug(fmt::format("job {} has no throughput on {} GPUs", job.id, a.gpus));
+          if (rate != r.rate || r.event_overhead_s >= 0) {
+            r.rate = rate;
+            reschedule_completion(a.job);
+          }
+        }
+        continue;
+      }
       AllocationChange change{was_running ? old_gpus[a.job] : 0, a.gpus, moved};
       if (!was_running) {
         if (r.first_start < 0) r.first_start = now();
@@ -336,8 +380,10 @@ class TrainingEngine::Impl final : public SchedulingContext {
       }
       r.gpus = a.gpus;
       r.nodes = where[k];
-      r.overhead_until = now() + overhead_.charge(job, change);
-      r.rate = tp_.rate(job, a.gpus, r.nodes);
+      r.group = a.group;
+      r.event_overhead_s = a.event_overhead_s;
+      r.overhead_until = a.event_overhead_s >= 0 ? now() : now() + overhead_.charge(job, change);
+      r.rate = a.rate > 0 ? a.rate : tp_.rate(job, a.gpus, r.nodes);
       if (!(r.rate > 0)) policy_bug(fmt::format("job {} has no throughput on {} GPUs", job.id, a.gpus));
       reschedule_completion(a.job);
     }
@@ -348,14 +394,15 @@ class TrainingEngine::Impl final : public SchedulingContext {
     if (!d.overhead.empty() || !d.planned_end.empty() || !plan_end_.empty()) apply_artifact_extras(d, by_job);
 
     // Every active job is now running (exactly those in d.run), rejected, finished by the
-    // decision, or pending.
+    // decision, or pending. Members of a shared-GPU group hold their GPUs once.
     int busy = 0;
     double eff = 0;
     const int running = static_cast<int>(d.run.size());
     const int pending = static_cast<int>(active_.size() - d.run.size() - d.reject.size() - d.finish.size());
+    group_live_.clear();
     for (const auto& a : d.run) {
       const auto& r = jobs_[a.job];
-      busy += r.gpus;
+      if (r.group < 0 || group_live_[r.group]++ == 0) busy += r.gpus;
       if (cfg_.efficiency) {
         const double r1 = tp_.rate(trace_.jobs[a.job], 1, {});
         if (r1 > 0) eff += r.rate / r1;

@@ -48,6 +48,8 @@ struct JobRuntime {
   int preemptions = 0;
   int resumes = 0;              ///< restarts after a preemption
   int resizes = 0;              ///< allocation changes while running
+  int group = -1;               ///< Assignment::group of the current run (-1 = own GPUs)
+  double event_overhead_s = -1; ///< Assignment::event_overhead_s of the current run
   EventId completion;
 
   double remaining() const { return work_total > work_done ? work_total - work_done : 0.0; }
@@ -58,6 +60,19 @@ struct Assignment {
   int gpus = 0;      ///< > 0
   NodeShares nodes;  ///< empty: keep the current nodes if the count is unchanged, else the
                      ///< engine places the job with the run's placement scheme
+  /// Optional extensions (defaults keep the plain behaviour):
+  /// group >= 0: every assignment with the same group id shares ONE set of `gpus` GPUs (Muri's
+  /// interleaving); the first member in `run` is placed, the others take its nodes. All members
+  /// must ask for the same count. Group ids are only meaningful within one Decision.
+  int group = -1;
+  /// rate > 0: work units per second, overriding ThroughputModel::rate (e.g. a group's
+  /// interleaved iteration time).
+  double rate = 0;
+  /// event_overhead_s >= 0: Muri's per-event overhead accounting for this job. At every later
+  /// scheduling point the job progresses max(dt - event_overhead_s, 0) x rate over the dt since
+  /// the previous point (instead of the OverheadModel's window after a change), and its
+  /// completion is re-predicted at every point as now + remaining / rate (no overhead).
+  double event_overhead_s = -1;
 };
 
 struct Decision {
@@ -85,6 +100,9 @@ struct Decision {
   /// scheduling points): each listed running or pending job finishes at this point, its finish recorded
   /// as the given time (<= now). Listed jobs must not be in `run`.
   std::vector<std::pair<int, SimTime>> finish;
+  /// Optional: true cancels the wake-up asked for by the previous decision (if still pending)
+  /// before scheduling this one, so only the latest requested wake-up fires.
+  bool wake_replaces_previous = false;
 };
 
 class SchedulingContext {

@@ -1,0 +1,105 @@
+// muri-tiresias: Tiresias' discretised 2D-LAS (`dlas-gpu`) exactly as Muri's simulator runs it
+// (the "Tiresias" baseline of all Muri figures): 3 queues with limits 3250 and 7200 GPU-seconds
+// of attained service (wall time run x GPUs), new jobs at the end of Q0, a running job demoted
+// at most one queue per event (to the end of the next queue, in arrival order), starvation knob
+// off; allocation by GPU counting only, walking the queues in order and skipping jobs that do
+// not fit (backfilling); in every queue running jobs are then moved ahead of pending ones.
+// Muri's copy adds iteration-based progress with the per-event restart overhead and schedules a
+// "jump" event at now + ceil(limit / GPUs) - run time for each running job not in the last
+// queue (an event like any other: overhead is charged there too).
+// Parameters: muri.tiresias.limits (default "3250,7200") plus the muri.overhead* keys.
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "clustersim/core/error.hpp"
+#include "clustersim/training/muri/sim.hpp"
+#include "clustersim/training/policy.hpp"
+
+namespace clustersim {
+namespace {
+
+class MuriTiresias final : public TrainingPolicy {
+ public:
+  explicit MuriTiresias(const PolicyEnv& env) : oh_(env.params) {
+    auto l = env.params.get_doubles("muri.tiresias.limits", {3250, 7200});
+    if (l.size() != 2 || !(l[0] > 0) || !(l[1] > l[0])) {
+      throw InputError("muri.tiresias.limits must be two increasing positive GPU-second limits");
+    }
+    limits_ = {l[0], l[1]};
+  }
+
+  Decision schedule(const SchedulingContext& ctx) override {
+    auto gone = [&](int i) {
+      auto s = ctx.state(i).status;
+      return s != JobStatus::kPending && s != JobStatus::kRunning;
+    };
+    std::erase_if(runnable_, gone);
+    for (auto& q : queues_) std::erase_if(q, gone);
+    for (int i : ctx.arrivals()) {
+      if (qid_.size() <= static_cast<std::size_t>(i)) qid_.resize(i + 1, 0);
+      runnable_.push_back(i);
+      queues_[0].push_back(i);
+      qid_[i] = 0;
+    }
+    // Demotion of jobs that ran since the previous event, in arrival order.
+    for (int i : runnable_) {
+      const auto& r = ctx.state(i);
+      if (r.status != JobStatus::kRunning) continue;
+      const int q = qid_[i];
+      if (q >= 2) continue;
+      if (to_seconds(r.run_time) * ctx.job(i).gpus >= limits_[q]) {
+        auto& from = queues_[q];
+        from.erase(std::find(from.begin(), from.end(), i));
+        queues_[q + 1].push_back(i);
+        qid_[i] = q + 1;
+      }
+    }
+    Decision d;
+    int free = ctx.cluster().total_gpus();
+    run_.assign(qid_.size(), 0);
+    for (const auto& q : queues_) {
+      for (int i : q) {
+        const Job& j = ctx.job(i);
+        if (free < j.gpus) continue;
+        free -= j.gpus;
+        run_[i] = 1;
+        Assignment a{i, j.gpus, {}};
+        a.rate = muri::rate_for(j, ctx.state(i), muri::isolated_iteration_time(j));
+        a.event_overhead_s = oh_.seconds(j.gpus, j.model);
+        d.run.push_back(std::move(a));
+      }
+    }
+    for (auto& q : queues_) {
+      std::stable_partition(q.begin(), q.end(), [&](int i) { return run_[i] != 0; });
+    }
+    // Next queue jump among the jobs that run from now on.
+    SimTime jump = kForever;
+    for (const auto& a : d.run) {
+      const int q = qid_[a.job];
+      if (q >= 2) continue;
+      const double left = std::ceil(limits_[q] / a.gpus) - to_seconds(ctx.state(a.job).run_time);
+      jump = std::min(jump, ctx.now() + std::max<SimTime>(1, ceil_seconds(left)));
+    }
+    d.wake_at = jump;
+    d.wake_replaces_previous = true;
+    return d;
+  }
+
+ private:
+  muri::RestartOverheads oh_;
+  std::array<double, 2> limits_{};
+  std::vector<int> runnable_;
+  std::array<std::vector<int>, 3> queues_;
+  std::vector<int> qid_;
+  std::vector<char> run_;
+};
+
+const bool registered = register_policy(
+    "muri-tiresias", "Tiresias dlas-gpu as in Muri's simulator (fixed jump, per-event overhead, GPU counting)",
+    [](const PolicyEnv& env) { return std::make_unique<MuriTiresias>(env); });
+
+}  // namespace
+}  // namespace clustersim
