@@ -1,0 +1,4 @@
+#!/usr/bin/env bash
+# Muri (SIGCOMM'22) Fig. 11 simulations. Usage: run_muri_fig11.sh [--data DIR] [--out DIR] [--jobs N] [--traces a,b]
+# Writes <out>/summary.csv; plot with: /usr/bin/python3 plots/muri_figs.py <out>/summary.csv
+exec /usr/bin/python3 "$(dirname "$0")/muri_figs.py" 11 "$@"
