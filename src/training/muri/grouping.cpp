@@ -61,7 +61,26 @@ std::vector<GpuClass> blossom_grouping(std::vector<GpuClass> classes, int cluste
       const auto& nodes = classes[c].groups;
       const int n = static_cast<int>(nodes.size());
       std::vector<int> mate(n, -1);
+      std::string sig;
       if (n > 1 && !(cfg.skip_matching_when_fits && required <= cluster_gpus)) {
+        sig.reserve(4 + 3 * nodes.size() * 4);
+        sig.push_back(static_cast<char>(cfg.ordering == Ordering::kBest ? 'b' : 'w'));
+        sig.push_back(static_cast<char>('0' + cfg.packing_num));
+        sig.append(reinterpret_cast<const char*>(&cfg.weight_lbd), sizeof(double));
+        for (const auto& g : nodes) {
+          sig.push_back(static_cast<char>(g.size()));
+          for (int j : g) {
+            const int id = profile_of[j];
+            sig.push_back(static_cast<char>(id & 0xff));
+            sig.push_back(static_cast<char>((id >> 8) & 0xff));
+          }
+        }
+      }
+      auto& memo = il.matching_memo();
+      auto hit = sig.empty() ? memo.end() : memo.find(sig);
+      if (hit != memo.end()) {
+        mate = hit->second;
+      } else if (!sig.empty()) {
         // Per node: sorted profile ids and the members' stage sums in order.
         struct NodeInfo {
           std::array<int, 4> ids{};
@@ -95,6 +114,8 @@ std::vector<GpuClass> blossom_grouping(std::vector<GpuClass> classes, int cluste
           }
         }
         mate = max_weight_matching(n, w);
+        if (memo.size() > 20000) memo.clear();
+        memo.emplace(std::move(sig), mate);
       }
       for (int u = 0; u < n; ++u) {
         if (mate[u] < 0) ready.push_back({c, u, -1});

@@ -15,6 +15,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <string>
 #include <tuple>
 #include <unordered_map>
 #include <vector>
@@ -35,12 +36,17 @@ class Interleaver {
   double time(const std::vector<int>& profile_ids, Ordering ordering);
   /// gamma: sum of stage times / (4 x time).
   double efficiency(const std::vector<int>& profile_ids, Ordering ordering);
+  /// Memo of matchings keyed by the graph's signature (the profile ids of every node's members,
+  /// in node order, plus the grouping settings): the weights, hence the matching, depend on
+  /// nothing else. Bounded; cleared when full.
+  std::unordered_map<std::string, std::vector<int>>& matching_memo() { return matchings_; }
 
  private:
   std::vector<JobProfile> profiles_;
   std::map<std::array<double, 4>, int> ids_;
   Calibration cal_;
   std::unordered_map<std::uint64_t, double> cache_[2];
+  std::unordered_map<std::string, std::vector<int>> matchings_;
 };
 
 /// Maximum-weight (not necessarily perfect) matching on n vertices: the O(n^3) primal-dual
