@@ -19,15 +19,16 @@ bool not_greater(double x, double y) {
 class Blossom {
  public:
   explicit Blossom(int n, const std::vector<double>& w) : n_(n), nx_(n), cap_(2 * n + 2) {
-    edge_.assign(cap_, std::vector<Edge>(cap_));
-    for (int u = 0; u < cap_; ++u) {
-      for (int v = 0; v < cap_; ++v) edge_[u][v] = {u <= n ? u : 0, v <= n ? v : 0, 0.0};
-    }
+    // Rows/columns of blossoms are always written by add_blossom before they are read.
+    static thread_local std::vector<Edge> storage;
+    storage.resize(static_cast<std::size_t>(cap_) * cap_);
+    edges_ = storage.data();
     double wmax = 0;
-    for (int u = 1; u <= n; ++u) {
-      for (int v = 1; v <= n; ++v) {
-        edge_[u][v].w = w[(u - 1) * n + (v - 1)];
-        wmax = std::max(wmax, edge_[u][v].w);
+    for (int u = 0; u <= n; ++u) {
+      for (int v = 0; v <= n; ++v) {
+        const double x = u > 0 && v > 0 ? w[(u - 1) * n + (v - 1)] : 0.0;
+        edge(u, v) = {u, v, x};
+        wmax = std::max(wmax, x);
       }
     }
     match_.assign(cap_, 0);
@@ -35,8 +36,11 @@ class Blossom {
     st_.resize(cap_);
     for (int i = 0; i < cap_; ++i) st_[i] = i <= n ? i : 0;
     flower_.assign(cap_, {});
-    flower_from_.assign(cap_, std::vector<int>(n + 1, 0));
-    for (int u = 0; u <= n; ++u) flower_from_[u][u] = u;
+    static thread_local std::vector<int> ff;
+    ff.resize(static_cast<std::size_t>(cap_) * (n + 1));
+    std::fill(ff.begin(), ff.begin() + static_cast<std::ptrdiff_t>(n + 1) * (n + 1), 0);
+    ff_ = ff.data();
+    for (int u = 0; u <= n; ++u) flower_from(u, u) = u;
     lab_.assign(cap_, 0);
     for (int i = 0; i <= n; ++i) lab_[i] = wmax;
     vis_.assign(cap_, 0);
@@ -61,20 +65,24 @@ class Blossom {
     double w = 0;
   };
   int n_, nx_, cap_, t_ = 0;
-  std::vector<std::vector<Edge>> edge_;
+  Edge* edges_ = nullptr;
+  Edge& edge(int u, int v) { return edges_[static_cast<std::size_t>(u) * cap_ + v]; }
+  const Edge& edge(int u, int v) const { return edges_[static_cast<std::size_t>(u) * cap_ + v]; }
   std::vector<int> match_, pa_, st_, vis_, S_, slack_;
-  std::vector<std::vector<int>> flower_, flower_from_;
+  std::vector<std::vector<int>> flower_;
+  int* ff_ = nullptr;
+  int& flower_from(int b, int x) { return ff_[static_cast<std::size_t>(b) * (n_ + 1) + x]; }
   std::vector<double> lab_;
   std::deque<int> q_;
 
   double dist(const Edge& e) const { return lab_[e.u] + lab_[e.v] - e.w * 2.0; }
   void update_slack(int u, int x) {
-    if (slack_[x] == 0 || dist(edge_[u][x]) < dist(edge_[slack_[x]][x])) slack_[x] = u;
+    if (slack_[x] == 0 || dist(edge(u, x)) < dist(edge(slack_[x], x))) slack_[x] = u;
   }
   void set_slack(int x) {
     slack_[x] = 0;
     for (int u = 1; u <= n_; ++u) {
-      if (edge_[u][x].w > 0 && st_[u] != x && S_[st_[u]] == 0) update_slack(u, x);
+      if (edge(u, x).w > 0 && st_[u] != x && S_[st_[u]] == 0) update_slack(u, x);
     }
   }
   void q_push(int x) {
@@ -110,10 +118,10 @@ class Blossom {
     while (!work.empty()) {
       auto [u, v] = work.front();
       work.pop_front();
-      match_[u] = edge_[u][v].v;
+      match_[u] = edge(u, v).v;
       if (u <= n_) continue;
-      const Edge e = edge_[u][v];
-      const int xr = flower_from_[u][e.u];
+      const Edge e = edge(u, v);
+      const int xr = flower_from(u, e.u);
       const int pr = get_pr(u, xr);
       for (int i = 0; i < pr; ++i) work.emplace_back(flower_[u][i], flower_[u][i ^ 1]);
       work.emplace_back(xr, v);
@@ -165,28 +173,28 @@ class Blossom {
       q_push(y);
     }
     set_st(b, b);
-    for (int x = 1; x <= nx_; ++x) edge_[b][x].w = edge_[x][b].w = 0;
-    for (int x = 1; x <= n_; ++x) flower_from_[b][x] = 0;
+    for (int x = 1; x <= nx_; ++x) edge(b, x).w = edge(x, b).w = 0;
+    for (int x = 1; x <= n_; ++x) flower_from(b, x) = 0;
     for (int xs : flower_[b]) {
       for (int x = 1; x <= nx_; ++x) {
-        if (edge_[b][x].w <= 0 || dist(edge_[xs][x]) < dist(edge_[b][x])) {
-          edge_[b][x] = edge_[xs][x];
-          edge_[x][b] = edge_[x][xs];
+        if (edge(b, x).w <= 0 || dist(edge(xs, x)) < dist(edge(b, x))) {
+          edge(b, x) = edge(xs, x);
+          edge(x, b) = edge(x, xs);
         }
       }
       for (int x = 1; x <= n_; ++x) {
-        if (flower_from_[xs][x] != 0) flower_from_[b][x] = xs;
+        if (flower_from(xs, x) != 0) flower_from(b, x) = xs;
       }
     }
     set_slack(b);
   }
   void expand_blossom(int b) {
     for (int i : flower_[b]) set_st(i, i);
-    const int xr = flower_from_[b][edge_[b][pa_[b]].u];
+    const int xr = flower_from(b, edge(b, pa_[b]).u);
     const int pr = get_pr(b, xr);
     for (int i = 0; i < pr; i += 2) {
       const int xs = flower_[b][i], xns = flower_[b][i + 1];
-      pa_[xs] = edge_[xns][xs].u;
+      pa_[xs] = edge(xns, xs).u;
       S_[xs] = 1;
       S_[xns] = 0;
       slack_[xs] = 0;
@@ -240,9 +248,9 @@ class Blossom {
         q_.pop_front();
         if (S_[st_[u]] == 1) continue;
         for (int v = 1; v <= n_; ++v) {
-          if (edge_[u][v].w > 0 && st_[u] != st_[v]) {
-            if (not_greater(dist(edge_[u][v]), 0.0)) {
-              if (on_found_edge(edge_[u][v])) return true;
+          if (edge(u, v).w > 0 && st_[u] != st_[v]) {
+            if (not_greater(dist(edge(u, v)), 0.0)) {
+              if (on_found_edge(edge(u, v))) return true;
             } else {
               update_slack(u, st_[v]);
             }
@@ -255,8 +263,8 @@ class Blossom {
       }
       for (int x = 1; x <= nx_; ++x) {
         if (st_[x] == x && slack_[x] != 0) {
-          if (S_[x] == -1) d = std::min(d, dist(edge_[slack_[x]][x]));
-          else if (S_[x] == 0) d = std::min(d, dist(edge_[slack_[x]][x]) / 2.0);
+          if (S_[x] == -1) d = std::min(d, dist(edge(slack_[x], x)));
+          else if (S_[x] == 0) d = std::min(d, dist(edge(slack_[x], x)) / 2.0);
         }
       }
       for (int u = 1; u <= n_; ++u) {
@@ -275,8 +283,8 @@ class Blossom {
       }
       q_.clear();
       for (int x = 1; x <= nx_; ++x) {
-        if (st_[x] == x && slack_[x] != 0 && st_[slack_[x]] != x && not_greater(dist(edge_[slack_[x]][x]), 0.0)) {
-          if (on_found_edge(edge_[slack_[x]][x])) return true;
+        if (st_[x] == x && slack_[x] != 0 && st_[slack_[x]] != x && not_greater(dist(edge(slack_[x], x)), 0.0)) {
+          if (on_found_edge(edge(slack_[x], x))) return true;
         }
       }
       for (int b = n_ + 1; b <= nx_; ++b) {

@@ -23,11 +23,13 @@ int Interleaver::intern(const JobProfile& p) {
 }
 
 double Interleaver::time(const std::vector<int>& ids, Ordering ordering) {
-  std::vector<int> s = ids;
-  std::sort(s.begin(), s.end());
+  if (ids.empty() || ids.size() > 4) throw InvariantError("group of 1..4 jobs expected");
+  std::array<int, 4> s{};
+  std::copy(ids.begin(), ids.end(), s.begin());
+  std::sort(s.begin(), s.begin() + ids.size());
   // 3 bits of size, then 15 bits per id (+1, so 0 = absent).
-  std::uint64_t key = s.size();
-  for (int id : s) key = (key << 15) | static_cast<std::uint64_t>(id + 1);
+  std::uint64_t key = ids.size();
+  for (std::size_t k = 0; k < ids.size(); ++k) key = (key << 15) | static_cast<std::uint64_t>(s[k] + 1);
   auto& cache = cache_[ordering == Ordering::kBest ? 0 : 1];
   if (auto it = cache.find(key); it != cache.end()) return it->second;
   std::vector<const JobProfile*> jobs;
@@ -43,18 +45,6 @@ double Interleaver::efficiency(const std::vector<int>& ids, Ordering ordering) {
   return used / (time(ids, ordering) * 4);
 }
 
-namespace {
-
-std::vector<int> profiles_of(const Group& a, const Group* b, const std::vector<int>& profile_of) {
-  std::vector<int> ids;
-  for (int j : a) ids.push_back(profile_of[j]);
-  if (b) {
-    for (int j : *b) ids.push_back(profile_of[j]);
-  }
-  return ids;
-}
-
-}  // namespace
 
 std::vector<GpuClass> blossom_grouping(std::vector<GpuClass> classes, int cluster_gpus,
                                        const GroupingConfig& cfg, Interleaver& il,
@@ -70,18 +60,63 @@ std::vector<GpuClass> blossom_grouping(std::vector<GpuClass> classes, int cluste
     for (std::size_t c = 0; c < classes.size(); ++c) {
       const auto& nodes = classes[c].groups;
       const int n = static_cast<int>(nodes.size());
-      // Weights from both sides (u's jobs first, then v's), as Muri fills its matrix.
-      std::vector<double> w(static_cast<std::size_t>(n) * n, 0.0);
-      for (int u = 0; u < n; ++u) {
-        for (int v = 0; v < n; ++v) {
-          const int size = static_cast<int>(nodes[u].size() + nodes[v].size());
-          if (u == v || size > cfg.packing_num) continue;
-          const double x = il.efficiency(profiles_of(nodes[u], &nodes[v], profile_of), cfg.ordering);
-          if (x <= cfg.weight_lbd * size / 4.0) continue;
-          w[u * n + v] = x;
+      std::vector<int> mate(n, -1);
+      std::string sig;
+      if (n > 1 && !(cfg.skip_matching_when_fits && required <= cluster_gpus)) {
+        sig.reserve(4 + 3 * nodes.size() * 4);
+        sig.push_back(static_cast<char>(cfg.ordering == Ordering::kBest ? 'b' : 'w'));
+        sig.push_back(static_cast<char>('0' + cfg.packing_num));
+        sig.append(reinterpret_cast<const char*>(&cfg.weight_lbd), sizeof(double));
+        for (const auto& g : nodes) {
+          sig.push_back(static_cast<char>(g.size()));
+          for (int j : g) {
+            const int id = profile_of[j];
+            sig.push_back(static_cast<char>(id & 0xff));
+            sig.push_back(static_cast<char>((id >> 8) & 0xff));
+          }
         }
       }
-      std::vector<int> mate = max_weight_matching(n, w);
+      auto& memo = il.matching_memo();
+      auto hit = sig.empty() ? memo.end() : memo.find(sig);
+      if (hit != memo.end()) {
+        mate = hit->second;
+      } else if (!sig.empty()) {
+        // Per node: sorted profile ids and the members' stage sums in order.
+        struct NodeInfo {
+          std::array<int, 4> ids{};
+          std::array<double, 4> used{};
+          int size = 0;
+        };
+        std::vector<NodeInfo> info(n);
+        for (int u = 0; u < n; ++u) {
+          auto& f = info[u];
+          for (int j : nodes[u]) {
+            f.ids[f.size] = profile_of[j];
+            f.used[f.size] = il.profile(profile_of[j]).stage_sum();
+            ++f.size;
+          }
+        }
+        // Weights from both sides (u's jobs first, then v's), as Muri fills its matrix.
+        std::vector<double> w(static_cast<std::size_t>(n) * n, 0.0);
+        std::vector<int> ids;
+        for (int u = 0; u < n; ++u) {
+          for (int v = 0; v < n; ++v) {
+            const int size = info[u].size + info[v].size;
+            if (u == v || size > cfg.packing_num) continue;
+            ids.assign(info[u].ids.begin(), info[u].ids.begin() + info[u].size);
+            ids.insert(ids.end(), info[v].ids.begin(), info[v].ids.begin() + info[v].size);
+            double used = 0;
+            for (int k = 0; k < info[u].size; ++k) used += info[u].used[k];
+            for (int k = 0; k < info[v].size; ++k) used += info[v].used[k];
+            const double x = used / (il.time(ids, cfg.ordering) * 4);
+            if (x <= cfg.weight_lbd * size / 4.0) continue;
+            w[u * n + v] = x;
+          }
+        }
+        mate = max_weight_matching(n, w);
+        if (memo.size() > 20000) memo.clear();
+        memo.emplace(std::move(sig), mate);
+      }
       for (int u = 0; u < n; ++u) {
         if (mate[u] < 0) ready.push_back({c, u, -1});
         else if (mate[u] < u) ready.push_back({c, mate[u], u});

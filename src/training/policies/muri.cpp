@@ -58,6 +58,7 @@ class Muri final : public TrainingPolicy {
     else throw InputError(fmt::format("muri.ordering must be best or worst, not '{}'", ord));
     v_.blossom = p.get_bool("muri.blossom", v.blossom);
     cfg_.ordering = v_.ordering;
+    cfg_.skip_matching_when_fits = !autopack_;
     il_ = muri::Interleaver(calibration(v_.blossom));
   }
 

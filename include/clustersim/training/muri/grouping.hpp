@@ -3,8 +3,8 @@
 // Blossom grouping (Muri's `Blossom_Same`): up to `packing_num` rounds; in each round, per class,
 // the current groups are nodes of a graph with an edge between two groups when their union has
 // at most `packing_num` jobs and a positive interleaving efficiency gamma (the edge weight); a
-// maximum-weight matching is computed (Boost.Graph's Edmonds blossom). The results are listed per
-// class in node order (a matched pair at its larger node index, the smaller node first) and
+// maximum-weight matching is computed (Edmonds blossom, see max_weight_matching). The results
+// are listed per class in node order (a matched pair at its larger node index, the smaller node first) and
 // walked across all classes in that order, merging matched pairs only while the GPUs required
 // (sum over groups of the class size) exceed the cluster's; every merge saves one group's GPUs.
 // Rounds stop as soon as the requirement fits. Without Blossom (`multi-resource-gpu-unaware`):
@@ -15,6 +15,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <string>
 #include <tuple>
 #include <unordered_map>
 #include <vector>
@@ -35,12 +36,17 @@ class Interleaver {
   double time(const std::vector<int>& profile_ids, Ordering ordering);
   /// gamma: sum of stage times / (4 x time).
   double efficiency(const std::vector<int>& profile_ids, Ordering ordering);
+  /// Memo of matchings keyed by the graph's signature (the profile ids of every node's members,
+  /// in node order, plus the grouping settings): the weights, hence the matching, depend on
+  /// nothing else. Bounded; cleared when full.
+  std::unordered_map<std::string, std::vector<int>>& matching_memo() { return matchings_; }
 
  private:
   std::vector<JobProfile> profiles_;
   std::map<std::array<double, 4>, int> ids_;
   Calibration cal_;
   std::unordered_map<std::uint64_t, double> cache_[2];
+  std::unordered_map<std::string, std::vector<int>> matchings_;
 };
 
 /// Maximum-weight (not necessarily perfect) matching on n vertices: the O(n^3) primal-dual
@@ -64,6 +70,9 @@ struct GroupingConfig {
   int packing_num = 4;
   Ordering ordering = Ordering::kBest;
   double weight_lbd = 0;  ///< edge only if gamma > weight_lbd x |union| / 4
+  /// Skip the matching in a round whose groups already fit (Muri computes it anyway; it only
+  /// changes the output order of the unmerged groups, which matters only with autopack).
+  bool skip_matching_when_fits = false;
 };
 
 /// Blossom grouping. `classes` in Muri's class order, each with its candidate jobs as singleton
