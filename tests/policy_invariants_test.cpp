@@ -10,6 +10,7 @@
 //   * a finished job's JCT is at least its exclusive run time at the fastest allocation it could
 //     ever get (work / max over levels of rate), so elastic policies are covered too.
 #include <map>
+#include <set>
 #include <vector>
 
 #include <fmt/format.h>
@@ -35,10 +36,13 @@ class CheckingPolicy final : public TrainingPolicy {
   Decision schedule(const SchedulingContext& ctx) override {
     const Cluster& c = ctx.cluster();
     const ClusterState& s = ctx.cluster_state();
+    // Members of a shared-GPU group (Muri) hold one set of GPUs between them.
     int running_gpus = 0;
+    std::set<int> groups_seen;
     for (int i : ctx.active()) {
       const auto& r = ctx.state(i);
-      if (r.status == JobStatus::kRunning) running_gpus += r.gpus;
+      if (r.status == JobStatus::kRunning && (r.group < 0 || groups_seen.insert(r.group).second))
+        running_gpus += r.gpus;
       if (r.work_done < -1e-9) fail(ctx, fmt::format("job {} has negative progress", i));
       if (r.work_done < last_done_[i] - 1e-9)
         fail(ctx, fmt::format("job {} progress went backwards", i));
@@ -56,7 +60,9 @@ class CheckingPolicy final : public TrainingPolicy {
     Decision d = inner_->schedule(ctx);
     int asked = 0;
     std::map<int, int> per_node;
+    std::set<int> groups_asked;
     for (const auto& a : d.run) {
+      if (a.group >= 0 && !groups_asked.insert(a.group).second) continue;
       asked += a.gpus;
       for (auto [node, g] : a.nodes)
         per_node[node] += g;

@@ -1,6 +1,7 @@
 // A small synthetic scenario that EVERY registered training policy must be able to run (the
-// contract checked by policy_invariants_test and determinism_test): a 16-GPU cluster (2 switches
-// x 2 nodes x 4 GPUs) and a 24-job trace in clustersim's own format with
+// contract checked by policy_invariants_test and determinism_test): a 16-GPU cluster (1 switch
+// x 4 nodes x 4 GPUs: one switch, so one-switch placements such as Muri's yarn can host the
+// 16-GPU job) and a 24-job trace in clustersim's own format with
 //   * exclusive run times (duration_s), so no throughput table is needed;
 //   * model, batch_size and iterations filled in (one resnet50-like model);
 //   * absolute deadlines on every third job (the others best-effort), for deadline-aware policies;
@@ -27,7 +28,7 @@ inline SyntheticScenario write_synthetic_scenario(const TempDir& dir) {
   SyntheticScenario s;
   s.cluster = dir.write("cluster.csv",
                         "num_switch,num_node_p_switch,num_gpu_p_node,num_cpu_p_node,mem_p_node\n"
-                        "2,2,4,32,256\n");
+                        "1,4,4,32,256\n");
   const int sizes[] = {1, 2, 4, 8, 1, 1, 2, 4, 16, 1, 2, 8};
   std::string csv =
       "job_id,submit_s,model,batch_size,iterations,gpus,deadline_s,best_effort,duration_s\n";

@@ -114,11 +114,20 @@ double RestartOverheads::seconds(int gpus, const std::string& model) const {
 }
 
 double isolated_iteration_time(const Job& job) {
-  if (!job.iteration_time_s || !(job.iterations > 0)) {
-    throw InputError(fmt::format("job {} (trace line {}): muri-* policies need a Muri trace with "
-                                 "iterations and iteration_time", job.id, job.source_line));
+  if (job.iterations > 0 && job.iteration_time_s) return *job.iteration_time_s * kIsolatedCalibration;
+  // Other formats: Muri's duration = iterations x iteration time; without stage times (all 0)
+  // no group has a positive interleaving efficiency, so such jobs always run alone.
+  if (job.iterations > 0 && job.duration_s && *job.duration_s > 0) {
+    return *job.duration_s / job.iterations * kIsolatedCalibration;
   }
-  return *job.iteration_time_s * kIsolatedCalibration;
+  throw InputError(fmt::format("job {} (trace line {}): muri-* policies need iterations and an "
+                               "iteration time (Muri trace) or a duration", job.id, job.source_line));
+}
+
+std::array<double, 3> stage_times(const Job& job) {
+  const auto& t = job.stage_time_s;
+  if (t[0] > 0 || t[1] > 0 || t[2] > 0) return t;
+  return {0.0, isolated_iteration_time(job) / kIsolatedCalibration, 0.0};
 }
 
 double remaining_iterations(const Job& job, const JobRuntime& r) {

@@ -67,7 +67,8 @@ class Muri final : public TrainingPolicy {
       if (profile_of_.size() <= static_cast<std::size_t>(i)) grow(i + 1);
       const Job& j = ctx.job(i);
       it_[i] = muri::isolated_iteration_time(j);
-      profile_of_[i] = il_.intern({j.stage_time_s[0], j.stage_time_s[1], j.stage_time_s[2], it_[i]});
+      const auto st = muri::stage_times(j);
+      profile_of_[i] = il_.intern({st[0], st[1], st[2], it_[i]});
       order_.push_back(i);
     }
     std::erase_if(order_, [&](int i) {
