@@ -322,12 +322,13 @@ TEST_CASE("result files are written all or nothing", "[cli][bad_input]") {
   const auto a = dir.write("a.csv", "old a\n");
   // The second file cannot be created (its folder does not exist): the first keeps its old
   // content and no temporary file is left behind.
-  CHECK_THROWS_AS(clustersim::write_files_atomically(
-                      {{a, "new a\n"}, {dir.file("missing/b.csv"), "new b\n"}}),
-                  clustersim::InputError);
+  CHECK_THROWS_AS(
+      clustersim::write_files_atomically({{a, "new a\n"}, {dir.file("missing/b.csv"), "new b\n"}}),
+      clustersim::InputError);
   CHECK(slurp(a) == "old a\n");
   int entries = 0;
-  for (auto& e : fs::directory_iterator(dir.path())) entries += e.path().filename() != "a.csv";
+  for (auto& e : fs::directory_iterator(dir.path()))
+    entries += e.path().filename() != "a.csv";
   CHECK(entries == 0);
   clustersim::write_files_atomically({{a, "new a\n"}, {dir.file("b.csv"), "new b\n"}});
   CHECK(slurp(a) == "new a\n");

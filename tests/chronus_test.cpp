@@ -10,7 +10,8 @@
 
 using namespace clustersim;
 
-TEST_CASE("chronus golden: leases, adaptive objective, refusal and opportunistic runs", "[chronus]") {
+TEST_CASE("chronus golden: leases, adaptive objective, refusal and opportunistic runs",
+          "[chronus]") {
   // One node of 8 GPUs, lease 240 s, preemption overhead resumes * 0.5 (1 + log2 g) s.
   // est = int(duration (1 + (1 + log2 g) 0.5 / 240) 1.1), r = ceil(est / 240),
   // window m = floor(ddl / 240) - lease index.
@@ -35,7 +36,9 @@ TEST_CASE("chronus golden: leases, adaptive objective, refusal and opportunistic
   std::filesystem::create_directories(dir.path() / "tp");
   dir.write("tp/m.csv", "global_batch_size,1,2,4,8\n8,1,2,3,4\n");
   RunConfig c;
-  c.cluster = dir.write("c.csv", "num_switch,num_node_p_switch,num_gpu_p_node,num_cpu_p_node,mem_p_node\n1,1,8,64,256\n");
+  c.cluster = dir.write(
+      "c.csv",
+      "num_switch,num_node_p_switch,num_gpu_p_node,num_cpu_p_node,mem_p_node\n1,1,8,64,256\n");
   c.trace = dir.write("t.csv",
                       "job_id,submit_time,iteration,model_name,ddl,batch_size,num_gpu,duration\n"
                       "A,0,1600,m,1500,8,8,400\n"

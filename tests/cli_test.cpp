@@ -43,8 +43,9 @@ TEST_CASE("run.json gives the same run as the options", "[cli]") {
 
 TEST_CASE("run.json errors name the file and line", "[cli]") {
   TempDir dir;
-  dir.write("run.json", "{\n  \"cluster\": \"x.json\",\n  \"trace\": \"t.csv\",\n  \"policy\": \"fifo\",\n"
-                        "  \"colour\": \"blue\"\n}\n");
+  dir.write("run.json",
+            "{\n  \"cluster\": \"x.json\",\n  \"trace\": \"t.csv\",\n  \"policy\": \"fifo\",\n"
+            "  \"colour\": \"blue\"\n}\n");
   auto r = run_cli("run --config '" + dir.file("run.json") + "'");
   CHECK(r.exit_code == 2);
   CHECK(r.output.find("run.json:5: unknown key 'colour'") != std::string::npos);
@@ -54,9 +55,10 @@ TEST_CASE("the run seed reaches random placement unless placement.seed is given"
   // With a cross-node slowdown, where `random` puts a job's GPUs changes its speed, so a
   // different placement stream shows up in jobs.csv.
   TempDir dir;
-  const std::string base = "run -q --cluster '" + source_dir() + "/cluster_specs/n4g4.json' --trace '" +
-                           anchor("tiresias/60_job.csv") +
-                           "' --policy fifo --set placement=random --set locality.cross_node_factor=0.5 ";
+  const std::string base =
+      "run -q --cluster '" + source_dir() + "/cluster_specs/n4g4.json' --trace '" +
+      anchor("tiresias/60_job.csv") +
+      "' --policy fifo --set placement=random --set locality.cross_node_factor=0.5 ";
   auto run = [&](const std::string& extra, const std::string& out) {
     auto r = run_cli(base + extra + " --out '" + dir.file(out) + "'");
     REQUIRE(r.exit_code == 0);

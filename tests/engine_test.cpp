@@ -68,7 +68,8 @@ TEST_CASE("a job alone on its requested GPUs finishes after its duration", "[eng
   f.trace.jobs = {make_job(0, 5, 2, 100)};
   f.policy.fn = [](const SchedulingContext& ctx) {
     Decision d;
-    for (int i : ctx.active()) d.run.push_back({i, 2, {}});
+    for (int i : ctx.active())
+      d.run.push_back({i, 2, {}});
     return d;
   };
   auto r = f.run();
@@ -111,7 +112,8 @@ TEST_CASE("a preempted job resumes where it stopped", "[engine]") {
   f.policy.fn = [](const SchedulingContext& ctx) {
     Decision d;
     int pick = -1;
-    for (int i : ctx.active()) pick = i;  // newest first
+    for (int i : ctx.active())
+      pick = i;  // newest first
     if (pick >= 0) d.run.push_back({pick, 4, {}});
     return d;
   };
@@ -131,7 +133,8 @@ TEST_CASE("events at one instant give one scheduling point", "[engine]") {
                   make_job(3, 10, 1, 5)};
   f.policy.fn = [](const SchedulingContext& ctx) {
     Decision d;
-    for (int i : ctx.active()) d.run.push_back({i, 1, {}});
+    for (int i : ctx.active())
+      d.run.push_back({i, 1, {}});
     return d;
   };
   auto r = f.run();
@@ -148,7 +151,8 @@ TEST_CASE("min_interval coalesces events into the next allowed point", "[engine]
   f.trace.jobs = {make_job(0, 0, 1, 100), make_job(1, 10, 1, 100), make_job(2, 20, 1, 100)};
   f.policy.fn = [&](const SchedulingContext& ctx) {
     Decision d;
-    for (int i : ctx.active()) d.run.push_back({i, 1, {}});
+    for (int i : ctx.active())
+      d.run.push_back({i, 1, {}});
     if (ctx.now() == seconds(60)) CHECK(ctx.arrivals() == std::vector<int>{1, 2});
     return d;
   };
@@ -165,7 +169,8 @@ TEST_CASE("periodic slots add scheduling points while jobs are live", "[engine]"
   f.trace.jobs = {make_job(0, 0, 1, 150)};
   f.policy.fn = [](const SchedulingContext& ctx) {
     Decision d;
-    for (int i : ctx.active()) d.run.push_back({i, 1, {}});
+    for (int i : ctx.active())
+      d.run.push_back({i, 1, {}});
     return d;
   };
   f.run();
@@ -177,7 +182,8 @@ TEST_CASE("the engine rejects decisions that over-allocate GPUs", "[engine]") {
   f.trace.jobs = {make_job(0, 0, 4, 10), make_job(1, 0, 4, 10)};
   f.policy.fn = [](const SchedulingContext& ctx) {
     Decision d;
-    for (int i : ctx.active()) d.run.push_back({i, 4, {}});
+    for (int i : ctx.active())
+      d.run.push_back({i, 4, {}});
     return d;
   };
   CHECK_THROWS_AS(f.run(), InvariantError);
@@ -189,8 +195,10 @@ TEST_CASE("rejected jobs never run", "[engine]") {
   f.policy.fn = [](const SchedulingContext& ctx) {
     Decision d;
     for (int i : ctx.active()) {
-      if (ctx.state(i).status == JobStatus::kPending && i == 1) d.reject.push_back(i);
-      else d.run.push_back({i, 1, {}});
+      if (ctx.state(i).status == JobStatus::kPending && i == 1)
+        d.reject.push_back(i);
+      else
+        d.run.push_back({i, 1, {}});
     }
     return d;
   };

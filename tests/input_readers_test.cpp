@@ -64,7 +64,8 @@ TEST_CASE("CsvReader rejects bad fields with file:line and the column", "[core][
 TEST_CASE("CsvReader: empty and missing files, repeated columns", "[core][csv]") {
   TempDir dir;
   auto twice = dir.write("t.csv", "\n a,b,a\n1,2,3\n");
-  CHECK(error_of([&] { CsvReader c(twice); }) == twice + ":2: column 'a' appears twice in the header");
+  CHECK(error_of([&] { CsvReader c(twice); }) ==
+        twice + ":2: column 'a' appears twice in the header");
   auto empty = dir.write("e.csv", "");
   CHECK(error_of([&] { CsvReader c(empty); }) == empty + ":1: empty file (no header)");
   auto missing = dir.file("missing.csv");

@@ -23,7 +23,8 @@ std::vector<std::string> split(const std::string& line) {
   std::vector<std::string> out;
   std::stringstream ss(line);
   std::string f;
-  while (std::getline(ss, f, ',')) out.push_back(f);
+  while (std::getline(ss, f, ','))
+    out.push_back(f);
   return out;
 }
 
@@ -49,7 +50,8 @@ Metrics metrics(const std::string& path, const std::string& jct_col, const std::
   }
   std::sort(jct.begin(), jct.end());
   m.n = jct.size();
-  for (double x : jct) m.avg += x;
+  for (double x : jct)
+    m.avg += x;
   m.avg /= jct.size();
   m.p99 = jct[static_cast<std::size_t>(0.99 * jct.size())];
   return m;
@@ -59,9 +61,10 @@ void check_run(const std::string& trace, const std::string& policy, const std::s
                const std::string& reference) {
   TempDir dir;
   const std::string a = anchor("muri");
-  auto r = run_cli("run --cluster " + a + "/cluster_specs/n8g8_sim.csv --trace " + a + "/trace-data/" +
-                   trace + ".csv --policy " + policy + " --set muri.overhead_table=" + a +
-                   "/restart_overhead_s.csv " + sets + " -q --out " + dir.path().string());
+  auto r =
+      run_cli("run --cluster " + a + "/cluster_specs/n8g8_sim.csv --trace " + a + "/trace-data/" +
+              trace + ".csv --policy " + policy + " --set muri.overhead_table=" + a +
+              "/restart_overhead_s.csv " + sets + " -q --out " + dir.path().string());
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
   auto ours = metrics(dir.file("jobs.csv"), "jct_s", "finish_s");
@@ -81,20 +84,27 @@ TEST_CASE("muri fidelity: baselines on trace3 (Muri's SRTF, SRSF, Tiresias)", "[
   check_run("trace3", "muri-tiresias", "", "trace3_n8g8/dlas-gpu.job.csv");
 }
 
-TEST_CASE("muri fidelity: Muri-S / Muri-L on trace3, autopack off (Figs. 9-12) and on", "[muri][fidelity]") {
-  check_run("trace3", "muri-s", "--set muri.autopack=false", "trace3_n8g8/multi-resource-blossom-same-gpu-noautopack.job.csv");
-  check_run("trace3", "muri-l", "--set muri.autopack=false", "trace3_n8g8/multi-resource-blossom-same-gpu-unaware-noautopack.job.csv");
-  check_run("trace3", "muri-s", "--set muri.autopack=true", "trace3_n8g8/multi-resource-blossom-same-gpu.job.csv");
-  check_run("trace3", "muri-l", "--set muri.autopack=true", "trace3_n8g8/multi-resource-blossom-same-gpu-unaware.job.csv");
-  check_run("trace3", "muri-l-noblossom", "--set muri.autopack=false", "trace3_n8g8/multi-resource-gpu-unaware-noautopack.job.csv");
+TEST_CASE("muri fidelity: Muri-S / Muri-L on trace3, autopack off (Figs. 9-12) and on",
+          "[muri][fidelity]") {
+  check_run("trace3", "muri-s", "--set muri.autopack=false",
+            "trace3_n8g8/multi-resource-blossom-same-gpu-noautopack.job.csv");
+  check_run("trace3", "muri-l", "--set muri.autopack=false",
+            "trace3_n8g8/multi-resource-blossom-same-gpu-unaware-noautopack.job.csv");
+  check_run("trace3", "muri-s", "--set muri.autopack=true",
+            "trace3_n8g8/multi-resource-blossom-same-gpu.job.csv");
+  check_run("trace3", "muri-l", "--set muri.autopack=true",
+            "trace3_n8g8/multi-resource-blossom-same-gpu-unaware.job.csv");
+  check_run("trace3", "muri-l-noblossom", "--set muri.autopack=false",
+            "trace3_n8g8/multi-resource-gpu-unaware-noautopack.job.csv");
 }
 
 TEST_CASE("muri fidelity: model mix job_type_1..3 (Fig. 13, autopack on)", "[muri][fidelity]") {
   for (int t = 1; t <= 3; ++t) {
     const std::string jt = "job_type_" + std::to_string(t);
-    check_run(jt, "muri-s", "", "job_types_n8g8/" + jt + "__multi-resource-blossom-same-gpu.job.csv");
-    check_run(jt, "muri-l", "", "job_types_n8g8/" + jt + "__multi-resource-blossom-same-gpu-unaware.job.csv");
+    check_run(jt, "muri-s", "",
+              "job_types_n8g8/" + jt + "__multi-resource-blossom-same-gpu.job.csv");
+    check_run(jt, "muri-l", "",
+              "job_types_n8g8/" + jt + "__multi-resource-blossom-same-gpu-unaware.job.csv");
   }
   // Not checked: job_type_1 Muri-L with autopack off (avg JCT +0.008 %, makespan +0.14 %).
 }
-

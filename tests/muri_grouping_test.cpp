@@ -18,11 +18,13 @@ TEST_CASE("muri: max-weight matching, known optima", "[muri]") {
   m = max_weight_matching(4, {{0, 1, 1.0}, {0, 2, 2.0}, {0, 3, 3.0}});
   CHECK(m == std::vector<int>{3, -1, -1, 0});
   // 5-cycle (all 2) with a pendant 4-5 (1): needs a blossom; optimum 2 + 2 + 1 = 5 with 4-5.
-  m = max_weight_matching(6, {{0, 1, 2.0}, {1, 2, 2.0}, {2, 3, 2.0}, {3, 4, 2.0}, {4, 0, 2.0}, {4, 5, 1.0}});
+  m = max_weight_matching(
+      6, {{0, 1, 2.0}, {1, 2, 2.0}, {2, 3, 2.0}, {3, 4, 2.0}, {4, 0, 2.0}, {4, 5, 1.0}});
   CHECK(m[4] == 5);
   CHECK(m[5] == 4);
   int matched = 0;
-  for (int v = 0; v < 4; ++v) matched += m[v] >= 0 && m[v] < 4;
+  for (int v = 0; v < 4; ++v)
+    matched += m[v] >= 0 && m[v] < 4;
   CHECK(matched == 4);
 }
 
@@ -31,7 +33,9 @@ namespace {
 // Raw pair times: D+G = min(21, 12, overlap max(10, 10) + max(1, 1) = 11) = 11;
 // D+D = 12 (recurrence); G+G = overlap max(1,10) + max(1,10) = 20. gamma(D+G) is the largest,
 // so the optimum pairs every D with a G (gamma sum 2 x 22/(4*11*c2) > 22/(4*12*c2) + 22/(4*20*c2)).
-Interleaver make_il() { return Interleaver(Calibration{}, {{10, 1, 0, 11}, {1, 10, 0, 11}}); }
+Interleaver make_il() {
+  return Interleaver(Calibration{}, {{10, 1, 0, 11}, {1, 10, 0, 11}});
+}
 }  // namespace
 
 TEST_CASE("muri: pair times of the D/G example", "[muri]") {

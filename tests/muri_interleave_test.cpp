@@ -6,7 +6,9 @@
 using namespace clustersim::muri;
 
 namespace {
-std::vector<const JobProfile*> g(std::initializer_list<const JobProfile*> l) { return l; }
+std::vector<const JobProfile*> g(std::initializer_list<const JobProfile*> l) {
+  return l;
+}
 }  // namespace
 
 TEST_CASE("muri: single job runs at its isolated iteration time", "[muri]") {
@@ -34,7 +36,8 @@ TEST_CASE("muri: two-job recurrence, bert-4 with resnet18-4", "[muri]") {
   CHECK(raw_group_time(g({&bert, &res}), Ordering::kWorst) == Approx(999));
   Calibration cal;
   CHECK(group_iteration_time(g({&bert, &res}), Ordering::kBest, cal) == Approx(909 * 1.33 / 1.015));
-  CHECK(group_iteration_time(g({&res, &bert}), Ordering::kWorst, cal) == Approx(999 * 1.33 / 1.015));
+  CHECK(group_iteration_time(g({&res, &bert}), Ordering::kWorst, cal) ==
+        Approx(999 * 1.33 / 1.015));
   // gamma = (181.5 + 909) / (4 * 909 * 1.33/1.015)
   CHECK(interleave_efficiency(g({&bert, &res}), Ordering::kBest, cal) ==
         Approx(1090.5 / (4 * 909 * 1.33 / 1.015)));
@@ -59,7 +62,8 @@ TEST_CASE("muri: three and four identical jobs", "[muri]") {
   CHECK(phase_cycle_time(g({&x, &x, &x, &x})) == Approx(8));
   Calibration cal;
   CHECK(group_iteration_time(g({&x, &x, &x}), Ordering::kBest, cal) == Approx(8 * 1.5 / 1.015));
-  CHECK(group_iteration_time(g({&x, &x, &x, &x}), Ordering::kBest, cal) == Approx(8 * 1.37 / 1.015));
+  CHECK(group_iteration_time(g({&x, &x, &x, &x}), Ordering::kBest, cal) ==
+        Approx(8 * 1.37 / 1.015));
   // gamma(4 x) = 4*7 / (4 * 8 * 1.37/1.015)
   CHECK(interleave_efficiency(g({&x, &x, &x, &x}), Ordering::kBest, cal) ==
         Approx(28 / (32 * 1.37 / 1.015)));

@@ -25,8 +25,12 @@ std::string anchor(const std::string& rel) {
   return p;
 }
 
-std::string source_dir() { return CLUSTERSIM_SOURCE_DIR; }
-std::string binary() { return CLUSTERSIM_BIN; }
+std::string source_dir() {
+  return CLUSTERSIM_SOURCE_DIR;
+}
+std::string binary() {
+  return CLUSTERSIM_BIN;
+}
 
 TempDir::TempDir() {
   static std::atomic<int> counter{0};
@@ -55,7 +59,8 @@ CommandResult run_cli(const std::string& args) {
   std::string out;
   std::array<char, 4096> buf;
   std::size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
+  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0)
+    out.append(buf.data(), n);
   int status = ::pclose(pipe);
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }

@@ -12,11 +12,13 @@ namespace {
 template <typename R>
 void print_registry(const char* title, const R& registry) {
   fmt::print("{}:\n", title);
-  for (const auto* e : registry.entries()) fmt::print("  {:<22}{}\n", e->name, e->description);
+  for (const auto* e : registry.entries())
+    fmt::print("  {:<22}{}\n", e->name, e->description);
 }
 
 const bool registered = register_command(20, [](CLI::App& root) {
-  auto* cmd = root.add_subcommand("list", "List policies, trace formats, placements and overhead models");
+  auto* cmd =
+      root.add_subcommand("list", "List policies, trace formats, placements and overhead models");
   cmd->callback([] {
     print_registry("training policies", training_policies());
     print_registry("trace formats", trace_formats());

@@ -22,7 +22,8 @@ void print_table(const nlohmann::json& s) {
     return v.is_null() ? std::string("-") : fmt::format("{:.4g}", v.get<double>());
   };
   fmt::print("{:<24}{}\n", "policy", s["run"]["policy"].get<std::string>());
-  fmt::print("{:<24}{} / {}\n", "jobs finished", s["jobs_finished"].get<int>(), s["jobs"].get<int>());
+  fmt::print("{:<24}{} / {}\n", "jobs finished", s["jobs_finished"].get<int>(),
+             s["jobs"].get<int>());
   for (const char* k : {"jct_mean_s", "jct_median_s", "jct_p99_s", "makespan_s",
                         "deadline_satisfaction", "gpu_utilization"}) {
     fmt::print("{:<24}{}\n", k, num(k));
@@ -37,11 +38,13 @@ const bool registered = register_command(10, [](CLI::App& root) {
   cmd->add_option("--config", opt->config, "run.json with the same keys as these options");
   cmd->add_option("--cluster", opt->run.cluster, "cluster spec (JSON or the 5-column CSV)");
   cmd->add_option("--trace", opt->run.trace, "job trace (CSV)");
-  cmd->add_option("--trace-format", opt->run.trace_format, "auto|clustersim|elasticflow|tiresias|muri")
+  cmd->add_option("--trace-format", opt->run.trace_format,
+                  "auto|clustersim|elasticflow|tiresias|muri")
       ->default_val("auto");
   cmd->add_option("--throughputs", opt->run.throughputs,
                   "throughput table: clustersim CSV or a folder of ElasticFlow per-model CSVs "
-                  "or a fitted-parameter FILE.json from `clustersim profile fit` (default: the trace's durations)");
+                  "or a fitted-parameter FILE.json from `clustersim profile fit` (default: the "
+                  "trace's durations)");
   cmd->add_option("--policy", opt->run.policy, "policy name (see `clustersim list`)");
   cmd->add_option("--set", opt->sets, "parameter key=value (repeatable)");
   cmd->add_option("--seed", opt->run.seed, "random seed")->default_val(1);
@@ -60,7 +63,8 @@ const bool registered = register_command(10, [](CLI::App& root) {
       if (cmd->count("--seed")) cfg.seed = opt->run.seed;
       if (cmd->count("--out")) cfg.out = opt->run.out;
     }
-    for (const auto& s : opt->sets) cfg.params.set_from_string(s);
+    for (const auto& s : opt->sets)
+      cfg.params.set_from_string(s);
     if (cfg.policy.empty()) throw InputError("no policy given (--policy)");
     if (cfg.out.empty()) throw InputError("no output folder given (--out)");
     Progress progress("run " + cfg.policy);

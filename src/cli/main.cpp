@@ -52,7 +52,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string(CLUSTERSIM_VERSION));
   auto& cmds = cli::commands();
   std::stable_sort(cmds.begin(), cmds.end(), [](auto& a, auto& b) { return a.first < b.first; });
-  for (auto& [order, setup] : cmds) setup(app);
+  for (auto& [order, setup] : cmds)
+    setup(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -16,7 +16,8 @@ Cluster::Cluster(std::string name, std::vector<Switch> switches, std::vector<Nod
     boost::add_edge(0, vertex_of_switch(s.id), LinkProps{s.uplink_gbps}, graph_);
   }
   for (const auto& n : nodes_) {
-    boost::add_edge(vertex_of_switch(n.switch_id), vertex_of_node(n.id), LinkProps{n.nic_gbps}, graph_);
+    boost::add_edge(vertex_of_switch(n.switch_id), vertex_of_node(n.id), LinkProps{n.nic_gbps},
+                    graph_);
     total_gpus_ += n.gpus;
     max_gpus_per_node_ = std::max(max_gpus_per_node_, n.gpus);
   }
@@ -51,7 +52,8 @@ double Cluster::path_bottleneck_gbps(int a, int b) const {
   }
   if (parent[dst] == -1) throw InvariantError("cluster graph is disconnected");
   double bw = std::numeric_limits<double>::infinity();
-  for (int v = dst; v != src; v = parent[v]) bw = std::min(bw, via[v]);
+  for (int v = dst; v != src; v = parent[v])
+    bw = std::min(bw, via[v]);
   return bw;
 }
 
@@ -67,7 +69,8 @@ double Cluster::ring_bottleneck_gbps(const std::vector<int>& ns) const {
 
 int Cluster::switches_spanned(const std::vector<int>& ns) const {
   std::set<int> s;
-  for (int n : ns) s.insert(nodes_.at(n).switch_id);
+  for (int n : ns)
+    s.insert(nodes_.at(n).switch_id);
   return static_cast<int>(s.size());
 }
 

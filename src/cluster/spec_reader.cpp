@@ -19,7 +19,8 @@ Cluster read_csv_spec(const std::string& path, const std::string& gpu_type) {
   if (!csv.next()) csv.fail("cluster spec has a header but no data row");
   auto positive = [&](std::size_t c, std::int64_t limit) {
     auto v = csv.get_int(c);
-    if (v <= 0 || v > limit) csv.fail(fmt::format("column '{}': {} is out of range 1..{}", csv.header()[c], v, limit));
+    if (v <= 0 || v > limit)
+      csv.fail(fmt::format("column '{}': {} is out of range 1..{}", csv.header()[c], v, limit));
     return static_cast<int>(v);
   };
   const int switches = positive(sw, 4096), per_switch = positive(nps, 1 << 20);
@@ -28,7 +29,8 @@ Cluster read_csv_spec(const std::string& path, const std::string& gpu_type) {
   if (mem <= 0) csv.fail("column 'mem_p_node' must be positive");
   if (static_cast<long long>(switches) * per_switch > (1 << 20)) csv.fail("too many nodes");
   const long line = csv.line();
-  if (csv.next()) csv.fail(fmt::format("cluster spec must have one data row (another at line {})", line));
+  if (csv.next())
+    csv.fail(fmt::format("cluster spec must have one data row (another at line {})", line));
 
   std::vector<Switch> ss;
   std::vector<Node> ns;
@@ -92,7 +94,8 @@ Cluster read_json_spec(const std::string& path) {
       proto.mem_gb = in.number(tp + "/mem_gb");
       if (!(proto.mem_gb > 0)) in.fail(tp + "/mem_gb", "'mem_gb' must be positive");
       if (in.has(tp + "/nic_gbps")) proto.nic_gbps = in.number(tp + "/nic_gbps");
-      if (in.has(tp + "/intra_node_gbps")) proto.intra_node_gbps = in.number(tp + "/intra_node_gbps");
+      if (in.has(tp + "/intra_node_gbps"))
+        proto.intra_node_gbps = in.number(tp + "/intra_node_gbps");
       if (!(proto.nic_gbps > 0) || !(proto.intra_node_gbps > 0)) {
         in.fail(tp, "link bandwidths must be positive");
       }

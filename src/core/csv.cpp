@@ -15,8 +15,10 @@ namespace clustersim {
 
 namespace {
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 }  // namespace
@@ -66,7 +68,8 @@ CsvReader::CsvReader(std::string path, char delimiter)
   for (std::size_t i = 0; i < header_.size(); ++i) {
     for (std::size_t j = 0; j < i; ++j) {
       if (!header_[i].empty() && header_[i] == header_[j]) {
-        throw InputError(path_, line_, fmt::format("column '{}' appears twice in the header", header_[i]));
+        throw InputError(path_, line_,
+                         fmt::format("column '{}' appears twice in the header", header_[i]));
       }
     }
   }
@@ -122,7 +125,9 @@ bool CsvReader::next() {
   return false;
 }
 
-void CsvReader::fail(const std::string& message) const { throw InputError(path_, line_, message); }
+void CsvReader::fail(const std::string& message) const {
+  throw InputError(path_, line_, message);
+}
 
 std::int64_t CsvReader::get_int(std::size_t c) const {
   if (auto v = parse_int(fields_[c])) return *v;
@@ -141,7 +146,8 @@ double CsvReader::get_double(std::size_t c) const {
 std::int64_t CsvReader::get_time(std::size_t c, double scale) const {
   double s = get_double(c) * scale;
   if (s < 0) fail(fmt::format("column '{}': negative time {}", header_[c], fields_[c]));
-  if (s > kMaxInputSeconds) fail(fmt::format("column '{}': time {} overflows", header_[c], fields_[c]));
+  if (s > kMaxInputSeconds)
+    fail(fmt::format("column '{}': time {} overflows", header_[c], fields_[c]));
   return from_seconds(s);
 }
 

@@ -12,8 +12,12 @@ namespace {
 // unsigned low half), which compiles to cmp/sbb without branches. Heap children are in random
 // order, so a branchy two-field comparison mispredicts about half the time.
 __extension__ typedef __int128 I128;  // GCC/Clang builtin; __extension__ for -Wpedantic
-inline I128 packed(const EventKey& k) { return (static_cast<I128>(k.time) << 64) | k.seq; }
-inline bool key_less(const EventKey& a, const EventKey& b) { return packed(a) < packed(b); }
+inline I128 packed(const EventKey& k) {
+  return (static_cast<I128>(k.time) << 64) | k.seq;
+}
+inline bool key_less(const EventKey& a, const EventKey& b) {
+  return packed(a) < packed(b);
+}
 
 class HeapQueue final : public EventQueue {
  public:

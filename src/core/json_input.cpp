@@ -13,15 +13,19 @@ namespace clustersim {
 namespace {
 long line_at(const std::string& text, std::size_t byte) {
   long line = 1;
-  for (std::size_t i = 0; i < byte && i < text.size(); ++i) line += text[i] == '\n';
+  for (std::size_t i = 0; i < byte && i < text.size(); ++i)
+    line += text[i] == '\n';
   return line;
 }
 std::string escape_token(const std::string& key) {
   std::string out;
   for (char c : key) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
   }
   return out;
 }
@@ -30,7 +34,8 @@ std::string escape_token(const std::string& key) {
 JsonInput::JsonInput(std::string path) : JsonInput(path, read_file(path)) {}
 
 JsonInput::JsonInput(std::string path, const std::string& text) : path_(std::move(path)) {
-  if (text.find_first_not_of(" \t\r\n") == std::string::npos) throw InputError(path_, 1, "empty file");
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos)
+    throw InputError(path_, 1, "empty file");
   try {
     root_ = nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
@@ -96,8 +101,10 @@ void JsonInput::index_lines(const std::string& t) {
       ++i;
     } else if (c == ',') {
       if (!stack.empty()) {
-        if (stack.back().object) expect_key = true;
-        else ++stack.back().index;
+        if (stack.back().object)
+          expect_key = true;
+        else
+          ++stack.back().index;
       }
       ++i;
     } else if (c == '}' || c == ']') {
@@ -117,7 +124,8 @@ void JsonInput::index_lines(const std::string& t) {
       } else if (c == '"') {
         read_string();
       } else {
-        while (i < t.size() && t[i] != ',' && t[i] != '}' && t[i] != ']' && t[i] != '\n') ++i;
+        while (i < t.size() && t[i] != ',' && t[i] != '}' && t[i] != ']' && t[i] != '\n')
+          ++i;
       }
     }
   }

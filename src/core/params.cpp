@@ -65,8 +65,10 @@ std::vector<double> Params::get_doubles(const std::string& key,
     cur.clear();
   };
   for (char c : *v) {
-    if (c == ',' || c == ';') flush();
-    else cur += c;
+    if (c == ',' || c == ';')
+      flush();
+    else
+      cur += c;
   }
   flush();
   return out;

@@ -13,7 +13,9 @@ std::uint64_t splitmix64(std::uint64_t& x) {
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
   return z ^ (z >> 31);
 }
-std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+std::uint64_t rotl(std::uint64_t x, int k) {
+  return (x << k) | (x >> (64 - k));
+}
 }  // namespace
 
 std::uint64_t fnv1a64(std::string_view s) {
@@ -28,7 +30,8 @@ std::uint64_t fnv1a64(std::string_view s) {
 RngStream::RngStream(std::uint64_t seed, std::uint64_t run, std::string_view name) {
   std::uint64_t x = seed;
   std::uint64_t mixed = splitmix64(x) ^ (run * 0xD1B54A32D192ED03ULL) ^ fnv1a64(name);
-  for (auto& word : s_) word = splitmix64(mixed);
+  for (auto& word : s_)
+    word = splitmix64(mixed);
 }
 
 std::uint64_t RngStream::next_u64() {
@@ -43,7 +46,9 @@ std::uint64_t RngStream::next_u64() {
   return result;
 }
 
-double RngStream::uniform() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
+double RngStream::uniform() {
+  return static_cast<double>(next_u64() >> 11) * 0x1.0p-53;
+}
 
 std::int64_t RngStream::uniform_int(std::int64_t lo, std::int64_t hi) {
   if (hi < lo) throw InvariantError("uniform_int: empty range");
@@ -58,7 +63,9 @@ std::int64_t RngStream::uniform_int(std::int64_t lo, std::int64_t hi) {
   return lo + static_cast<std::int64_t>(v % n);
 }
 
-double RngStream::exponential(double mean) { return -mean * std::log1p(-uniform()); }
+double RngStream::exponential(double mean) {
+  return -mean * std::log1p(-uniform());
+}
 
 double RngStream::normal(double mean, double stddev) {
   if (has_spare_) {
@@ -77,7 +84,9 @@ double RngStream::normal(double mean, double stddev) {
   return mean + stddev * u * f;
 }
 
-double RngStream::lognormal(double mu, double sigma) { return std::exp(normal(mu, sigma)); }
+double RngStream::lognormal(double mu, double sigma) {
+  return std::exp(normal(mu, sigma));
+}
 
 std::size_t RngStream::weighted_index(const std::vector<double>& weights) {
   double total = 0;

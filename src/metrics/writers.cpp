@@ -35,7 +35,8 @@ void write_file_atomically(const std::string& path, const std::string& content) 
 void write_files_atomically(const std::vector<std::pair<std::string, std::string>>& files) {
   std::vector<std::string> temps;
   auto remove_temps = [&] {
-    for (const auto& t : temps) std::remove(t.c_str());
+    for (const auto& t : temps)
+      std::remove(t.c_str());
   };
   for (const auto& [path, content] : files) {
     const std::string tmp = fmt::format("{}.tmp.{}", path, ::getpid());
@@ -54,7 +55,8 @@ void write_files_atomically(const std::vector<std::pair<std::string, std::string
   }
   for (std::size_t i = 0; i < files.size(); ++i) {
     if (std::rename(temps[i].c_str(), files[i].first.c_str()) != 0) {
-      for (std::size_t j = i; j < temps.size(); ++j) std::remove(temps[j].c_str());
+      for (std::size_t j = i; j < temps.size(); ++j)
+        std::remove(temps[j].c_str());
       throw InputError(files[i].first, 0, "cannot rename temporary output file into place");
     }
   }
@@ -62,12 +64,14 @@ void write_files_atomically(const std::vector<std::pair<std::string, std::string
 
 std::string format_seconds(SimTime t) {
   const bool neg = t < 0;
-  const std::uint64_t a = neg ? static_cast<std::uint64_t>(-(t + 1)) + 1 : static_cast<std::uint64_t>(t);
+  const std::uint64_t a =
+      neg ? static_cast<std::uint64_t>(-(t + 1)) + 1 : static_cast<std::uint64_t>(t);
   std::string s = fmt::format("{}{}", neg ? "-" : "", a / kSecond);
   std::uint64_t frac = a % kSecond;
   if (frac) {
     std::string f = fmt::format("{:06d}", frac);
-    while (f.back() == '0') f.pop_back();
+    while (f.back() == '0')
+      f.pop_back();
     s += "." + f;
   }
   return s;
@@ -80,7 +84,8 @@ std::string file_hash(const std::string& path) {
 double mean(const std::vector<double>& v) {
   if (v.empty()) return 0;
   double s = 0;
-  for (double x : v) s += x;
+  for (double x : v)
+    s += x;
   return s / static_cast<double>(v.size());
 }
 

@@ -20,9 +20,16 @@ class TrainingEngine::Impl final : public SchedulingContext {
  public:
   Impl(const Cluster& c, const Trace& t, const ThroughputModel& tp, const PlacementScheme& pl,
        const OverheadModel& oh, TrainingPolicy& p, EngineConfig cfg)
-      : cluster_(c), trace_(t), tp_(tp), placement_(pl), overhead_(oh), policy_(p),
-        cfg_(std::move(cfg)), sim_(make_event_queue(cfg_.event_queue)),
-        state_(ClusterState::empty_of(c)), jobs_(t.jobs.size()) {}
+      : cluster_(c),
+        trace_(t),
+        tp_(tp),
+        placement_(pl),
+        overhead_(oh),
+        policy_(p),
+        cfg_(std::move(cfg)),
+        sim_(make_event_queue(cfg_.event_queue)),
+        state_(ClusterState::empty_of(c)),
+        jobs_(t.jobs.size()) {}
 
   // SchedulingContext
   SimTime now() const override { return sim_.now(); }
@@ -118,7 +125,8 @@ class TrainingEngine::Impl final : public SchedulingContext {
 
   void request_decision() {
     SimTime t = now();
-    if (last_decision_ >= 0 && cfg_.min_interval > 0) t = std::max(t, last_decision_ + cfg_.min_interval);
+    if (last_decision_ >= 0 && cfg_.min_interval > 0)
+      t = std::max(t, last_decision_ + cfg_.min_interval);
     if (sim_.is_pending(decision_)) {
       if (decision_time_ <= t) return;
       sim_.cancel(decision_);
@@ -263,12 +271,14 @@ class TrainingEngine::Impl final : public SchedulingContext {
       policy_.on_finish(*this, i);
     }
     for (const auto& a : d.run) {
-      if (a.job < 0 || static_cast<std::size_t>(a.job) >= n) policy_bug(fmt::format("unknown job {}", a.job));
+      if (a.job < 0 || static_cast<std::size_t>(a.job) >= n)
+        policy_bug(fmt::format("unknown job {}", a.job));
       auto s = jobs_[a.job].status;
       if (s != JobStatus::kPending && s != JobStatus::kRunning) {
         policy_bug(fmt::format("job {} is not active", trace_.jobs[a.job].id));
       }
-      if (a.gpus <= 0) policy_bug(fmt::format("job {} given {} GPUs", trace_.jobs[a.job].id, a.gpus));
+      if (a.gpus <= 0)
+        policy_bug(fmt::format("job {} given {} GPUs", trace_.jobs[a.job].id, a.gpus));
       if (by_job[a.job]) policy_bug(fmt::format("job {} assigned twice", trace_.jobs[a.job].id));
       by_job[a.job] = &a;
     }
@@ -282,9 +292,12 @@ class TrainingEngine::Impl final : public SchedulingContext {
         policy_bug(fmt::format("group {} members ask for different GPU counts", a.group));
       }
     }
-    auto follower = [&](std::size_t k) { return d.run[k].group >= 0 && leader[d.run[k].group] != k; };
+    auto follower = [&](std::size_t k) {
+      return d.run[k].group >= 0 && leader[d.run[k].group] != k;
+    };
     for (int i : d.reject) {
-      if (i < 0 || static_cast<std::size_t>(i) >= n || jobs_[i].status != JobStatus::kPending || by_job[i]) {
+      if (i < 0 || static_cast<std::size_t>(i) >= n || jobs_[i].status != JobStatus::kPending ||
+          by_job[i]) {
         policy_bug(fmt::format("job index {} cannot be rejected", i));
       }
     }
@@ -324,8 +337,11 @@ class TrainingEngine::Impl final : public SchedulingContext {
       if (follower(k)) continue;
       if (!a.nodes.empty()) {
         int sum = 0;
-        for (auto& [node, g] : a.nodes) sum += g;
-        if (sum != a.gpus) policy_bug(fmt::format("job {}: nodes hold {} GPUs, not {}", trace_.jobs[a.job].id, sum, a.gpus));
+        for (auto& [node, g] : a.nodes)
+          sum += g;
+        if (sum != a.gpus)
+          policy_bug(fmt::format("job {}: nodes hold {} GPUs, not {}", trace_.jobs[a.job].id, sum,
+                                 a.gpus));
         take_or_fail(k, a.nodes);
       }
     }
@@ -333,7 +349,8 @@ class TrainingEngine::Impl final : public SchedulingContext {
       const auto& a = d.run[k];
       const auto& r = jobs_[a.job];
       if (follower(k)) continue;
-      if (!placed[k] && r.status == JobStatus::kRunning && r.gpus == a.gpus && (!nodes_matter || !r.nodes.empty())) {
+      if (!placed[k] && r.status == JobStatus::kRunning && r.gpus == a.gpus &&
+          (!nodes_matter || !r.nodes.empty())) {
         take_or_fail(k, r.nodes);
       }
     }
@@ -341,7 +358,9 @@ class TrainingEngine::Impl final : public SchedulingContext {
       if (placed[k] || follower(k)) continue;
       const auto& a = d.run[k];
       auto ns = placement_.place(trace_.jobs[a.job], a.gpus, next);
-      if (!ns) policy_bug(fmt::format("GPUs over-allocated: job {} ({} GPUs) does not fit", trace_.jobs[a.job].id, a.gpus));
+      if (!ns)
+        policy_bug(fmt::format("GPUs over-allocated: job {} ({} GPUs) does not fit",
+                               trace_.jobs[a.job].id, a.gpus));
       where[k] = std::move(*ns);
       placed[k] = 1;
     }
@@ -357,11 +376,13 @@ class TrainingEngine::Impl final : public SchedulingContext {
       const bool was_running = r.status == JobStatus::kRunning;
       const bool moved = was_running && where[k] != r.nodes;
       if (was_running && r.gpus == a.gpus && !moved) {
-        if (a.rate > 0 || a.group >= 0 || a.event_overhead_s >= 0 || r.group >= 0 || r.event_overhead_s >= 0) {
+        if (a.rate > 0 || a.group >= 0 || a.event_overhead_s >= 0 || r.group >= 0 ||
+            r.event_overhead_s >= 0) {
           const double rate = a.rate > 0 ? a.rate : tp_.rate(job, a.gpus, r.nodes);
           r.group = a.group;
           r.event_overhead_s = a.event_overhead_s;
-          if (!(rate > 0)) policy_bug(fmt::format("job {} has no throughput on {} GPUs", job.id, a.gpus));
+          if (!(rate > 0))
+            policy_bug(fmt::format("job {} has no throughput on {} GPUs", job.id, a.gpus));
           if (rate != r.rate || r.event_overhead_s >= 0) {
             r.rate = rate;
             reschedule_completion(a.job);
@@ -371,8 +392,10 @@ class TrainingEngine::Impl final : public SchedulingContext {
       }
       AllocationChange change{was_running ? old_gpus[a.job] : 0, a.gpus, moved};
       if (!was_running) {
-        if (r.first_start < 0) r.first_start = now();
-        else ++r.resumes;
+        if (r.first_start < 0)
+          r.first_start = now();
+        else
+          ++r.resumes;
         r.last_start = now();
         r.status = JobStatus::kRunning;
       } else {
@@ -384,21 +407,24 @@ class TrainingEngine::Impl final : public SchedulingContext {
       r.event_overhead_s = a.event_overhead_s;
       r.overhead_until = a.event_overhead_s >= 0 ? now() : now() + overhead_.charge(job, change);
       r.rate = a.rate > 0 ? a.rate : tp_.rate(job, a.gpus, r.nodes);
-      if (!(r.rate > 0)) policy_bug(fmt::format("job {} has no throughput on {} GPUs", job.id, a.gpus));
+      if (!(r.rate > 0))
+        policy_bug(fmt::format("job {} has no throughput on {} GPUs", job.id, a.gpus));
       reschedule_completion(a.job);
     }
     for (int i : d.reject) {
       jobs_[i].status = JobStatus::kRejected;
       ++done_;
     }
-    if (!d.overhead.empty() || !d.planned_end.empty() || !plan_end_.empty()) apply_artifact_extras(d, by_job);
+    if (!d.overhead.empty() || !d.planned_end.empty() || !plan_end_.empty())
+      apply_artifact_extras(d, by_job);
 
     // Every active job is now running (exactly those in d.run), rejected, finished by the
     // decision, or pending. Members of a shared-GPU group hold their GPUs once.
     int busy = 0;
     double eff = 0;
     const int running = static_cast<int>(d.run.size());
-    const int pending = static_cast<int>(active_.size() - d.run.size() - d.reject.size() - d.finish.size());
+    const int pending =
+        static_cast<int>(active_.size() - d.run.size() - d.reject.size() - d.finish.size());
     group_live_.clear();
     for (const auto& a : d.run) {
       const auto& r = jobs_[a.job];
@@ -424,14 +450,17 @@ class TrainingEngine::Impl final : public SchedulingContext {
       plan_cap_.assign(n, -1);
       work_done_at_.assign(n, -1);
     }
-    for (int i : active_) plan_end_[i] = plan_cap_[i] = work_done_at_[i] = -1;
+    for (int i : active_)
+      plan_end_[i] = plan_cap_[i] = work_done_at_[i] = -1;
     for (const auto& p : d.planned_end) {
-      if (p.job < 0 || static_cast<std::size_t>(p.job) >= n || !by_job[p.job]) policy_bug("planned_end for a job without GPUs");
+      if (p.job < 0 || static_cast<std::size_t>(p.job) >= n || !by_job[p.job])
+        policy_bug("planned_end for a job without GPUs");
       plan_end_[p.job] = p.end;
       plan_cap_[p.job] = p.progress_until;
     }
     for (auto [i, s] : d.overhead) {
-      if (i < 0 || static_cast<std::size_t>(i) >= n || !by_job[i] || s < 0) policy_bug("bad per-point overhead");
+      if (i < 0 || static_cast<std::size_t>(i) >= n || !by_job[i] || s < 0)
+        policy_bug("bad per-point overhead");
       jobs_[i].overhead_until = now() + s;
     }
     for (int i : active_) {
@@ -441,8 +470,8 @@ class TrainingEngine::Impl final : public SchedulingContext {
 };
 
 TrainingEngine::TrainingEngine(const Cluster& c, const Trace& t, const ThroughputModel& tp,
-                               const PlacementScheme& pl, const OverheadModel& oh, TrainingPolicy& p,
-                               EngineConfig cfg)
+                               const PlacementScheme& pl, const OverheadModel& oh,
+                               TrainingPolicy& p, EngineConfig cfg)
     : impl_(nullptr) {
   const EngineNeeds needs = p.engine_needs();
   cfg.whole_seconds = cfg.whole_seconds || needs.whole_seconds;
@@ -455,6 +484,8 @@ void TrainingEngine::set_progress(std::function<void(std::size_t, std::size_t, S
   impl_->progress = std::move(cb);
 }
 
-RunResult TrainingEngine::run() { return impl_->run(); }
+RunResult TrainingEngine::run() {
+  return impl_->run();
+}
 
 }  // namespace clustersim

@@ -55,22 +55,23 @@ class TableOverhead final : public OverheadModel {
 
 SimTime seconds_param(const Params& p, const std::string& key, double fallback) {
   double s = p.get_double(key, fallback);
-  if (s < 0 || s > kMaxInputSeconds) throw InputError(fmt::format("parameter {} must be >= 0", key));
+  if (s < 0 || s > kMaxInputSeconds)
+    throw InputError(fmt::format("parameter {} must be >= 0", key));
   return from_seconds(s);
 }
 
 const bool registered = [] {
   auto& r = overhead_models();
-  r.add("none", "no preemption or resize overhead", [](const Params&) {
-    return std::make_unique<NoOverhead>();
-  });
+  r.add("none", "no preemption or resize overhead",
+        [](const Params&) { return std::make_unique<NoOverhead>(); });
   r.add("constant", "overhead.seconds on every start, resume and resize", [](const Params& p) {
     return std::make_unique<ConstantOverhead>(seconds_param(p, "overhead.seconds", 10));
   });
   r.add("table", "per (model, GPUs) seconds from overhead.table (Muri's restart table)",
         [](const Params& p) {
           auto path = p.get_string("overhead.table", "");
-          if (path.empty()) throw InputError("overhead model 'table' needs --set overhead.table=FILE");
+          if (path.empty())
+            throw InputError("overhead model 'table' needs --set overhead.table=FILE");
           return std::make_unique<TableOverhead>(path, seconds_param(p, "overhead.default_s", 10));
         });
   return true;

@@ -13,15 +13,18 @@ Registry<PlacementFactory>& placement_schemes() {
 bool take(ClusterState& s, const NodeShares& where, int gpus) {
   if (s.total_free_gpus < gpus) return false;
   for (auto& [node, g] : where) {
-    if (node < 0 || node >= static_cast<int>(s.free_gpus.size()) || s.free_gpus[node] < g) return false;
+    if (node < 0 || node >= static_cast<int>(s.free_gpus.size()) || s.free_gpus[node] < g)
+      return false;
   }
-  for (auto& [node, g] : where) s.free_gpus[node] -= g;
+  for (auto& [node, g] : where)
+    s.free_gpus[node] -= g;
   s.total_free_gpus -= gpus;
   return true;
 }
 
 void release(ClusterState& s, const NodeShares& where, int gpus) {
-  for (auto& [node, g] : where) s.free_gpus[node] += g;
+  for (auto& [node, g] : where)
+    s.free_gpus[node] += g;
   s.total_free_gpus += gpus;
 }
 
@@ -88,7 +91,8 @@ class TopologyPlacement final : public PlacementScheme {
     const auto& nodes = cluster_.nodes();
     const int nsw = static_cast<int>(cluster_.switches().size());
     std::vector<int> free_by_switch(nsw, 0);
-    for (std::size_t i = 0; i < nodes.size(); ++i) free_by_switch[nodes[i].switch_id] += s.free_gpus[i];
+    for (std::size_t i = 0; i < nodes.size(); ++i)
+      free_by_switch[nodes[i].switch_id] += s.free_gpus[i];
     // Best single node, then best single switch, else spread over switches by free GPUs.
     int best_node = -1;
     for (std::size_t i = 0; i < nodes.size(); ++i) {
@@ -113,7 +117,8 @@ class TopologyPlacement final : public PlacementScheme {
     for (int sw : order) {
       std::vector<int> in_switch;
       for (std::size_t i = 0; i < nodes.size(); ++i) {
-        if (nodes[i].switch_id == sw && s.free_gpus[i] > 0) in_switch.push_back(static_cast<int>(i));
+        if (nodes[i].switch_id == sw && s.free_gpus[i] > 0)
+          in_switch.push_back(static_cast<int>(i));
       }
       std::stable_sort(in_switch.begin(), in_switch.end(),
                        [&](int a, int b) { return s.free_gpus[a] > s.free_gpus[b]; });
@@ -139,7 +144,8 @@ const bool registered = [] {
   auto& r = placement_schemes();
   r.add("count", "GPU counting only, no node assignment (Tiresias `count`)",
         [](const Cluster&, const Params&) { return std::make_unique<CountPlacement>(); });
-  r.add("consolidated", "fewest nodes: first node that fits, else whole free nodes (GPU part of `yarn`)",
+  r.add("consolidated",
+        "fewest nodes: first node that fits, else whole free nodes (GPU part of `yarn`)",
         [](const Cluster& c, const Params&) { return std::make_unique<ConsolidatedPlacement>(c); });
   r.add("topology", "fewest switches crossed on the cluster graph, then best-fit nodes",
         [](const Cluster& c, const Params&) { return std::make_unique<TopologyPlacement>(c); });

@@ -90,8 +90,10 @@ class ElasticPlacement final : public PlacementScheme {
   // jobs from empty each point and never gets here): fullest-free nodes first.
   static std::optional<NodeShares> spread(int gpus, ClusterState& s) {
     std::vector<int> order(s.free_gpus.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
-    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return s.free_gpus[a] > s.free_gpus[b]; });
+    for (std::size_t i = 0; i < order.size(); ++i)
+      order[i] = static_cast<int>(i);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int a, int b) { return s.free_gpus[a] > s.free_gpus[b]; });
     NodeShares out;
     int left = gpus;
     for (int i : order) {
@@ -110,9 +112,11 @@ class ElasticPlacement final : public PlacementScheme {
 };
 
 const bool registered = [] {
-  placement_schemes().add("elastic",
-                          "ElasticFlow's node-set placement: whole nodes for big jobs, size-class packing for small ones",
-                          [](const Cluster& c, const Params&) { return std::make_unique<ElasticPlacement>(c); });
+  placement_schemes().add(
+      "elastic",
+      "ElasticFlow's node-set placement: whole nodes for big jobs, size-class packing for small "
+      "ones",
+      [](const Cluster& c, const Params&) { return std::make_unique<ElasticPlacement>(c); });
   return true;
 }();
 

@@ -14,7 +14,6 @@
 #include "clustersim/training/trace_reader.hpp"
 #include "clustersim/version.hpp"
 
-
 namespace clustersim {
 
 RunConfig RunConfig::from_json_file(const std::string& path) {
@@ -28,12 +27,18 @@ RunConfig RunConfig::from_json_file(const std::string& path) {
   RunConfig c;
   for (auto& [key, value] : in.root().items()) {
     const std::string ptr = "/" + key;
-    if (key == "cluster") c.cluster = resolve(in.string(ptr));
-    else if (key == "trace") c.trace = resolve(in.string(ptr));
-    else if (key == "trace_format") c.trace_format = in.string(ptr);
-    else if (key == "throughputs") c.throughputs = resolve(in.string(ptr));
-    else if (key == "policy") c.policy = in.string(ptr);
-    else if (key == "out") c.out = resolve(in.string(ptr));
+    if (key == "cluster")
+      c.cluster = resolve(in.string(ptr));
+    else if (key == "trace")
+      c.trace = resolve(in.string(ptr));
+    else if (key == "trace_format")
+      c.trace_format = in.string(ptr);
+    else if (key == "throughputs")
+      c.throughputs = resolve(in.string(ptr));
+    else if (key == "policy")
+      c.policy = in.string(ptr);
+    else if (key == "out")
+      c.out = resolve(in.string(ptr));
     else if (key == "seed") {
       auto s = in.integer(ptr);
       if (s < 0) in.fail(ptr, "'seed' must be >= 0");
@@ -41,22 +46,28 @@ RunConfig RunConfig::from_json_file(const std::string& path) {
     } else if (key == "set") {
       if (!value.is_object()) in.fail(ptr, "'set' must be an object of key: value");
       for (auto& [k, v] : value.items()) {
-        if (v.is_string()) c.params.set(k, v.get<std::string>());
-        else if (v.is_number() || v.is_boolean()) c.params.set(k, v.dump());
+        if (v.is_string())
+          c.params.set(k, v.get<std::string>());
+        else if (v.is_number() || v.is_boolean())
+          c.params.set(k, v.dump());
         else if (v.is_array()) {
           std::string list;
-          for (auto& e : v) list += (list.empty() ? "" : ",") + e.dump();
+          for (auto& e : v)
+            list += (list.empty() ? "" : ",") + e.dump();
           c.params.set(k, list);
         } else {
           in.fail(ptr + "/" + k, fmt::format("parameter '{}' must be a string, number or list", k));
         }
       }
     } else {
-      in.fail(ptr, fmt::format("unknown key '{}' (known: cluster, trace, trace_format, throughputs, "
-                               "policy, seed, out, set)", key));
+      in.fail(ptr,
+              fmt::format("unknown key '{}' (known: cluster, trace, trace_format, throughputs, "
+                          "policy, seed, out, set)",
+                          key));
     }
   }
-  for (auto [key, val] : {std::pair{"cluster", &c.cluster}, {"trace", &c.trace}, {"policy", &c.policy}}) {
+  for (auto [key, val] :
+       {std::pair{"cluster", &c.cluster}, {"trace", &c.trace}, {"policy", &c.policy}}) {
     if (val->empty()) in.fail("", fmt::format("run config needs '{}'", key));
   }
   return c;
@@ -66,11 +77,14 @@ namespace {
 
 SimTime seconds_param(const Params& p, const std::string& key) {
   double s = p.get_double(key, 0);
-  if (s < 0 || s > kMaxInputSeconds) throw InputError(fmt::format("parameter {} must be >= 0", key));
+  if (s < 0 || s > kMaxInputSeconds)
+    throw InputError(fmt::format("parameter {} must be >= 0", key));
   return from_seconds(s);
 }
 
-std::string opt_time(SimTime t) { return t < 0 ? "" : format_seconds(t); }
+std::string opt_time(SimTime t) {
+  return t < 0 ? "" : format_seconds(t);
+}
 
 // Throughput source: --throughputs FILE.json (parameters from `profile fit`), --set
 // throughput=analytic (catalogue defaults for --set gpu_type), a measured table, or the trace's
@@ -92,7 +106,8 @@ std::unique_ptr<ThroughputModel> make_run_throughput(const RunConfig& cfg, const
                                    : make_table_throughput(read_throughput_table(cfg.throughputs));
   }
   if (kind == "analytic" && !cfg.throughputs.empty() && !fitted) {
-    throw InputError("throughput=analytic takes no measured table; pass a fitted FILE.json or none");
+    throw InputError(
+        "throughput=analytic takes no measured table; pass a fitted FILE.json or none");
   }
   const Catalog catalog = read_catalog(p.get_string("throughput.catalog", default_catalog_dir()));
   std::map<std::string, ModelParams> params;
@@ -151,11 +166,14 @@ RunReport execute_run(const RunConfig& cfg, const ProgressFn& progress) {
     const double node_f = p.get_double("locality.cross_node_factor", 1.0);
     const double switch_f = p.get_double("locality.cross_switch_factor", 1.0);
     if (!(node_f > 0 && node_f <= 1) || !(switch_f > 0 && switch_f <= 1)) {
-      throw InputError("locality.cross_node_factor and locality.cross_switch_factor must be in (0, 1]");
+      throw InputError(
+          "locality.cross_node_factor and locality.cross_switch_factor must be in (0, 1]");
     }
-    if (node_f != 1.0 || switch_f != 1.0) tp = make_locality_throughput(std::move(tp), cluster, node_f, switch_f);
+    if (node_f != 1.0 || switch_f != 1.0)
+      tp = make_locality_throughput(std::move(tp), cluster, node_f, switch_f);
   }
-  for (const auto& j : trace.jobs) tp->check(j, trace.path);
+  for (const auto& j : trace.jobs)
+    tp->check(j, trace.path);
 
   const std::string placement_name = p.get_string("placement", "count");
   const std::string overhead_name = p.get_string("overhead", "none");
@@ -187,7 +205,8 @@ RunReport execute_run(const RunConfig& cfg, const ProgressFn& progress) {
       "preemptions,resumes,resizes,pending_s,run_s,gpu_s,status";
   const auto extra = policy->extra_job_columns(trace.jobs.size());
   for (const auto& col : extra) {
-    if (col.values.size() != trace.jobs.size()) throw InvariantError("extra column " + col.name + " has the wrong size");
+    if (col.values.size() != trace.jobs.size())
+      throw InvariantError("extra column " + col.name + " has the wrong size");
     csv += "," + col.name;
   }
   csv += "\n";
@@ -210,7 +229,7 @@ RunReport execute_run(const RunConfig& cfg, const ProgressFn& progress) {
       last_finish = std::max(last_finish, r.finish);
     }
     rejected += r.status == JobStatus::kRejected;
-    const char* status = done ? "finished"
+    const char* status = done                               ? "finished"
                          : r.status == JobStatus::kRejected ? "rejected"
                          : r.status == JobStatus::kRunning  ? "running"
                                                             : "pending";
@@ -222,7 +241,8 @@ RunReport execute_run(const RunConfig& cfg, const ProgressFn& progress) {
                        fmt::format("{:.6f}", r.gpu_time_s), status);
     if (!extra.empty()) {
       csv.pop_back();
-      for (const auto& col : extra) csv += "," + col.values[j.index];
+      for (const auto& col : extra)
+        csv += "," + col.values[j.index];
       csv += "\n";
     }
   }
@@ -230,7 +250,7 @@ RunReport execute_run(const RunConfig& cfg, const ProgressFn& progress) {
   const double makespan = finished ? to_seconds(last_finish - first_submit) : 0.0;
 
   std::string cl = ec.efficiency ? "time_s,busy_gpus,running,pending,efficiency\n"
-                                  : "time_s,busy_gpus,running,pending\n";
+                                 : "time_s,busy_gpus,running,pending\n";
   for (const auto& s : res.samples) {
     cl += fmt::format("{},{},{},{}", format_seconds(s.time), s.busy_gpus, s.running, s.pending);
     cl += ec.efficiency ? fmt::format(",{:.6f}\n", s.efficiency) : std::string("\n");
@@ -255,7 +275,8 @@ RunReport execute_run(const RunConfig& cfg, const ProgressFn& progress) {
     std::vector<double> be;
     for (const auto& j : trace.jobs) {
       const auto& r = res.jobs[j.index];
-      if (j.best_effort && r.status == JobStatus::kFinished) be.push_back(to_seconds(r.finish - j.submit));
+      if (j.best_effort && r.status == JobStatus::kFinished)
+        be.push_back(to_seconds(r.finish - j.submit));
     }
     if (!be.empty()) s["jct_mean_best_effort_s"] = mean(be);
   }

@@ -21,13 +21,15 @@ class DurationThroughput final : public ThroughputModel {
   }
   std::vector<int> levels(const Job&) const override {
     std::vector<int> out;
-    for (int g = 1; g <= max_gpus_; g *= 2) out.push_back(g);
+    for (int g = 1; g <= max_gpus_; g *= 2)
+      out.push_back(g);
     return out;
   }
   void check(const Job& j, const std::string& trace) const override {
     if (!j.duration_s) {
-      throw InputError(trace, j.source_line,
-                       fmt::format("job '{}' has no duration and no throughput table was given", j.id));
+      throw InputError(
+          trace, j.source_line,
+          fmt::format("job '{}' has no duration and no throughput table was given", j.id));
     }
   }
   std::string describe() const override { return "trace-duration"; }
@@ -58,8 +60,9 @@ class TableThroughput final : public ThroughputModel {
   void check(const Job& j, const std::string& trace) const override {
     auto m = t_.rates.find(j.model);
     if (m == t_.rates.end()) {
-      throw InputError(trace, j.source_line,
-                       fmt::format("job '{}': unknown model '{}' (not in {})", j.id, j.model, t_.source));
+      throw InputError(
+          trace, j.source_line,
+          fmt::format("job '{}': unknown model '{}' (not in {})", j.id, j.model, t_.source));
     }
     auto b = m->second.find(j.batch_size);
     if (b == m->second.end()) {
@@ -94,7 +97,8 @@ void read_elasticflow_model(const std::string& path, const std::string& model, T
   std::vector<int> gpus;
   for (std::size_t c = 1; c < csv.header().size(); ++c) {
     auto g = parse_int(csv.header()[c]);
-    if (!g || *g < 1) throw InputError(path, 1, fmt::format("column '{}' is not a GPU count", csv.header()[c]));
+    if (!g || *g < 1)
+      throw InputError(path, 1, fmt::format("column '{}' is not a GPU count", csv.header()[c]));
     gpus.push_back(static_cast<int>(*g));
   }
   auto& rows = t.rates[model];
@@ -111,8 +115,10 @@ void read_elasticflow_model(const std::string& path, const std::string& model, T
       }
       double r = csv.get_double(c);
       if (r < 0) csv.fail("negative throughput");
-      if (r > 0) row[gpus[c - 1]] = r;
-      else ++t.skipped_cells[model];
+      if (r > 0)
+        row[gpus[c - 1]] = r;
+      else
+        ++t.skipped_cells[model];
     }
   }
 }
@@ -133,8 +139,10 @@ void read_clustersim_table(const std::string& path, ThroughputTable& t) {
     if (rate < 0) csv.fail("negative throughput");
     auto& cell = t.rates[csv.field(m)][static_cast<int>(batch)];
     if (cell.count(static_cast<int>(gpus))) csv.fail("duplicate (model, batch_size, gpus) row");
-    if (rate > 0) cell[static_cast<int>(gpus)] = rate;
-    else ++t.skipped_cells[csv.field(m)];
+    if (rate > 0)
+      cell[static_cast<int>(gpus)] = rate;
+    else
+      ++t.skipped_cells[csv.field(m)];
   }
   if (csv.rows_read() == 0) throw InputError(path, 1, "throughput table has no rows");
 }
@@ -157,7 +165,8 @@ ThroughputTable read_throughput_table(const std::string& path) {
     }
     std::sort(files.begin(), files.end());
     if (files.empty()) throw InputError(path, 0, "no .csv throughput files in this folder");
-    for (auto& f : files) read_elasticflow_model(f.string(), f.stem().string(), t);
+    for (auto& f : files)
+      read_elasticflow_model(f.string(), f.stem().string(), t);
   } else {
     read_clustersim_table(path, t);
   }

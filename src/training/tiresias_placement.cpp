@@ -15,9 +15,9 @@
 //                  placement, as it is for the Tiresias policies here).
 //   random         the simulator's `random`: each GPU (worker) scans the nodes cyclically from a
 //                  uniformly random start for one with a free GPU and 2 free CPUs. Draws come
-//                  from RngStream(placement.seed (default: the run's --seed), run, "placement.random"). The original also
-//                  puts each of the g parameter servers (4 CPUs) on a random node; not modelled
-//                  (they consume CPUs only).
+//                  from RngStream(placement.seed (default: the run's --seed), run,
+//                  "placement.random"). The original also puts each of the g parameter servers (4
+//                  CPUs) on a random node; not modelled (they consume CPUs only).
 //   tiresias-skew  Tiresias' profile-based consolidation (paper §4.2, not in the simulator): the
 //                  job's tensors (placement.tensor_sizes = model_tensor_sizes_mb.csv) are spread
 //                  round-robin over g parameter servers; skew S = max PS load / mean PS load

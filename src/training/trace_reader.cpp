@@ -21,8 +21,7 @@ namespace {
 // Shared checks and the final stable sort by submit time.
 class TraceBuilder {
  public:
-  TraceBuilder(CsvReader& csv, std::string format, const TraceReadOptions& o)
-      : csv_(csv), opt_(o) {
+  TraceBuilder(CsvReader& csv, std::string format, const TraceReadOptions& o) : csv_(csv), opt_(o) {
     trace_.path = csv.path();
     trace_.format = std::move(format);
   }
@@ -38,29 +37,34 @@ class TraceBuilder {
                             opt_.max_gpus));
     }
     if (job.iterations < 0) csv_.fail(fmt::format("job '{}': negative iterations", job.id));
-    if (job.duration_s && *job.duration_s < 0) csv_.fail(fmt::format("job '{}': negative duration", job.id));
+    if (job.duration_s && *job.duration_s < 0)
+      csv_.fail(fmt::format("job '{}': negative duration", job.id));
     if (job.duration_s && *job.duration_s > kMaxInputSeconds) {
       csv_.fail(fmt::format("job '{}': duration {} s overflows", job.id, *job.duration_s));
     }
-    if (job.iterations > 1e15) csv_.fail(fmt::format("job '{}': {} iterations is out of range", job.id, job.iterations));
+    if (job.iterations > 1e15)
+      csv_.fail(fmt::format("job '{}': {} iterations is out of range", job.id, job.iterations));
     if (job.model.empty()) csv_.fail(fmt::format("job '{}': empty model name", job.id));
     trace_.jobs.push_back(std::move(job));
   }
   int gpus(std::size_t c) const {
     auto v = csv_.get_int(c);
-    if (v < 1 || v > (1 << 20)) csv_.fail(fmt::format("column '{}': {} GPUs is out of range", csv_.header()[c], v));
+    if (v < 1 || v > (1 << 20))
+      csv_.fail(fmt::format("column '{}': {} GPUs is out of range", csv_.header()[c], v));
     return static_cast<int>(v);
   }
   int batch(std::size_t c) const {
     auto v = csv_.get_int(c);
-    if (v < 0 || v > (1 << 30)) csv_.fail(fmt::format("column '{}': batch size {} is out of range", csv_.header()[c], v));
+    if (v < 0 || v > (1 << 30))
+      csv_.fail(fmt::format("column '{}': batch size {} is out of range", csv_.header()[c], v));
     return static_cast<int>(v);
   }
   Trace finish() {
     if (trace_.jobs.empty()) csv_.fail("trace has no jobs");
     std::stable_sort(trace_.jobs.begin(), trace_.jobs.end(),
                      [](const Job& a, const Job& b) { return a.submit < b.submit; });
-    for (std::size_t i = 0; i < trace_.jobs.size(); ++i) trace_.jobs[i].index = static_cast<int>(i);
+    for (std::size_t i = 0; i < trace_.jobs.size(); ++i)
+      trace_.jobs[i].index = static_cast<int>(i);
     return std::move(trace_);
   }
 
@@ -123,9 +127,10 @@ Trace read_tiresias(const std::string& path, const TraceReadOptions& o) {
 Trace read_elasticflow(const std::string& path, const TraceReadOptions& o) {
   CsvReader csv(path);
   const auto id = csv.require({"job_id"}), submit = csv.require({"submit_time", "submission_time"}),
-             iters = csv.require({"iteration", "num_iteration"}), model = csv.require({"model_name"}),
-             ddl = csv.require({"ddl", "deadline"}), batch = csv.require({"batch_size"}),
-             gpus = csv.require({"num_gpu"}), dur = csv.require({"duration"});
+             iters = csv.require({"iteration", "num_iteration"}),
+             model = csv.require({"model_name"}), ddl = csv.require({"ddl", "deadline"}),
+             batch = csv.require({"batch_size"}), gpus = csv.require({"num_gpu"}),
+             dur = csv.require({"duration"});
   const auto be = csv.find({"best_effort"});
   TraceBuilder b(csv, "elasticflow", o);
   while (csv.next()) {
@@ -178,7 +183,8 @@ Trace read_muri(const std::string& path, const TraceReadOptions& o) {
     std::size_t cols[3] = {r0, r1, r2};
     for (int r = 0; r < 3; ++r) {
       j.stage_time_s[r] = csv.get_double(cols[r]) * kMs;
-      if (j.stage_time_s[r] < 0) csv.fail(fmt::format("column '{}' is negative", csv.header()[cols[r]]));
+      if (j.stage_time_s[r] < 0)
+        csv.fail(fmt::format("column '{}' is negative", csv.header()[cols[r]]));
     }
     if (prio) j.priority = static_cast<int>(csv.get_int(*prio));
     b.add(std::move(j));
@@ -190,7 +196,8 @@ const bool registered = [] {
   auto& r = trace_formats();
   r.add("clustersim", "clustersim's own CSV (seconds; see README)", read_clustersim);
   r.add("tiresias", "Tiresias simulator trace (seconds)", read_tiresias);
-  r.add("elasticflow", "ElasticFlow artifact trace (seconds, absolute ddl, best_effort)", read_elasticflow);
+  r.add("elasticflow", "ElasticFlow artifact trace (seconds, absolute ddl, best_effort)",
+        read_elasticflow);
   r.add("muri", "Muri simulator trace (milliseconds, stage times)", read_muri);
   return true;
 }();
@@ -202,7 +209,8 @@ std::string detect_trace_format(const std::string& path) {
   if (csv.find({"resource_time_0"}) && csv.find({"iteration_time"})) return "muri";
   if (csv.find({"submit_s"}) && csv.find({"deadline_s"})) return "clustersim";
   if (csv.find({"ddl", "deadline"}) && csv.find({"batch_size"})) return "elasticflow";
-  if (csv.find({"num_gpu"}) && csv.find({"submit_time"}) && csv.find({"duration"})) return "tiresias";
+  if (csv.find({"num_gpu"}) && csv.find({"submit_time"}) && csv.find({"duration"}))
+    return "tiresias";
   throw InputError(path, 1, "cannot tell the trace format from this header; pass --trace-format");
 }
 
@@ -212,7 +220,8 @@ Trace read_trace(const std::string& path, const std::string& format, const Trace
 }
 
 void write_trace_csv(const Trace& trace, const std::string& path) {
-  std::string out = "job_id,submit_s,model,batch_size,iterations,gpus,deadline_s,best_effort,duration_s\n";
+  std::string out =
+      "job_id,submit_s,model,batch_size,iterations,gpus,deadline_s,best_effort,duration_s\n";
   for (const auto& j : trace.jobs) {
     out += fmt::format("{},{},{},{},{},{},{},{},{}\n", j.id, format_seconds(j.submit), j.model,
                        j.batch_size, j.iterations, j.gpus,

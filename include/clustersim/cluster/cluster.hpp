@@ -34,8 +34,8 @@ struct Switch {
 struct LinkProps {
   double gbps = 0;
 };
-using ClusterGraph =
-    boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, boost::no_property, LinkProps>;
+using ClusterGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS,
+                                           boost::no_property, LinkProps>;
 
 class Cluster {
  public:

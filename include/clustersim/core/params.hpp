@@ -28,7 +28,8 @@ class Params {
   std::int64_t get_int(const std::string& key, std::int64_t fallback) const;
   bool get_bool(const std::string& key, bool fallback) const;
   /// Comma- or semicolon-separated list of numbers, e.g. "3250,7200".
-  std::vector<double> get_doubles(const std::string& key, const std::vector<double>& fallback) const;
+  std::vector<double> get_doubles(const std::string& key,
+                                  const std::vector<double>& fallback) const;
 
   /// Throws InputError naming every key that no component read.
   void check_all_used() const;

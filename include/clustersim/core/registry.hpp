@@ -28,7 +28,8 @@ class Registry {
   void add(std::string name, std::string description, Factory factory) {
     if (entries_.count(name)) throw InvariantError(kind_ + " registered twice: " + name);
     std::string key = name;
-    entries_.emplace(std::move(key), Entry{std::move(name), std::move(description), std::move(factory)});
+    entries_.emplace(std::move(key),
+                     Entry{std::move(name), std::move(description), std::move(factory)});
   }
   bool contains(const std::string& name) const { return entries_.count(name) > 0; }
   /// Throws InputError naming the known entries when `name` is unknown.
@@ -36,7 +37,8 @@ class Registry {
     auto it = entries_.find(name);
     if (it == entries_.end()) {
       std::string known;
-      for (auto& [n, e] : entries_) known += (known.empty() ? "" : ", ") + n;
+      for (auto& [n, e] : entries_)
+        known += (known.empty() ? "" : ", ") + n;
       throw InputError("unknown " + kind_ + " '" + name + "' (known: " + known + ")");
     }
     return it->second;
@@ -44,12 +46,14 @@ class Registry {
   /// Entries in name order.
   std::vector<const Entry*> entries() const {
     std::vector<const Entry*> out;
-    for (auto& [n, e] : entries_) out.push_back(&e);
+    for (auto& [n, e] : entries_)
+      out.push_back(&e);
     return out;
   }
   std::vector<std::string> names() const {
     std::vector<std::string> out;
-    for (auto& [n, e] : entries_) out.push_back(n);
+    for (auto& [n, e] : entries_)
+      out.push_back(n);
     return out;
   }
 

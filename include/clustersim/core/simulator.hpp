@@ -33,7 +33,9 @@ class Simulator {
 
   SimTime now() const { return now_; }
   EventId schedule_at(SimTime time, Callback cb);
-  EventId schedule_in(SimTime delay, Callback cb) { return schedule_at(now_ + delay, std::move(cb)); }
+  EventId schedule_in(SimTime delay, Callback cb) {
+    return schedule_at(now_ + delay, std::move(cb));
+  }
   /// Cancels a pending event; no effect if it already ran or was cancelled.
   void cancel(EventId id);
   bool is_pending(EventId id) const;

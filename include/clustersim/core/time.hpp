@@ -17,10 +17,16 @@ inline constexpr SimTime kForever = std::numeric_limits<SimTime>::max();
 /// Largest input time in seconds that still converts exactly (about 292,000 years).
 inline constexpr double kMaxInputSeconds = 9.2e12;
 
-inline constexpr SimTime seconds(std::int64_t s) { return s * kSecond; }
-inline constexpr double to_seconds(SimTime t) { return static_cast<double>(t) / kSecond; }
+inline constexpr SimTime seconds(std::int64_t s) {
+  return s * kSecond;
+}
+inline constexpr double to_seconds(SimTime t) {
+  return static_cast<double>(t) / kSecond;
+}
 /// Rounds to the nearest microsecond; callers validate the range first.
-inline SimTime from_seconds(double s) { return static_cast<SimTime>(std::llround(s * kSecond)); }
+inline SimTime from_seconds(double s) {
+  return static_cast<SimTime>(std::llround(s * kSecond));
+}
 /// Smallest whole microsecond count >= s seconds (tolerates 1 ns of rounding noise).
 inline SimTime ceil_seconds(double s) {
   return static_cast<SimTime>(std::ceil(s * static_cast<double>(kSecond) - 1e-3));

@@ -48,11 +48,11 @@ struct ClusterSample {
 };
 
 struct RunResult {
-  std::vector<JobRuntime> jobs;       ///< indexed like Trace::jobs
-  std::vector<ClusterSample> samples; ///< one per scheduling point
+  std::vector<JobRuntime> jobs;        ///< indexed like Trace::jobs
+  std::vector<ClusterSample> samples;  ///< one per scheduling point
   std::uint64_t events = 0;
   std::uint64_t scheduling_points = 0;
-  double policy_s = 0;                ///< CPU time spent inside the policy
+  double policy_s = 0;  ///< CPU time spent inside the policy
 };
 
 class TrainingEngine {

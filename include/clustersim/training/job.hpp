@@ -12,9 +12,9 @@
 namespace clustersim {
 
 struct Job {
-  int index = 0;          ///< dense position in the trace after a stable sort by submit time
-  std::string id;         ///< as written in the trace
-  long source_line = 0;   ///< line in the trace file, for messages
+  int index = 0;         ///< dense position in the trace after a stable sort by submit time
+  std::string id;        ///< as written in the trace
+  long source_line = 0;  ///< line in the trace file, for messages
   SimTime submit = 0;
   std::string model;
   int batch_size = 0;     ///< global batch size (0 when the format has none)

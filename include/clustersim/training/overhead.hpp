@@ -19,9 +19,9 @@
 namespace clustersim {
 
 struct AllocationChange {
-  int old_gpus = 0;   ///< 0 = the job was not running
-  int new_gpus = 0;   ///< > 0
-  bool moved = false; ///< same count but different nodes
+  int old_gpus = 0;    ///< 0 = the job was not running
+  int new_gpus = 0;    ///< > 0
+  bool moved = false;  ///< same count but different nodes
 };
 
 class OverheadModel {

@@ -41,7 +41,8 @@ bool take(ClusterState& state, const NodeShares& where, int gpus);
 /// Gives them back.
 void release(ClusterState& state, const NodeShares& where, int gpus);
 
-using PlacementFactory = std::function<std::unique_ptr<PlacementScheme>(const Cluster&, const Params&)>;
+using PlacementFactory =
+    std::function<std::unique_ptr<PlacementScheme>(const Cluster&, const Params&)>;
 Registry<PlacementFactory>& placement_schemes();
 
 }  // namespace clustersim

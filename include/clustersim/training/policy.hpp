@@ -32,24 +32,24 @@ enum class JobStatus { kFuture, kPending, kRunning, kFinished, kRejected };
 /// service counters are banked up to the current scheduling point before the policy is called.
 struct JobRuntime {
   JobStatus status = JobStatus::kFuture;
-  int gpus = 0;                 ///< current allocation (0 when not running)
-  NodeShares nodes;             ///< current nodes (empty under count placement)
+  int gpus = 0;      ///< current allocation (0 when not running)
+  NodeShares nodes;  ///< current nodes (empty under count placement)
   double work_total = 0;
   double work_done = 0;
-  double rate = 0;              ///< work units per second at the current allocation
-  SimTime last_update = 0;      ///< when work_done was last banked
-  SimTime overhead_until = 0;   ///< no progress before this time
+  double rate = 0;             ///< work units per second at the current allocation
+  SimTime last_update = 0;     ///< when work_done was last banked
+  SimTime overhead_until = 0;  ///< no progress before this time
   SimTime first_start = -1;
-  SimTime last_start = -1;      ///< start of the current run (resume time)
+  SimTime last_start = -1;  ///< start of the current run (resume time)
   SimTime finish = -1;
-  SimTime run_time = 0;         ///< wall time spent holding GPUs (µs)
-  double gpu_time_s = 0;        ///< GPU-seconds spent holding GPUs
-  SimTime pending_time = 0;     ///< time spent arrived but not running (µs)
+  SimTime run_time = 0;      ///< wall time spent holding GPUs (µs)
+  double gpu_time_s = 0;     ///< GPU-seconds spent holding GPUs
+  SimTime pending_time = 0;  ///< time spent arrived but not running (µs)
   int preemptions = 0;
-  int resumes = 0;              ///< restarts after a preemption
-  int resizes = 0;              ///< allocation changes while running
-  int group = -1;               ///< Assignment::group of the current run (-1 = own GPUs)
-  double event_overhead_s = -1; ///< Assignment::event_overhead_s of the current run
+  int resumes = 0;               ///< restarts after a preemption
+  int resizes = 0;               ///< allocation changes while running
+  int group = -1;                ///< Assignment::group of the current run (-1 = own GPUs)
+  double event_overhead_s = -1;  ///< Assignment::event_overhead_s of the current run
   EventId completion;
 
   double remaining() const { return work_total > work_done ? work_total - work_done : 0.0; }
@@ -76,9 +76,9 @@ struct Assignment {
 };
 
 struct Decision {
-  std::vector<Assignment> run;   ///< every job that holds GPUs after this point
-  std::vector<int> reject;       ///< pending jobs refused for good (admission control)
-  SimTime wake_at = kForever;    ///< ask for another scheduling point at this time
+  std::vector<Assignment> run;  ///< every job that holds GPUs after this point
+  std::vector<int> reject;      ///< pending jobs refused for good (admission control)
+  SimTime wake_at = kForever;   ///< ask for another scheduling point at this time
   /// Like wake_at, but forgotten at the next scheduling point (a wake-up that a later decision
   /// may move, e.g. the planned end of a job that holds no GPUs yet).
   SimTime replan_at = kForever;
@@ -97,8 +97,8 @@ struct Decision {
   };
   std::vector<PlannedEnd> planned_end;
   /// Optional retroactive completions (the artifact's Gandiva evaluates progress only at its
-  /// scheduling points): each listed running or pending job finishes at this point, its finish recorded
-  /// as the given time (<= now). Listed jobs must not be in `run`.
+  /// scheduling points): each listed running or pending job finishes at this point, its finish
+  /// recorded as the given time (<= now). Listed jobs must not be in `run`.
   std::vector<std::pair<int, SimTime>> finish;
   /// Optional: true cancels the wake-up asked for by the previous decision (if still pending)
   /// before scheduling this one, so only the latest requested wake-up fires.

@@ -1,7 +1,7 @@
 // Trace readers, one per format, each into the one internal schema (job.hpp). Formats register
 // themselves by name; `auto` picks one from the header.
 //
-//   clustersim   job_id,submit_s,model,batch_size,iterations,gpus,deadline_s,best_effort[,duration_s]
+//   clustersim job_id,submit_s,model,batch_size,iterations,gpus,deadline_s,best_effort[,duration_s]
 //                seconds (decimals allowed); deadline_s absolute, empty = none
 //   tiresias     job_id,num_gpu,submit_time,iterations,model_name,duration[,interval]; seconds
 //   elasticflow  job_id,submit_time|submission_time,iteration|num_iteration,model_name,

@@ -34,15 +34,18 @@ class Blossom {
     match_.assign(cap_, 0);
     pa_.assign(cap_, 0);
     st_.resize(cap_);
-    for (int i = 0; i < cap_; ++i) st_[i] = i <= n ? i : 0;
+    for (int i = 0; i < cap_; ++i)
+      st_[i] = i <= n ? i : 0;
     flower_.assign(cap_, {});
     static thread_local std::vector<int> ff;
     ff.resize(static_cast<std::size_t>(cap_) * (n + 1));
     std::fill(ff.begin(), ff.begin() + static_cast<std::ptrdiff_t>(n + 1) * (n + 1), 0);
     ff_ = ff.data();
-    for (int u = 0; u <= n; ++u) flower_from(u, u) = u;
+    for (int u = 0; u <= n; ++u)
+      flower_from(u, u) = u;
     lab_.assign(cap_, 0);
-    for (int i = 0; i <= n; ++i) lab_[i] = wmax;
+    for (int i = 0; i <= n; ++i)
+      lab_[i] = wmax;
     vis_.assign(cap_, 0);
     S_.assign(cap_, -1);
     slack_.assign(cap_, 0);
@@ -95,14 +98,18 @@ class Blossom {
     while (!tmp.empty()) {
       int y = tmp.front();
       tmp.pop_front();
-      if (y <= n_) q_.push_back(y);
-      else for (int i : flower_[y]) tmp.push_back(i);
+      if (y <= n_)
+        q_.push_back(y);
+      else
+        for (int i : flower_[y])
+          tmp.push_back(i);
     }
   }
   void set_st(int x, int b) {
     st_[x] = b;
     if (x <= n_) return;
-    for (int i : flower_[x]) set_st(i, b);
+    for (int i : flower_[x])
+      set_st(i, b);
   }
   int get_pr(int b, int xr) {
     auto& f = flower_[b];
@@ -123,7 +130,8 @@ class Blossom {
       const Edge e = edge(u, v);
       const int xr = flower_from(u, e.u);
       const int pr = get_pr(u, xr);
-      for (int i = 0; i < pr; ++i) work.emplace_back(flower_[u][i], flower_[u][i ^ 1]);
+      for (int i = 0; i < pr; ++i)
+        work.emplace_back(flower_[u][i], flower_[u][i ^ 1]);
       work.emplace_back(xr, v);
       std::rotate(flower_[u].begin(), flower_[u].begin() + pr, flower_[u].end());
     }
@@ -153,7 +161,8 @@ class Blossom {
   }
   void add_blossom(int u, int lca, int v) {
     int b = n_ + 1;
-    while (b <= nx_ && st_[b] != 0) ++b;
+    while (b <= nx_ && st_[b] != 0)
+      ++b;
     if (b > nx_) ++nx_;
     lab_[b] = 0;
     S_[b] = 0;
@@ -173,8 +182,10 @@ class Blossom {
       q_push(y);
     }
     set_st(b, b);
-    for (int x = 1; x <= nx_; ++x) edge(b, x).w = edge(x, b).w = 0;
-    for (int x = 1; x <= n_; ++x) flower_from(b, x) = 0;
+    for (int x = 1; x <= nx_; ++x)
+      edge(b, x).w = edge(x, b).w = 0;
+    for (int x = 1; x <= n_; ++x)
+      flower_from(b, x) = 0;
     for (int xs : flower_[b]) {
       for (int x = 1; x <= nx_; ++x) {
         if (edge(b, x).w <= 0 || dist(edge(xs, x)) < dist(edge(b, x))) {
@@ -189,7 +200,8 @@ class Blossom {
     set_slack(b);
   }
   void expand_blossom(int b) {
-    for (int i : flower_[b]) set_st(i, i);
+    for (int i : flower_[b])
+      set_st(i, i);
     const int xr = flower_from(b, edge(b, pa_[b]).u);
     const int pr = get_pr(b, xr);
     for (int i = 0; i < pr; i += 2) {
@@ -263,8 +275,10 @@ class Blossom {
       }
       for (int x = 1; x <= nx_; ++x) {
         if (st_[x] == x && slack_[x] != 0) {
-          if (S_[x] == -1) d = std::min(d, dist(edge(slack_[x], x)));
-          else if (S_[x] == 0) d = std::min(d, dist(edge(slack_[x], x)) / 2.0);
+          if (S_[x] == -1)
+            d = std::min(d, dist(edge(slack_[x], x)));
+          else if (S_[x] == 0)
+            d = std::min(d, dist(edge(slack_[x], x)) / 2.0);
         }
       }
       for (int u = 1; u <= n_; ++u) {
@@ -277,13 +291,16 @@ class Blossom {
       }
       for (int b = n_ + 1; b <= nx_; ++b) {
         if (st_[b] == b) {
-          if (S_[st_[b]] == 0) lab_[b] += d * 2;
-          else if (S_[st_[b]] == 1) lab_[b] -= d * 2;
+          if (S_[st_[b]] == 0)
+            lab_[b] += d * 2;
+          else if (S_[st_[b]] == 1)
+            lab_[b] -= d * 2;
         }
       }
       q_.clear();
       for (int x = 1; x <= nx_; ++x) {
-        if (st_[x] == x && slack_[x] != 0 && st_[slack_[x]] != x && not_greater(dist(edge(slack_[x], x)), 0.0)) {
+        if (st_[x] == x && slack_[x] != 0 && st_[slack_[x]] != x &&
+            not_greater(dist(edge(slack_[x], x)), 0.0)) {
           if (on_found_edge(edge(slack_[x], x))) return true;
         }
       }
@@ -298,14 +315,17 @@ class Blossom {
 
 std::vector<int> max_weight_matching(int n, const std::vector<double>& w) {
   bool any = false;
-  for (double x : w) any = any || x > 0;
+  for (double x : w)
+    any = any || x > 0;
   if (n <= 1 || !any) return std::vector<int>(n, -1);
   return Blossom(n, w).solve();
 }
 
-std::vector<int> max_weight_matching(int n, const std::vector<std::tuple<int, int, double>>& edges) {
+std::vector<int> max_weight_matching(int n,
+                                     const std::vector<std::tuple<int, int, double>>& edges) {
   std::vector<double> w(static_cast<std::size_t>(n) * n, 0.0);
-  for (const auto& [u, v, x] : edges) w[u * n + v] = w[v * n + u] = x;
+  for (const auto& [u, v, x] : edges)
+    w[u * n + v] = w[v * n + u] = x;
   return max_weight_matching(n, w);
 }
 

@@ -3,13 +3,13 @@
 #include <algorithm>
 #include <cmath>
 
-
 #include "clustersim/core/error.hpp"
 
 namespace clustersim::muri {
 
 Interleaver::Interleaver(Calibration cal, std::vector<JobProfile> profiles) : cal_(cal) {
-  for (const auto& p : profiles) intern(p);
+  for (const auto& p : profiles)
+    intern(p);
 }
 
 int Interleaver::intern(const JobProfile& p) {
@@ -29,11 +29,13 @@ double Interleaver::time(const std::vector<int>& ids, Ordering ordering) {
   std::sort(s.begin(), s.begin() + ids.size());
   // 3 bits of size, then 15 bits per id (+1, so 0 = absent).
   std::uint64_t key = ids.size();
-  for (std::size_t k = 0; k < ids.size(); ++k) key = (key << 15) | static_cast<std::uint64_t>(s[k] + 1);
+  for (std::size_t k = 0; k < ids.size(); ++k)
+    key = (key << 15) | static_cast<std::uint64_t>(s[k] + 1);
   auto& cache = cache_[ordering == Ordering::kBest ? 0 : 1];
   if (auto it = cache.find(key); it != cache.end()) return it->second;
   std::vector<const JobProfile*> jobs;
-  for (int id : ids) jobs.push_back(&profiles_[id]);
+  for (int id : ids)
+    jobs.push_back(&profiles_[id]);
   const double t = group_iteration_time(jobs, ordering, cal_);
   cache.emplace(key, t);
   return t;
@@ -41,16 +43,17 @@ double Interleaver::time(const std::vector<int>& ids, Ordering ordering) {
 
 double Interleaver::efficiency(const std::vector<int>& ids, Ordering ordering) {
   double used = 0;
-  for (int id : ids) used += profiles_[id].stage_sum();
+  for (int id : ids)
+    used += profiles_[id].stage_sum();
   return used / (time(ids, ordering) * 4);
 }
-
 
 std::vector<GpuClass> blossom_grouping(std::vector<GpuClass> classes, int cluster_gpus,
                                        const GroupingConfig& cfg, Interleaver& il,
                                        const std::vector<int>& profile_of) {
   int required = 0;
-  for (const auto& c : classes) required += static_cast<int>(c.groups.size()) * c.gpus;
+  for (const auto& c : classes)
+    required += static_cast<int>(c.groups.size()) * c.gpus;
   for (int round = 0; round < cfg.packing_num; ++round) {
     struct Ready {
       std::size_t cls;
@@ -106,8 +109,10 @@ std::vector<GpuClass> blossom_grouping(std::vector<GpuClass> classes, int cluste
             ids.assign(info[u].ids.begin(), info[u].ids.begin() + info[u].size);
             ids.insert(ids.end(), info[v].ids.begin(), info[v].ids.begin() + info[v].size);
             double used = 0;
-            for (int k = 0; k < info[u].size; ++k) used += info[u].used[k];
-            for (int k = 0; k < info[v].size; ++k) used += info[v].used[k];
+            for (int k = 0; k < info[u].size; ++k)
+              used += info[u].used[k];
+            for (int k = 0; k < info[v].size; ++k)
+              used += info[v].used[k];
             const double x = used / (il.time(ids, cfg.ordering) * 4);
             if (x <= cfg.weight_lbd * size / 4.0) continue;
             w[u * n + v] = x;
@@ -118,12 +123,15 @@ std::vector<GpuClass> blossom_grouping(std::vector<GpuClass> classes, int cluste
         memo.emplace(std::move(sig), mate);
       }
       for (int u = 0; u < n; ++u) {
-        if (mate[u] < 0) ready.push_back({c, u, -1});
-        else if (mate[u] < u) ready.push_back({c, mate[u], u});
+        if (mate[u] < 0)
+          ready.push_back({c, u, -1});
+        else if (mate[u] < u)
+          ready.push_back({c, mate[u], u});
       }
     }
     std::vector<GpuClass> next(classes.size());
-    for (std::size_t c = 0; c < classes.size(); ++c) next[c].gpus = classes[c].gpus;
+    for (std::size_t c = 0; c < classes.size(); ++c)
+      next[c].gpus = classes[c].gpus;
     for (const auto& r : ready) {
       auto& src = classes[r.cls].groups;
       auto& dst = next[r.cls].groups;

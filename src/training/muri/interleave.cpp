@@ -41,7 +41,8 @@ double raw_group_time(const std::vector<const JobProfile*>& jobs, Ordering order
   std::iota(idx.begin(), idx.end(), 0);
   std::vector<const JobProfile*> perm(jobs.size());
   do {
-    for (std::size_t k = 0; k < idx.size(); ++k) perm[k] = jobs[idx[k]];
+    for (std::size_t k = 0; k < idx.size(); ++k)
+      perm[k] = jobs[idx[k]];
     const double c = phase_cycle_time(perm);
     t = best ? std::min(t, c) : std::max(t, c);
   } while (std::next_permutation(idx.begin(), idx.end()));
@@ -62,7 +63,8 @@ double group_iteration_time(const std::vector<const JobProfile*>& jobs, Ordering
 double interleave_efficiency(const std::vector<const JobProfile*>& jobs, Ordering ordering,
                              const Calibration& cal) {
   double used = 0;
-  for (const auto* j : jobs) used += j->stage_sum();
+  for (const auto* j : jobs)
+    used += j->stage_sum();
   return used / (group_iteration_time(jobs, ordering, cal) * 4);
 }
 

@@ -14,7 +14,8 @@ constexpr double kWorkerMemGb = 5, kPsMemGb = 6, kPsPerWorkerMemGb = 0.1;
 }
 
 YarnPlacer::YarnPlacer(const Cluster& c) : cluster_(c), switch_nodes_(c.switches().size()) {
-  for (const auto& n : c.nodes()) switch_nodes_.at(n.switch_id).push_back(n.id);
+  for (const auto& n : c.nodes())
+    switch_nodes_.at(n.switch_id).push_back(n.id);
   reset();
 }
 
@@ -52,7 +53,8 @@ std::optional<NodeShares> YarnPlacer::place(int need) {
     std::vector<int> chosen;
     for (int n : sw) {
       if (static_cast<int>(chosen.size()) == full) break;
-      if (gpus_[n] == nodes[n].gpus && cpus_[n] >= 6 * per_node && mem_[n] >= mem_per_gpu * nodes[n].gpus) {
+      if (gpus_[n] == nodes[n].gpus && cpus_[n] >= 6 * per_node &&
+          mem_[n] >= mem_per_gpu * nodes[n].gpus) {
         chosen.push_back(n);
       }
     }
@@ -89,8 +91,10 @@ std::optional<NodeShares> YarnPlacer::place(int need) {
 
 RestartOverheads::RestartOverheads(const Params& p) {
   const auto mode = p.get_string("muri.overhead", "every_event");
-  if (mode == "none") enabled_ = false;
-  else if (mode != "every_event") throw InputError(fmt::format("muri.overhead must be every_event or none, not '{}'", mode));
+  if (mode == "none")
+    enabled_ = false;
+  else if (mode != "every_event")
+    throw InputError(fmt::format("muri.overhead must be every_event or none, not '{}'", mode));
   default_s_ = p.get_double("muri.overhead_default_s", 10);
   if (!(default_s_ >= 0)) throw InputError("muri.overhead_default_s must be >= 0");
   const auto path = p.get_string("muri.overhead_table", "");
@@ -114,14 +118,17 @@ double RestartOverheads::seconds(int gpus, const std::string& model) const {
 }
 
 double isolated_iteration_time(const Job& job) {
-  if (job.iterations > 0 && job.iteration_time_s) return *job.iteration_time_s * kIsolatedCalibration;
+  if (job.iterations > 0 && job.iteration_time_s)
+    return *job.iteration_time_s * kIsolatedCalibration;
   // Other formats: Muri's duration = iterations x iteration time; without stage times (all 0)
   // no group has a positive interleaving efficiency, so such jobs always run alone.
   if (job.iterations > 0 && job.duration_s && *job.duration_s > 0) {
     return *job.duration_s / job.iterations * kIsolatedCalibration;
   }
-  throw InputError(fmt::format("job {} (trace line {}): muri-* policies need iterations and an "
-                               "iteration time (Muri trace) or a duration", job.id, job.source_line));
+  throw InputError(
+      fmt::format("job {} (trace line {}): muri-* policies need iterations and an "
+                  "iteration time (Muri trace) or a duration",
+                  job.id, job.source_line));
 }
 
 std::array<double, 3> stage_times(const Job& job) {

@@ -104,7 +104,8 @@ bool greedy_pack(const std::vector<Demand>& ds, std::vector<Sec> cap, Sec total,
     return ka < kb;
   });
   Sec mmax = 0;
-  for (const auto& d : ds) mmax = std::max(mmax, d.m);
+  for (const auto& d : ds)
+    mmax = std::max(mmax, d.m);
   if (static_cast<Sec>(cap.size()) < mmax) cap.resize(mmax, total);
   if (bits) bits->assign(ds.size(), {});
   for (std::size_t k : order) {
@@ -147,7 +148,8 @@ class Chronus final : public TrainingPolicy {
     for (int i : ctx.arrivals()) {
       const Job& j = ctx.job(i);
       if (j.gpus > G_)
-        throw InputError(fmt::format("chronus: job {} asks for {} GPUs, the cluster has {}", j.id, j.gpus, G_));
+        throw InputError(
+            fmt::format("chronus: job {} asks for {} GPUs, the cluster has {}", j.id, j.gpus, G_));
       auto& s = st(i);
       s.g = j.gpus;
       s.gbin = to_bin(j.gpus);
@@ -189,13 +191,15 @@ class Chronus final : public TrainingPolicy {
 
   void report(nlohmann::json& s) const override {
     s["deadline_satisfaction_artifact"] =
-        deadline_jobs_ ? nlohmann::json(static_cast<double>(met_) / deadline_jobs_) : nlohmann::json(nullptr);
+        deadline_jobs_ ? nlohmann::json(static_cast<double>(met_) / deadline_jobs_)
+                       : nlohmann::json(nullptr);
     s["chronus_admitted"] = admitted_;
     s["chronus_refused"] = refused_;
     s["chronus_demoted"] = demoted_;
     s["chronus_admitted_missed"] = admitted_missed_;
     s["deadline_satisfaction_admitted_only"] =
-        deadline_jobs_ ? nlohmann::json(static_cast<double>(admitted_met_) / deadline_jobs_) : nlohmann::json(nullptr);
+        deadline_jobs_ ? nlohmann::json(static_cast<double>(admitted_met_) / deadline_jobs_)
+                       : nlohmann::json(nullptr);
   }
 
  private:
@@ -210,7 +214,7 @@ class Chronus final : public TrainingPolicy {
     bool running = false;
     Sec run_since = 0;
     double end = 0;
-    Sec still = 0;           // leases still needed (admitted jobs)
+    Sec still = 0;  // leases still needed (admitted jobs)
     bool has_plan = false;
     std::vector<char> plan;  // bit t: runs in the t-th lease from the current one
     double emergence = 0;
@@ -233,7 +237,8 @@ class Chronus final : public TrainingPolicy {
     return st_[i];
   }
   static Sec to_sec(SimTime t) {
-    if (t % kSecond != 0) throw InputError("chronus: the artifact's simulator needs whole-second times");
+    if (t % kSecond != 0)
+      throw InputError("chronus: the artifact's simulator needs whole-second times");
     return t / kSecond;
   }
   static Sec ceil_div(Sec a, Sec b) { return a >= 0 ? (a + b - 1) / b : -((-a) / b); }
@@ -241,7 +246,9 @@ class Chronus final : public TrainingPolicy {
   double overhead_s(const State& s) const {
     return overhead_ ? s.resumes * 0.5 * (1 + std::log2(static_cast<double>(s.g))) : 0.0;
   }
-  Sec window(const State& s, Sec lease_index) const { return floor_div(s.ddl, lease_) - lease_index; }
+  Sec window(const State& s, Sec lease_index) const {
+    return floor_div(s.ddl, lease_) - lease_index;
+  }
 
   void start(int i, Sec T) {
     auto& s = st(i);
@@ -267,7 +274,8 @@ class Chronus final : public TrainingPolicy {
       was_running[i] = 1;
     }
     // 2. Lease step.
-    const bool minimize = objective_ == "minimize" || (objective_ == "adaptive" && unaccepted_count_ > 0);
+    const bool minimize =
+        objective_ == "minimize" || (objective_ == "adaptive" && unaccepted_count_ > 0);
     std::vector<int> acc;
     for (int i : alive_) {
       auto& s = st(i);
@@ -295,7 +303,8 @@ class Chronus final : public TrainingPolicy {
       if (!s.plan.empty()) s.plan.erase(s.plan.begin());
     }
     unaccepted_count_ = 0;
-    for (int i : alive_) unaccepted_count_ += st(i).cls == Cls::kUnaccepted;
+    for (int i : alive_)
+      unaccepted_count_ += st(i).cls == Cls::kUnaccepted;
     // 3. Arrivals.
     admit(T, L + 1);
     // 4. Deadline demotion, then opportunistic first-fit of non-admitted jobs.
@@ -340,7 +349,8 @@ class Chronus final : public TrainingPolicy {
   void plan_leases(const std::vector<int>& acc, Sec L, bool minimize) {
     if (acc.empty()) return;
     Sec M = 0;
-    for (int i : acc) M = std::max(M, window(st_[i], L));
+    for (int i : acc)
+      M = std::max(M, window(st_[i], L));
     std::vector<Sec> cap(std::max<Sec>(M, 1), G_);
     std::vector<Demand> fresh;
     for (int i : acc) {
@@ -348,7 +358,8 @@ class Chronus final : public TrainingPolicy {
       const Sec m = window(s, L);
       if (s.has_plan) {
         s.plan.resize(std::max<Sec>(m, 0), 0);
-        for (Sec t = 0; t < m; ++t) cap[t] -= s.plan[t] * s.gbin;
+        for (Sec t = 0; t < m; ++t)
+          cap[t] -= s.plan[t] * s.gbin;
       } else {
         fresh.push_back({i, s.gbin, s.still, m});
       }
@@ -357,7 +368,8 @@ class Chronus final : public TrainingPolicy {
     if (!greedy_pack(fresh, cap, G_, &bits)) {
       // Greedy packing is not monotone: repack everything; demote what still does not fit.
       std::vector<Demand> all;
-      for (int i : acc) all.push_back({i, st_[i].gbin, st_[i].still, window(st_[i], L)});
+      for (int i : acc)
+        all.push_back({i, st_[i].gbin, st_[i].still, window(st_[i], L)});
       std::vector<Demand> kept;
       for (const auto& dm : all) {
         kept.push_back(dm);
@@ -378,14 +390,16 @@ class Chronus final : public TrainingPolicy {
       auto& s = st(fresh[k].job);
       s.plan = bits[k];
       s.has_plan = true;
-      for (Sec t = 0; t < fresh[k].m; ++t) cap[t] -= s.plan[t] * s.gbin;
+      for (Sec t = 0; t < fresh[k].m; ++t)
+        cap[t] -= s.plan[t] * s.gbin;
     }
     std::vector<int> jobs;
     for (int i : acc) {
       if (st_[i].cls == Cls::kAccepted) jobs.push_back(i);
     }
     if (!minimize) {
-      std::stable_sort(jobs.begin(), jobs.end(), [&](int a, int b) { return window(st_[a], L) < window(st_[b], L); });
+      std::stable_sort(jobs.begin(), jobs.end(),
+                       [&](int a, int b) { return window(st_[a], L) < window(st_[b], L); });
       for (int i : jobs) {
         auto& s = st(i);
         if (s.plan.empty() || s.plan[0] || cap[0] < s.gbin) continue;
@@ -425,7 +439,8 @@ class Chronus final : public TrainingPolicy {
     if (queue_.empty()) return;
     std::vector<int> arriving;
     std::vector<int> later;
-    for (int i : queue_) (st_[i].submit <= T ? arriving : later).push_back(i);
+    for (int i : queue_)
+      (st_[i].submit <= T ? arriving : later).push_back(i);
     queue_ = std::move(later);
     if (arriving.empty()) return;
     // Capacity left by the admitted jobs' plans (already shifted to start at lease L1).
@@ -438,16 +453,19 @@ class Chronus final : public TrainingPolicy {
     for (int i : alive_) {
       const auto& s = st_[i];
       if (s.cls != Cls::kAccepted || !s.has_plan) continue;
-      for (std::size_t t = 0; t < s.plan.size() && t < cap.size(); ++t) cap[t] -= s.plan[t] * s.gbin;
+      for (std::size_t t = 0; t < s.plan.size() && t < cap.size(); ++t)
+        cap[t] -= s.plan[t] * s.gbin;
     }
     std::vector<Demand> ds;  // admitted jobs without a plan yet, and this boundary's refusals
     for (int i : alive_) {
       const auto& s = st_[i];
-      if (s.cls == Cls::kAccepted && !s.has_plan && s.still > 0) ds.push_back({i, s.gbin, s.still, window(s, L1)});
+      if (s.cls == Cls::kAccepted && !s.has_plan && s.still > 0)
+        ds.push_back({i, s.gbin, s.still, window(s, L1)});
     }
     for (int i : arriving) {
       auto& s = st(i);
-      const double coef = 1 + (1 + std::log2(static_cast<double>(s.g))) * 0.5 / static_cast<double>(lease_);
+      const double coef =
+          1 + (1 + std::log2(static_cast<double>(s.g))) * 0.5 / static_cast<double>(lease_);
       s.est = static_cast<Sec>(static_cast<double>(s.dur) * coef * 1.1);
       s.still = ceil_div(s.est, lease_);
       if (s.best_effort) {
@@ -470,12 +488,15 @@ class Chronus final : public TrainingPolicy {
       auto& m = ds.back().m;
       if (ds.back().r > m) m = ds.back().r;
       Sec left = m, right = M0;
-      for (const auto& dm : ds) right = std::max(right, dm.m);
+      for (const auto& dm : ds)
+        right = std::max(right, dm.m);
       right += s.still + 1;
       while (left < right) {
         m = left + (right - left) / 2;
-        if (greedy_pack(ds, cap, G_, nullptr)) right = m;
-        else left = m + 1;
+        if (greedy_pack(ds, cap, G_, nullptr))
+          right = m;
+        else
+          left = m + 1;
       }
       m = right;
     }
@@ -483,7 +504,8 @@ class Chronus final : public TrainingPolicy {
 };
 
 const bool registered = register_policy(
-    "chronus", "ElasticFlow artifact's Chronus baseline (240-s leases, deadline admission, fixed GPUs)",
+    "chronus",
+    "ElasticFlow artifact's Chronus baseline (240-s leases, deadline admission, fixed GPUs)",
     [](const PolicyEnv& env) { return std::make_unique<Chronus>(env); });
 
 }  // namespace

@@ -39,11 +39,14 @@ class Edf final : public TrainingPolicy {
       return s != JobStatus::kPending && s != JobStatus::kRunning;
     });
     std::vector<int> plan_order = order_;
-    for (int i : ctx.arrivals()) plan_order.push_back(i);
+    for (int i : ctx.arrivals())
+      plan_order.push_back(i);
     auto by_ddl = [&](int a, int b) { return ddl(ctx.job(a)) < ddl(ctx.job(b)); };
     std::stable_sort(plan_order.begin(), plan_order.end(), by_ddl);
-    if (ctx.arrivals().empty()) order_ = plan_order;
-    else order_.insert(order_.end(), ctx.arrivals().begin(), ctx.arrivals().end());
+    if (ctx.arrivals().empty())
+      order_ = plan_order;
+    else
+      order_.insert(order_.end(), ctx.arrivals().begin(), ctx.arrivals().end());
 
     ef::FreeTimeline tl;
     tl.pts = {{now, G}};
@@ -74,15 +77,18 @@ class Edf final : public TrainingPolicy {
     pj.iter_left = ctx.state(i).remaining();
     pj.ddl = ddl(job);
     pj.columns = ctx.throughput().levels(job);
-    for (int g : pj.columns) pj.rates.push_back(ctx.throughput().rate(job, g, {}));
+    for (int g : pj.columns)
+      pj.rates.push_back(ctx.throughput().rate(job, g, {}));
     pj.max_gpu = ef::max_gpu_for(job, pj.columns, false, "");
     return pj;
   }
 };
 
-const bool registered = register_policy(
-    "edf", "ElasticFlow artifact's EDF: deadline order, greedy maximum share, elastic, no admission control",
-    [](const PolicyEnv& env) { return std::make_unique<Edf>(env); });
+const bool registered =
+    register_policy("edf",
+                    "ElasticFlow artifact's EDF: deadline order, greedy maximum share, elastic, no "
+                    "admission control",
+                    [](const PolicyEnv& env) { return std::make_unique<Edf>(env); });
 
 }  // namespace
 }  // namespace clustersim

@@ -26,9 +26,11 @@ using ef::Sec;
 
 class EdfAc final : public TrainingPolicy {
  public:
-  explicit EdfAc(const PolicyEnv& env) : slot_(env.params.get_int("ef.slot_s", 60)), G_(env.cluster.total_gpus()) {
+  explicit EdfAc(const PolicyEnv& env)
+      : slot_(env.params.get_int("ef.slot_s", 60)), G_(env.cluster.total_gpus()) {
     const std::string oh = env.params.get_string("ef.overhead", "artifact");
-    if (oh != "artifact" && oh != "none") throw InputError("ef.overhead must be 'artifact' or 'none'");
+    if (oh != "artifact" && oh != "none")
+      throw InputError("ef.overhead must be 'artifact' or 'none'");
     overhead_ = oh == "artifact";
     if (slot_ <= 0) throw InputError("ef.slot_s must be positive");
     const auto& nodes = env.cluster.nodes();
@@ -119,7 +121,8 @@ class EdfAc final : public TrainingPolicy {
       Sec o = 0;
       if (overhead_) {
         o = G_ >= 256 ? 7 : 2;
-        if (!s.in_cache) o += (restart ? (G_ >= 256 ? 47 : 27) : 0) + 2 * (std::lround(std::log2(s.num)) + 1);
+        if (!s.in_cache)
+          o += (restart ? (G_ >= 256 ? 47 : 27) : 0) + 2 * (std::lround(std::log2(s.num)) + 1);
       }
       s.end += o;
       d.run.push_back({r, s.num, {}});
@@ -131,7 +134,8 @@ class EdfAc final : public TrainingPolicy {
 
   void report(nlohmann::json& s) const override {
     const int den = accepted_ + declined_;
-    s["deadline_satisfaction_artifact"] = den ? nlohmann::json(static_cast<double>(accepted_) / den) : nlohmann::json(nullptr);
+    s["deadline_satisfaction_artifact"] =
+        den ? nlohmann::json(static_cast<double>(accepted_) / den) : nlohmann::json(nullptr);
   }
 
  private:
@@ -158,16 +162,20 @@ class EdfAc final : public TrainingPolicy {
   std::uint64_t count_ = 0;
   int accepted_ = 0, declined_ = 0;
 
-  bool is_running(int i) const { return std::find(running_.begin(), running_.end(), i) != running_.end(); }
+  bool is_running(int i) const {
+    return std::find(running_.begin(), running_.end(), i) != running_.end();
+  }
   static Sec to_sec(SimTime t) {
-    if (t % kSecond != 0) throw InputError("edf-ac: the artifact's planner needs whole-second times");
+    if (t % kSecond != 0)
+      throw InputError("edf-ac: the artifact's planner needs whole-second times");
     return t / kSecond;
   }
   static Sec to_sec_ceil(SimTime t) { return (t + kSecond - 1) / kSecond; }
   static Sec ddl(const Job& j) { return j.deadline ? to_sec(*j.deadline) : ef::kNoDeadline; }
 
   PlanAll plan(const SchedulingContext& ctx, std::vector<int> list, Sec now) const {
-    std::stable_sort(list.begin(), list.end(), [&](int x, int y) { return ddl(ctx.job(x)) < ddl(ctx.job(y)); });
+    std::stable_sort(list.begin(), list.end(),
+                     [&](int x, int y) { return ddl(ctx.job(x)) < ddl(ctx.job(y)); });
     ef::FreeTimeline tl;
     tl.pts = {{now, G_}};
     PlanAll out;
@@ -179,7 +187,8 @@ class EdfAc final : public TrainingPolicy {
       pj.iter_left = ctx.state(i).remaining();
       pj.ddl = ddl(job);
       pj.columns = ctx.throughput().levels(job);
-      for (int g : pj.columns) pj.rates.push_back(ctx.throughput().rate(job, g, {}));
+      for (int g : pj.columns)
+        pj.rates.push_back(ctx.throughput().rate(job, g, {}));
       pj.max_gpu = ef::max_gpu_for(job, pj.columns, false, "");
       auto p = ef::edf_plan(pj, now, slot_, G_, tl);
       out.ok = out.ok && p.meets;
@@ -190,7 +199,8 @@ class EdfAc final : public TrainingPolicy {
 };
 
 const bool registered = register_policy(
-    "edf-ac", "ElasticFlow artifact's EDF with admission control (edf-accessctrl), per-arrival test",
+    "edf-ac",
+    "ElasticFlow artifact's EDF with admission control (edf-accessctrl), per-arrival test",
     [](const PolicyEnv& env) { return std::make_unique<EdfAc>(env); });
 
 }  // namespace

@@ -46,14 +46,16 @@ class ElasticFlow final : public TrainingPolicy {
         gpu_type_(env.params.get_string("gpu_type", "A100")),
         G_(env.cluster.total_gpus()) {
     const std::string oh = env.params.get_string("ef.overhead", "artifact");
-    if (oh != "artifact" && oh != "none") throw InputError("ef.overhead must be 'artifact' or 'none'");
+    if (oh != "artifact" && oh != "none")
+      throw InputError("ef.overhead must be 'artifact' or 'none'");
     overhead_ = oh == "artifact";
     if (slot_ <= 0) throw InputError("ef.slot_s must be positive");
     const auto& nodes = env.cluster.nodes();
     if (nodes.empty()) throw InputError("elasticflow: empty cluster");
     gpn_ = nodes.front().gpus;
     for (const auto& n : nodes) {
-      if (n.gpus != gpn_) throw InputError("elasticflow: the artifact's placement needs equal nodes");
+      if (n.gpus != gpn_)
+        throw InputError("elasticflow: the artifact's placement needs equal nodes");
     }
     placement_ = std::make_unique<ef::ElasticNodeSets>(static_cast<int>(nodes.size()), gpn_);
   }
@@ -93,7 +95,8 @@ class ElasticFlow final : public TrainingPolicy {
     }
     sort_by_ddl(runnable_);
     std::vector<Sec> prev_end(runnable_.size());
-    for (std::size_t k = 0; k < runnable_.size(); ++k) prev_end[k] = js_[runnable_[k]].prev_end;
+    for (std::size_t k = 0; k < runnable_.size(); ++k)
+      prev_end[k] = js_[runnable_[k]].prev_end;
     if (arrivals.empty() || !admitted || !admission_) plan_all(ctx, runnable_, now);
     for (std::size_t k = 0; k < runnable_.size(); ++k) {
       const int r = runnable_[k];
@@ -110,10 +113,13 @@ class ElasticFlow final : public TrainingPolicy {
         later = t > now;
         break;
       }
-      if (!later) starting.push_back(p);
-      else if (!admission_) scale_event(js_[p].alloc, now);
+      if (!later)
+        starting.push_back(p);
+      else if (!admission_)
+        scale_event(js_[p].alloc, now);
     }
-    for (int p : starting) start(p, ctx);
+    for (int p : starting)
+      start(p, ctx);
 
     allocate_free_gpus(ctx, now);
 
@@ -128,7 +134,8 @@ class ElasticFlow final : public TrainingPolicy {
     }
     std::vector<int>& order = admission_ ? runnable_ : running_;
     if (admission_) {
-      std::stable_sort(runnable_.begin(), runnable_.end(), [&](int a, int b) { return js_[a].num > js_[b].num; });
+      std::stable_sort(runnable_.begin(), runnable_.end(),
+                       [&](int a, int b) { return js_[a].num > js_[b].num; });
     }
     mark_cache(order);
 
@@ -138,7 +145,8 @@ class ElasticFlow final : public TrainingPolicy {
       if (!events_.empty()) next_event = std::min(next_event, events_.begin()->first);
       if (first_scale < next_event) events_[first_scale];
     } else {
-      for (int r : running_) scale_event(js_[r].alloc, now);
+      for (int r : running_)
+        scale_event(js_[r].alloc, now);
     }
     const bool restart = count_ > 0 && count_ % slot_ == 0;
     ++count_;
@@ -159,7 +167,8 @@ class ElasticFlow final : public TrainingPolicy {
       s.held = true;
       s.last_left = left;
       if (stalled) ++stall_fixes_;
-      d.planned_end.push_back({r, (stalled ? s.real_end + o : s.real_end) * kSecond, s.end * kSecond});
+      d.planned_end.push_back(
+          {r, (stalled ? s.real_end + o : s.real_end) * kSecond, s.end * kSecond});
     }
     for (int r : runnable_) {
       if (js_[r].num <= 0) {
@@ -175,7 +184,8 @@ class ElasticFlow final : public TrainingPolicy {
 
   void report(nlohmann::json& s) const override {
     const int den = accepted_ + declined_;
-    s["deadline_satisfaction_artifact"] = den ? nlohmann::json(static_cast<double>(accepted_) / den) : nlohmann::json(nullptr);
+    s["deadline_satisfaction_artifact"] =
+        den ? nlohmann::json(static_cast<double>(accepted_) / den) : nlohmann::json(nullptr);
     s["ef_accepted"] = accepted_;
     s["ef_admission_refusals"] = refused_;
     s["ef_declined"] = declined_;
@@ -220,7 +230,8 @@ class ElasticFlow final : public TrainingPolicy {
   std::uint64_t stall_fixes_ = 0;
 
   static Sec to_sec(SimTime t) {
-    if (t % kSecond != 0) throw InputError("elasticflow: the artifact's planner needs whole-second times");
+    if (t % kSecond != 0)
+      throw InputError("elasticflow: the artifact's planner needs whole-second times");
     return t / kSecond;
   }
   static Sec to_sec_or_never(SimTime t) { return t == kForever ? kNever : to_sec(t); }
@@ -235,7 +246,8 @@ class ElasticFlow final : public TrainingPolicy {
   void ensure(const SchedulingContext& ctx) {
     if (!submits_read_) {
       submits_read_ = true;
-      for (std::size_t i = 0; i < ctx.job_count(); ++i) submit_times_.insert(to_sec(ctx.job(static_cast<int>(i)).submit));
+      for (std::size_t i = 0; i < ctx.job_count(); ++i)
+        submit_times_.insert(to_sec(ctx.job(static_cast<int>(i)).submit));
     }
     for (int i : ctx.arrivals()) {
       if (static_cast<std::size_t>(i) >= js_.size()) js_.resize(i + 1);
@@ -246,14 +258,17 @@ class ElasticFlow final : public TrainingPolicy {
       s.pj.job = &job;
       s.pj.ddl = job.deadline ? to_sec(*job.deadline) : ef::kNoDeadline;
       s.pj.columns = ctx.throughput().levels(job);
-      if (s.pj.columns.empty()) throw InputError(fmt::format("elasticflow: job '{}' has no usable GPU level", job.id));
-      for (int g : s.pj.columns) s.pj.rates.push_back(ctx.throughput().rate(job, g, {}));
+      if (s.pj.columns.empty())
+        throw InputError(fmt::format("elasticflow: job '{}' has no usable GPU level", job.id));
+      for (int g : s.pj.columns)
+        s.pj.rates.push_back(ctx.throughput().rate(job, g, {}));
       s.pj.max_gpu = ef::max_gpu_for(job, s.pj.columns, true, gpu_type_);
     }
   }
 
   void sort_by_ddl(std::vector<int>& v) const {
-    std::stable_sort(v.begin(), v.end(), [&](int a, int b) { return js_[a].pj.ddl < js_[b].pj.ddl; });
+    std::stable_sort(v.begin(), v.end(),
+                     [&](int a, int b) { return js_[a].pj.ddl < js_[b].pj.ddl; });
   }
 
   void on_complete(const SchedulingContext& ctx, int i) {
@@ -327,8 +342,10 @@ class ElasticFlow final : public TrainingPolicy {
     if (!tmp.has(s.end)) {
       int last = G_;
       for (auto& [t, v] : tmp.pts) {
-        if (t < s.end) last = v;
-        else break;
+        if (t < s.end)
+          last = v;
+        else
+          break;
       }
       tmp.set(s.end, last);
     }
@@ -373,7 +390,8 @@ class ElasticFlow final : public TrainingPolicy {
       throw InvariantError("elasticflow: the plan over-allocates the cluster");
     }
     if (allocatable == 0) return;
-    for (int r : runnable_) get_marginal(js_[r], allocatable, now);
+    for (int r : runnable_)
+      get_marginal(js_[r], allocatable, now);
     sort_by_marginal();
     bool granted = true;
     while (allocatable > 0 && granted) {
@@ -421,7 +439,8 @@ class ElasticFlow final : public TrainingPolicy {
     }
     const auto first = placement_->place(jobs);
     for (std::size_t k = 0; k < who.size(); ++k) {
-      if (first[k] < 0) throw InvariantError("elasticflow: the artifact's elastic placement failed");
+      if (first[k] < 0)
+        throw InvariantError("elasticflow: the artifact's elastic placement failed");
       const std::pair<int, int> key{first[k], jobs[k].second};
       auto& s = js_[who[k]];
       s.in_cache = std::find(cache_.begin(), cache_.end(), key) != cache_.end();
@@ -430,10 +449,11 @@ class ElasticFlow final : public TrainingPolicy {
   }
 };
 
-const bool registered_ac = register_policy(
-    "elasticflow",
-    "ElasticFlow (artifact ef-accessctrl): admission control, minimum satisfactory shares, leftover GPUs by marginal GPU-time",
-    [](const PolicyEnv& env) { return std::make_unique<ElasticFlow>(env, true); });
+const bool registered_ac =
+    register_policy("elasticflow",
+                    "ElasticFlow (artifact ef-accessctrl): admission control, minimum satisfactory "
+                    "shares, leftover GPUs by marginal GPU-time",
+                    [](const PolicyEnv& env) { return std::make_unique<ElasticFlow>(env, true); });
 const bool registered_noac = register_policy(
     "elasticflow-noac", "ElasticFlow planner without admission control (artifact ef)",
     [](const PolicyEnv& env) { return std::make_unique<ElasticFlow>(env, false); });

@@ -8,7 +8,8 @@
 namespace clustersim::ef {
 
 int FreeTimeline::find(Sec t) const {
-  auto it = std::lower_bound(pts.begin(), pts.end(), t, [](const Point& p, Sec v) { return p.first < v; });
+  auto it = std::lower_bound(pts.begin(), pts.end(), t,
+                             [](const Point& p, Sec v) { return p.first < v; });
   return it != pts.end() && it->first == t ? static_cast<int>(it - pts.begin()) : -1;
 }
 
@@ -19,9 +20,12 @@ int& FreeTimeline::at(Sec t) {
 }
 
 void FreeTimeline::set(Sec t, int v) {
-  auto it = std::lower_bound(pts.begin(), pts.end(), t, [](const Point& p, Sec x) { return p.first < x; });
-  if (it != pts.end() && it->first == t) it->second = v;
-  else pts.insert(it, {t, v});
+  auto it = std::lower_bound(pts.begin(), pts.end(), t,
+                             [](const Point& p, Sec x) { return p.first < x; });
+  if (it != pts.end() && it->first == t)
+    it->second = v;
+  else
+    pts.insert(it, {t, v});
 }
 
 void FreeTimeline::merge() {
@@ -67,7 +71,9 @@ int max_gpu_for(const Job& job, const std::vector<int>& levels, bool artifact_ca
 
 namespace {
 
-Sec ceil_end(Sec t, double secs) { return static_cast<Sec>(std::ceil(static_cast<double>(t) + secs)); }
+Sec ceil_end(Sec t, double secs) {
+  return static_cast<Sec>(std::ceil(static_cast<double>(t) + secs));
+}
 
 }  // namespace
 
@@ -170,15 +176,20 @@ int last_level(const PlanJob& j, int g) {
 double allocation_time(const FreeTimeline& alloc, Sec end) {
   double t = 0;
   for (std::size_t k = 0; k + 1 < alloc.pts.size(); ++k) {
-    t += static_cast<double>(alloc.pts[k].second) * static_cast<double>(alloc.pts[k + 1].first - alloc.pts[k].first);
+    t += static_cast<double>(alloc.pts[k].second) *
+         static_cast<double>(alloc.pts[k + 1].first - alloc.pts[k].first);
   }
-  if (!alloc.pts.empty()) t += static_cast<double>(alloc.pts.back().second) * static_cast<double>(end - alloc.pts.back().first);
+  if (!alloc.pts.empty())
+    t += static_cast<double>(alloc.pts.back().second) *
+         static_cast<double>(end - alloc.pts.back().first);
   return t;
 }
 
 namespace {
 
-Sec ceil_sec(double x) { return static_cast<Sec>(std::ceil(x)); }
+Sec ceil_sec(double x) {
+  return static_cast<Sec>(std::ceil(x));
+}
 
 }  // namespace
 
@@ -194,8 +205,10 @@ EfPlan ef_plan(const PlanJob& j, Sec start, Sec slot, int G, const FreeTimeline&
   const Sec aligned_ddl = align(start, j.ddl, slot);
   if (!f.has(aligned_ddl) && aligned_ddl >= start) {
     for (auto& [t, v] : f.pts) {
-      if (t < aligned_ddl) last_event_gpu = v;
-      else break;
+      if (t < aligned_ddl)
+        last_event_gpu = v;
+      else
+        break;
     }
     f.set(aligned_ddl, last_event_gpu);
   }
@@ -215,7 +228,8 @@ EfPlan ef_plan(const PlanJob& j, Sec start, Sec slot, int G, const FreeTimeline&
 
   if (assigned > 0) {
     const int quota = assigned;
-    if (quota > available) throw InvariantError("ElasticFlow planner: assigned more GPUs than free");
+    if (quota > available)
+      throw InvariantError("ElasticFlow planner: assigned more GPUs than free");
     bool found = false;
     Sec fut = 0;
     for (auto& [t, v] : tl.pts) {
@@ -429,8 +443,10 @@ namespace {
 constexpr int kGroupKeys[] = {1, 2, 4, 8, 12, 16, 24, 32, 40, 48, 56, 64, 72, 88, 128, 256};
 }
 
-ElasticNodeSets::ElasticNodeSets(int nodes, int gpus_per_node) : nodes_(nodes), gpn_(gpus_per_node) {
-  for (int k : kGroupKeys) groups_.push_back({k, {}});
+ElasticNodeSets::ElasticNodeSets(int nodes, int gpus_per_node)
+    : nodes_(nodes), gpn_(gpus_per_node) {
+  for (int k : kGroupKeys)
+    groups_.push_back({k, {}});
 }
 
 std::vector<int>& ElasticNodeSets::group(int key) {
@@ -442,23 +458,29 @@ std::vector<int>& ElasticNodeSets::group(int key) {
 
 void ElasticNodeSets::sort_group(int key) {
   auto& g = group(key);
-  std::stable_sort(g.begin(), g.end(), [this](int a, int b) { return sets_[a].util < sets_[b].util; });
+  std::stable_sort(g.begin(), g.end(),
+                   [this](int a, int b) { return sets_[a].util < sets_[b].util; });
 }
 
 std::vector<int> ElasticNodeSets::place(const std::vector<std::pair<int, int>>& jobs) {
   sets_.clear();
   free_.clear();
-  for (int i = 0; i < nodes_; ++i) free_.push_back(i);
-  for (auto& [k, v] : groups_) v.clear();
+  for (int i = 0; i < nodes_; ++i)
+    free_.push_back(i);
+  for (auto& [k, v] : groups_)
+    v.clear();
   std::vector<int> gpus(jobs.size());
-  for (std::size_t p = 0; p < jobs.size(); ++p) gpus[p] = jobs[p].second;
+  for (std::size_t p = 0; p < jobs.size(); ++p)
+    gpus[p] = jobs[p].second;
   std::vector<char> ok(jobs.size(), 0);
-  for (std::size_t p = 0; p < jobs.size(); ++p) ok[p] = place_one(static_cast<int>(p), gpus[p]);
+  for (std::size_t p = 0; p < jobs.size(); ++p)
+    ok[p] = place_one(static_cast<int>(p), gpus[p]);
   // Number the ranks as log.scheduling_result does: nodes in order; a node of a multi-node
   // set holds its one job; a small set lists its jobs in order.
   std::vector<int> first(jobs.size(), -1);
   std::vector<char> free_node(nodes_, 0);
-  for (int n : free_) free_node[n] = 1;
+  for (int n : free_)
+    free_node[n] = 1;
   std::vector<char> recorded(jobs.size(), 0);
   int pos = 0;
   for (int node = 0; node < nodes_; ++node) {

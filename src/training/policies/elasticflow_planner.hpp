@@ -56,7 +56,7 @@ struct PlanJob {
   double iter_left = 0;
   Sec ddl = kNoDeadline;
   int max_gpu = 1;
-  std::vector<int> columns;  ///< usable table levels, ascending
+  std::vector<int> columns;   ///< usable table levels, ascending
   std::vector<double> rates;  ///< iterations/s at each column
   double rate(int g) const;
 };
@@ -68,9 +68,9 @@ int max_gpu_for(const Job& job, const std::vector<int>& levels, bool artifact_ca
 
 /// Result of planning one job on the shared timeline.
 struct EdfPlan {
-  int gpus_now = 0;  ///< allocation at the planning instant
-  Sec end = 0;       ///< planned completion (whole seconds, not slot-aligned)
-  bool meets = true; ///< planned end within the deadline
+  int gpus_now = 0;   ///< allocation at the planning instant
+  Sec end = 0;        ///< planned completion (whole seconds, not slot-aligned)
+  bool meets = true;  ///< planned end within the deadline
 };
 
 /// Level helpers over the job's columns capped at max_gpu (`utils.get_next_level`,
@@ -79,7 +79,8 @@ struct EdfPlan {
 int next_level(const PlanJob& j, int g);
 int last_level(const PlanJob& j, int g);
 
-/// `utils.get_allocation_time`: GPU-seconds of a step allocation from its first breakpoint to `end`.
+/// `utils.get_allocation_time`: GPU-seconds of a step allocation from its first breakpoint to
+/// `end`.
 double allocation_time(const FreeTimeline& alloc, Sec end);
 
 /// Result of `ef_sim_allocation` for one job; nothing is committed by the planner.
@@ -97,7 +98,8 @@ struct EfPlan {
 /// aligned) deadline on the free timeline `tl`, one level at a time; when no level meets the
 /// deadline, a fallback plan that runs past it. With `assigned` > 0 the job first gets exactly
 /// that many GPUs from `start` (the leftover-GPU search).
-EfPlan ef_plan(const PlanJob& j, Sec start, Sec slot, int cluster_gpus, const FreeTimeline& tl, int assigned);
+EfPlan ef_plan(const PlanJob& j, Sec start, Sec slot, int cluster_gpus, const FreeTimeline& tl,
+               int assigned);
 
 /// The artifact's `elastic` placement (cluster.elastic_placement) replayed from an empty
 /// cluster, only to find each job's GPU ranks as the artifact's log numbers them: the overhead
@@ -118,7 +120,7 @@ class ElasticNodeSets {
   };
   int nodes_, gpn_;
   std::vector<Set> sets_;
-  std::vector<int> free_;                       ///< free node ids, ascending
+  std::vector<int> free_;                                 ///< free node ids, ascending
   std::vector<std::pair<int, std::vector<int>>> groups_;  ///< node_g: size class -> set ids
   std::vector<int>& group(int key);
   void sort_group(int key);

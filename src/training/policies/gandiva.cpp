@@ -28,7 +28,8 @@ constexpr int kClasses[] = {1, 2, 4, 8, 12, 16, 24, 32, 40, 48, 56, 64, 72, 88, 
 
 class Gandiva final : public TrainingPolicy {
  public:
-  explicit Gandiva(const PolicyEnv& env) : slot_(env.params.get_int("ef.slot_s", 60)), G_(env.cluster.total_gpus()) {
+  explicit Gandiva(const PolicyEnv& env)
+      : slot_(env.params.get_int("ef.slot_s", 60)), G_(env.cluster.total_gpus()) {
     if (slot_ <= 0) throw InputError("ef.slot_s must be positive");
     const auto& nodes = env.cluster.nodes();
     gpn_ = nodes.empty() ? 1 : nodes.front().gpus;
@@ -36,7 +37,8 @@ class Gandiva final : public TrainingPolicy {
       if (n.gpus != gpn_) throw InputError("gandiva: the artifact's node sets need equal nodes");
     }
     free_nodes_ = static_cast<int>(nodes.size());
-    for (int c : kClasses) groups_.push_back({c, {}});
+    for (int c : kClasses)
+      groups_.push_back({c, {}});
   }
 
   // The artifact's semantics: whole-second times, scheduling points at least a slot apart.
@@ -49,7 +51,8 @@ class Gandiva final : public TrainingPolicy {
       adjust();
       const Sec diff = now - last_;
       const bool release = time_slice(ctx, now, diff, d);
-      for (int i : ctx.arrivals()) arrive(ctx, i, now);
+      for (int i : ctx.arrivals())
+        arrive(ctx, i, now);
       if (release) {
         // The artifact removes started jobs from the list it iterates, so the job after each
         // started one is skipped this time.
@@ -65,7 +68,8 @@ class Gandiva final : public TrainingPolicy {
       }
     } else {
       started_ = true;
-      for (int i : ctx.arrivals()) arrive(ctx, i, now);
+      for (int i : ctx.arrivals())
+        arrive(ctx, i, now);
     }
     last_ = now;
     // Overhead for the next interval: only at points that still have arrivals ahead.
@@ -73,7 +77,8 @@ class Gandiva final : public TrainingPolicy {
     if (events_left) {
       const bool restart = count_ > 0 && count_ % slot_ == 0;
       ++count_;
-      for (int r : running_) overhead_[r] = overhead_s(ctx.job(r).gpus, restart);
+      for (int r : running_)
+        overhead_[r] = overhead_s(ctx.job(r).gpus, restart);
     }
     // Hold GPUs: the first `capacity` jobs of every set (what the next point will credit,
     // unless its re-balancing moves jobs first).
@@ -88,13 +93,15 @@ class Gandiva final : public TrainingPolicy {
       }
     }
     // Without arrivals left the artifact steps one slot at a time while jobs remain.
-    if (!events_left && (!running_.empty() || !pending_.empty())) d.replan_at = seconds(now + slot_);
+    if (!events_left && (!running_.empty() || !pending_.empty()))
+      d.replan_at = seconds(now + slot_);
     return d;
   }
 
   void report(nlohmann::json& s) const override {
     const int den = accepted_ + declined_;
-    s["deadline_satisfaction_artifact"] = den ? nlohmann::json(static_cast<double>(accepted_) / den) : nlohmann::json(nullptr);
+    s["deadline_satisfaction_artifact"] =
+        den ? nlohmann::json(static_cast<double>(accepted_) / den) : nlohmann::json(nullptr);
   }
 
  private:
@@ -114,7 +121,8 @@ class Gandiva final : public TrainingPolicy {
   int accepted_ = 0, declined_ = 0;
 
   static Sec to_sec(SimTime t) {
-    if (t % kSecond != 0) throw InputError("gandiva: the artifact's simulator needs whole-second times");
+    if (t % kSecond != 0)
+      throw InputError("gandiva: the artifact's simulator needs whole-second times");
     return t / kSecond;
   }
   Sec overhead_s(int n, bool restart) const {
@@ -129,7 +137,8 @@ class Gandiva final : public TrainingPolicy {
     throw InputError(fmt::format("gandiva: no node-set class for {} GPUs", c));
   }
   void sort_group(std::vector<int>& g) {
-    std::stable_sort(g.begin(), g.end(), [&](int a, int b) { return sets_[a].util < sets_[b].util; });
+    std::stable_sort(g.begin(), g.end(),
+                     [&](int a, int b) { return sets_[a].util < sets_[b].util; });
   }
   int new_set(int n) {
     const int nodes = (n + gpn_ - 1) / gpn_;
@@ -141,15 +150,19 @@ class Gandiva final : public TrainingPolicy {
     return static_cast<int>(sets_.size()) - 1;
   }
   // Jobs that run in a set: the prefix whose (unit) utilisation stays within the capacity.
-  static int concurrency(const Set& s) { return std::min<int>(static_cast<int>(s.jobs.size()), s.capacity); }
+  static int concurrency(const Set& s) {
+    return std::min<int>(static_cast<int>(s.jobs.size()), s.capacity);
+  }
 
   void arrive(const SchedulingContext& ctx, int i, Sec) {
     if (static_cast<std::size_t>(i) >= executed_.size()) {
       executed_.resize(i + 1, 0);
       overhead_.resize(i + 1, 0);
     }
-    if (place(ctx, i)) start(ctx, i);
-    else pending_.push_back(i);
+    if (place(ctx, i))
+      start(ctx, i);
+    else
+      pending_.push_back(i);
   }
   void start(const SchedulingContext& ctx, int i) {
     running_.push_back(i);
@@ -213,8 +226,10 @@ class Gandiva final : public TrainingPolicy {
       const int plan = static_cast<int>(std::floor(static_cast<double>(demand[g]) / total * G_));
       const int target = plan < demand[g] ? plan : demand[g];
       const int diff = target - occupied[g];
-      if (diff > 0) expand(c, groups_[g].second, (diff + c - 1) / c);
-      else if (diff < 0) shrink(groups_[g].second, (-diff + c - 1) / c);
+      if (diff > 0)
+        expand(c, groups_[g].second, (diff + c - 1) / c);
+      else if (diff < 0)
+        shrink(groups_[g].second, (-diff + c - 1) / c);
     }
   }
 
@@ -285,7 +300,8 @@ class Gandiva final : public TrainingPolicy {
           if (executed_[j] >= dur) {
             ended.push_back(j);
             const Sec end = now - (executed_[j] - dur);
-            if (ctx.job(j).deadline && end > to_sec(*ctx.job(j).deadline) && !ctx.job(j).best_effort) {
+            if (ctx.job(j).deadline && end > to_sec(*ctx.job(j).deadline) &&
+                !ctx.job(j).best_effort) {
               ++declined_;
               --accepted_;
             }
@@ -305,15 +321,18 @@ class Gandiva final : public TrainingPolicy {
           release = true;
         }
       }
-      for (int sid : gone) std::erase(list, sid);
+      for (int sid : gone)
+        std::erase(list, sid);
     }
     return release;
   }
 };
 
-const bool registered = register_policy(
-    "gandiva", "ElasticFlow artifact's Gandiva baseline: node sets per size class, time slicing, demand-based resizing",
-    [](const PolicyEnv& env) { return std::make_unique<Gandiva>(env); });
+const bool registered =
+    register_policy("gandiva",
+                    "ElasticFlow artifact's Gandiva baseline: node sets per size class, time "
+                    "slicing, demand-based resizing",
+                    [](const PolicyEnv& env) { return std::make_unique<Gandiva>(env); });
 
 }  // namespace
 }  // namespace clustersim

@@ -51,11 +51,16 @@ class Muri final : public TrainingPolicy {
     const auto& p = env.params;
     autopack_ = p.get_bool("muri.autopack", true);
     cfg_.packing_num = static_cast<int>(p.get_int("muri.packing_num", 4));
-    if (cfg_.packing_num < 1 || cfg_.packing_num > 4) throw InputError("muri.packing_num must be 1..4");
-    const auto ord = p.get_string("muri.ordering", v.ordering == muri::Ordering::kBest ? "best" : "worst");
-    if (ord == "best") v_.ordering = muri::Ordering::kBest;
-    else if (ord == "worst") v_.ordering = muri::Ordering::kWorst;
-    else throw InputError(fmt::format("muri.ordering must be best or worst, not '{}'", ord));
+    if (cfg_.packing_num < 1 || cfg_.packing_num > 4)
+      throw InputError("muri.packing_num must be 1..4");
+    const auto ord =
+        p.get_string("muri.ordering", v.ordering == muri::Ordering::kBest ? "best" : "worst");
+    if (ord == "best")
+      v_.ordering = muri::Ordering::kBest;
+    else if (ord == "worst")
+      v_.ordering = muri::Ordering::kWorst;
+    else
+      throw InputError(fmt::format("muri.ordering must be best or worst, not '{}'", ord));
     v_.blossom = p.get_bool("muri.blossom", v.blossom);
     cfg_.ordering = v_.ordering;
     cfg_.skip_matching_when_fits = !autopack_;
@@ -81,7 +86,8 @@ class Muri final : public TrainingPolicy {
       const auto& r = ctx.state(i);
       if (r.status == JobStatus::kRunning) ran_[i] = 1;
       if (v_.know_duration) {
-        key_[i] = ran_[i] ? muri::remaining_iterations(j, r) * it_[i] * j.gpus : j.duration_s.value_or(0) * j.gpus;
+        key_[i] = ran_[i] ? muri::remaining_iterations(j, r) * it_[i] * j.gpus
+                          : j.duration_s.value_or(0) * j.gpus;
       } else {
         key_[i] = to_seconds(r.run_time) * j.gpus;
       }
@@ -109,14 +115,17 @@ class Muri final : public TrainingPolicy {
       const int g = ctx.job(i).gpus;
       if (!yarn_.place(g)) continue;
       const std::size_t c = cls[g];
-      const int up = std::min<int>(chosen[c] + cfg_.packing_num, static_cast<int>(members[c].size()));
+      const int up =
+          std::min<int>(chosen[c] + cfg_.packing_num, static_cast<int>(members[c].size()));
       ++slots[c];
-      for (int t = chosen[c]; t < up; ++t) used_[members[c][t]] = 1;
+      for (int t = chosen[c]; t < up; ++t)
+        used_[members[c][t]] = 1;
       chosen[c] = up;
     }
     int required = 0;
     for (std::size_t c = 0; c < classes.size(); ++c) {
-      for (int t = 0; t < chosen[c]; ++t) classes[c].groups.push_back({members[c][t]});
+      for (int t = 0; t < chosen[c]; ++t)
+        classes[c].groups.push_back({members[c][t]});
       required += chosen[c] * classes[c].gpus;
     }
 
@@ -143,29 +152,35 @@ class Muri final : public TrainingPolicy {
             best = std::min(best, key_[j]);
           }
           if (il_.time(profiles(g), muri::Ordering::kBest) / sum > 1) {
-            for (int j : g) entries.push_back({c.gpus, {j}, key_[j]});
+            for (int j : g)
+              entries.push_back({c.gpus, {j}, key_[j]});
           } else {
             entries.push_back({c.gpus, g, best});
           }
         }
       }
-      std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.key < b.key; });
+      std::stable_sort(entries.begin(), entries.end(),
+                       [](const Entry& a, const Entry& b) { return a.key < b.key; });
       yarn_.reset();
       for (auto& e : entries) {
         if (yarn_.place(e.gpus)) groups.emplace_back(e.gpus, std::move(e.g));
       }
     } else {
       for (auto& c : grouped) {
-        for (auto& g : c.groups) groups.emplace_back(c.gpus, std::move(g));
+        for (auto& g : c.groups)
+          groups.emplace_back(c.gpus, std::move(g));
       }
     }
 
     // 5. final placement
-    for (int i : order_) group_of_[i] = -1;
+    for (int i : order_)
+      group_of_[i] = -1;
     for (std::size_t k = 0; k < groups.size(); ++k) {
-      for (int j : groups[k].second) group_of_[j] = static_cast<int>(k);
+      for (int j : groups[k].second)
+        group_of_[j] = static_cast<int>(k);
     }
-    std::stable_sort(order_.begin(), order_.end(), [&](int a, int b) { return ctx.job(a).gpus > ctx.job(b).gpus; });
+    std::stable_sort(order_.begin(), order_.end(),
+                     [&](int a, int b) { return ctx.job(a).gpus > ctx.job(b).gpus; });
     std::vector<NodeShares> where(groups.size());
     std::vector<char> placed(groups.size(), 0);
     yarn_.reset();
@@ -186,7 +201,8 @@ class Muri final : public TrainingPolicy {
       a.rate = muri::rate_for(j, ctx.state(i), il_.time(profiles(g), v_.ordering));
       if (oh_.enabled()) {
         a.event_overhead_s = 0;
-        for (int m : g) a.event_overhead_s += oh_.seconds(j.gpus, ctx.job(m).model);
+        for (int m : g)
+          a.event_overhead_s += oh_.seconds(j.gpus, ctx.job(m).model);
       }
       d.run.push_back(std::move(a));
     }
@@ -216,22 +232,33 @@ class Muri final : public TrainingPolicy {
   std::vector<int> profiles(const muri::Group& g) const {
     std::vector<int> ids;
     ids.reserve(g.size());
-    for (int j : g) ids.push_back(profile_of_[j]);
+    for (int j : g)
+      ids.push_back(profile_of_[j]);
     return ids;
   }
 };
 
-std::unique_ptr<TrainingPolicy> make(const PolicyEnv& env, Variant v) { return std::make_unique<Muri>(env, v); }
+std::unique_ptr<TrainingPolicy> make(const PolicyEnv& env, Variant v) {
+  return std::make_unique<Muri>(env, v);
+}
 
 const bool registered = [] {
   register_policy("muri-s", "Muri-S: interleaving groups, shortest remaining GPU-time first",
-                  [](const PolicyEnv& e) { return make(e, {true, muri::Ordering::kBest, true}); });
+                  [](const PolicyEnv& e) {
+                    return make(e, {true, muri::Ordering::kBest, true});
+                  });
   register_policy("muri-l", "Muri-L: interleaving groups, least attained GPU-time first",
-                  [](const PolicyEnv& e) { return make(e, {false, muri::Ordering::kBest, true}); });
+                  [](const PolicyEnv& e) {
+                    return make(e, {false, muri::Ordering::kBest, true});
+                  });
   register_policy("muri-l-worstordering", "Muri-L ablation: worst member ordering",
-                  [](const PolicyEnv& e) { return make(e, {false, muri::Ordering::kWorst, true}); });
+                  [](const PolicyEnv& e) {
+                    return make(e, {false, muri::Ordering::kWorst, true});
+                  });
   register_policy("muri-l-noblossom", "Muri-L ablation: sequential grouping without Blossom",
-                  [](const PolicyEnv& e) { return make(e, {false, muri::Ordering::kBest, false}); });
+                  [](const PolicyEnv& e) {
+                    return make(e, {false, muri::Ordering::kBest, false});
+                  });
   return true;
 }();
 

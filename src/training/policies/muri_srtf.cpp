@@ -14,10 +14,12 @@ namespace {
 
 class MuriShortest final : public TrainingPolicy {
  public:
-  MuriShortest(const PolicyEnv& env, bool gputime) : gputime_(gputime), yarn_(env.cluster), oh_(env.params) {}
+  MuriShortest(const PolicyEnv& env, bool gputime)
+      : gputime_(gputime), yarn_(env.cluster), oh_(env.params) {}
 
   Decision schedule(const SchedulingContext& ctx) override {
-    for (int i : ctx.arrivals()) order_.push_back(i);
+    for (int i : ctx.arrivals())
+      order_.push_back(i);
     std::erase_if(order_, [&](int i) {
       auto s = ctx.state(i).status;
       return s != JobStatus::kPending && s != JobStatus::kRunning;
@@ -30,7 +32,8 @@ class MuriShortest final : public TrainingPolicy {
       if (gputime_) k *= j.gpus;
       keyed.emplace_back(k, i);
     }
-    std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::stable_sort(keyed.begin(), keyed.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
     Decision d;
     yarn_.reset();
     for (std::size_t k = 0; k < keyed.size(); ++k) {

@@ -37,7 +37,8 @@ class MuriTiresias final : public TrainingPolicy {
       return s != JobStatus::kPending && s != JobStatus::kRunning;
     };
     std::erase_if(runnable_, gone);
-    for (auto& q : queues_) std::erase_if(q, gone);
+    for (auto& q : queues_)
+      std::erase_if(q, gone);
     for (int i : ctx.arrivals()) {
       if (qid_.size() <= static_cast<std::size_t>(i)) qid_.resize(i + 1, 0);
       runnable_.push_back(i);
@@ -98,7 +99,8 @@ class MuriTiresias final : public TrainingPolicy {
 };
 
 const bool registered = register_policy(
-    "muri-tiresias", "Tiresias dlas-gpu as in Muri's simulator (fixed jump, per-event overhead, GPU counting)",
+    "muri-tiresias",
+    "Tiresias dlas-gpu as in Muri's simulator (fixed jump, per-event overhead, GPU counting)",
     [](const PolicyEnv& env) { return std::make_unique<MuriTiresias>(env); });
 
 }  // namespace

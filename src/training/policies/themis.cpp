@@ -9,11 +9,12 @@
 // is taken decides the job order (the artifact's ECOS returns some interior point; the research
 // notes measured 0.267 with a bisection stand-in and 0.303 with cvxopt on fig 8a).
 // themis.optimum=fill (default): the least shares x_i = left_i / (rate_i (rho* I_i - elapsed_i)),
-// then the leftover capacity raises shares to 1 in list order; =least: the least shares only. Jobs then run at their full trace GPU count in decreasing x (ties keep the
-// previous order) while they fit. Progress is executed seconds against the trace's duration;
-// a job that completes within a lease ends at the next lease with its exact end time. No
-// overhead (the artifact never charges one). Parameters: ef.slot_s (60); use with
-// engine.min_interval_s = ef.slot_s and engine.whole_seconds=true.
+// then the leftover capacity raises shares to 1 in list order; =least: the least shares only. Jobs
+// then run at their full trace GPU count in decreasing x (ties keep the previous order) while they
+// fit. Progress is executed seconds against the trace's duration; a job that completes within a
+// lease ends at the next lease with its exact end time. No overhead (the artifact never charges
+// one). Parameters: ef.slot_s (60); use with engine.min_interval_s = ef.slot_s and
+// engine.whole_seconds=true.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -30,10 +31,12 @@ using Sec = std::int64_t;
 
 class Themis final : public TrainingPolicy {
  public:
-  explicit Themis(const PolicyEnv& env) : slot_(env.params.get_int("ef.slot_s", 60)), G_(env.cluster.total_gpus()) {
+  explicit Themis(const PolicyEnv& env)
+      : slot_(env.params.get_int("ef.slot_s", 60)), G_(env.cluster.total_gpus()) {
     if (slot_ <= 0) throw InputError("ef.slot_s must be positive");
     const std::string opt = env.params.get_string("themis.optimum", "fill");
-    if (opt != "fill" && opt != "least") throw InputError("themis.optimum must be 'fill' or 'least'");
+    if (opt != "fill" && opt != "least")
+      throw InputError("themis.optimum must be 'fill' or 'least'");
     fill_ = opt == "fill";
   }
 
@@ -50,8 +53,10 @@ class Themis final : public TrainingPolicy {
       if (!s.ending) continue;
       event = true;
       if (!ctx.job(i).best_effort) {
-        if (ctx.job(i).deadline && s.end_time > to_sec(*ctx.job(i).deadline)) ++declined_;
-        else ++accepted_;
+        if (ctx.job(i).deadline && s.end_time > to_sec(*ctx.job(i).deadline))
+          ++declined_;
+        else
+          ++accepted_;
       }
       d.finish.push_back({i, seconds(s.end_time)});
       std::erase(runnable_, i);
@@ -66,7 +71,8 @@ class Themis final : public TrainingPolicy {
     std::vector<int> run;
     if (!runnable_.empty()) {
       solve(ctx);
-      std::stable_sort(runnable_.begin(), runnable_.end(), [&](int a, int b) { return st(a).x > st(b).x; });
+      std::stable_sort(runnable_.begin(), runnable_.end(),
+                       [&](int a, int b) { return st(a).x > st(b).x; });
       int free = G_;
       for (int i : runnable_) {
         if (free <= 0) break;
@@ -101,7 +107,8 @@ class Themis final : public TrainingPolicy {
 
   void report(nlohmann::json& s) const override {
     const int den = accepted_ + declined_;
-    s["deadline_satisfaction_artifact"] = den ? nlohmann::json(static_cast<double>(accepted_) / den) : nlohmann::json(nullptr);
+    s["deadline_satisfaction_artifact"] =
+        den ? nlohmann::json(static_cast<double>(accepted_) / den) : nlohmann::json(nullptr);
   }
 
  private:
@@ -123,7 +130,8 @@ class Themis final : public TrainingPolicy {
     return st_[i];
   }
   static Sec to_sec(SimTime t) {
-    if (t % kSecond != 0) throw InputError("themis: the artifact's simulator needs whole-second times");
+    if (t % kSecond != 0)
+      throw InputError("themis: the artifact's simulator needs whole-second times");
     return t / kSecond;
   }
   static double rate(const SchedulingContext& ctx, int i) {
@@ -152,13 +160,15 @@ class Themis final : public TrainingPolicy {
     auto x_at = [&](double rho, std::size_t k) { return L[k] / (T[k] * (rho * I[k] - A[k])); };
     auto used = [&](double rho) {
       double u = 0;
-      for (std::size_t k = 0; k < n; ++k) u += g[k] * std::min(1.0, x_at(rho, k));
+      for (std::size_t k = 0; k < n; ++k)
+        u += g[k] * std::min(1.0, x_at(rho, k));
       return u;
     };
     double rho = lo;
     if (used(lo) > G_) {
       double hi = std::max(lo, 1e-9) * 2;
-      while (used(hi) > G_) hi *= 2;
+      while (used(hi) > G_)
+        hi *= 2;
       for (int it = 0; it < 200 && hi - lo > 1e-12 * hi; ++it) {
         const double mid = 0.5 * (lo + hi);
         (used(mid) > G_ ? lo : hi) = mid;
@@ -183,9 +193,11 @@ class Themis final : public TrainingPolicy {
   }
 };
 
-const bool registered = register_policy(
-    "themis", "ElasticFlow artifact's Themis baseline: finish-time fairness leases, solved exactly by bisection",
-    [](const PolicyEnv& env) { return std::make_unique<Themis>(env); });
+const bool registered =
+    register_policy("themis",
+                    "ElasticFlow artifact's Themis baseline: finish-time fairness leases, solved "
+                    "exactly by bisection",
+                    [](const PolicyEnv& env) { return std::make_unique<Themis>(env); });
 
 }  // namespace
 }  // namespace clustersim

@@ -33,7 +33,8 @@ class TiresiasEf final : public TrainingPolicy {
     if (slot_ <= 0) throw InputError("ef.slot_s must be positive");
     auto lim = env.params.get_doubles("tiresias-ef.queue_limits", {3250, 7200});
     if (lim.empty()) throw InputError("tiresias-ef.queue_limits needs at least one limit");
-    for (double l : lim) limits_.push_back(static_cast<Sec>(l));
+    for (double l : lim)
+      limits_.push_back(static_cast<Sec>(l));
     queues_.resize(limits_.size() + 1);
   }
 
@@ -45,8 +46,10 @@ class TiresiasEf final : public TrainingPolicy {
     for (int i : ctx.completions()) {
       auto& s = st(i);
       if (!ctx.job(i).best_effort) {
-        if (ctx.job(i).deadline && s.end_time > to_sec(*ctx.job(i).deadline)) ++declined_;
-        else ++accepted_;
+        if (ctx.job(i).deadline && s.end_time > to_sec(*ctx.job(i).deadline))
+          ++declined_;
+        else
+          ++accepted_;
       }
       std::erase(runnable_, i);
       std::erase(queues_[s.q], i);
@@ -69,7 +72,8 @@ class TiresiasEf final : public TrainingPolicy {
         s.last_check = now;
         s.overhead = 0;
         const int q = s.q;
-        if (q + 1 < static_cast<int>(queues_.size()) && s.executed * ctx.job(i).gpus >= limits_[q]) {
+        if (q + 1 < static_cast<int>(queues_.size()) &&
+            s.executed * ctx.job(i).gpus >= limits_[q]) {
           s.q = q + 1;
           queues_[q + 1].push_back(i);
           std::erase(queues_[q], i);
@@ -96,8 +100,10 @@ class TiresiasEf final : public TrainingPolicy {
         }
       }
     }
-    for (int i : preempt) st(i).running = false;
-    for (int i : run) st(i).running = true;
+    for (int i : preempt)
+      st(i).running = false;
+    for (int i : run)
+      st(i).running = true;
     std::stable_sort(runnable_.begin(), runnable_.end(),
                      [&](int a, int b) { return ctx.job(a).gpus > ctx.job(b).gpus; });
     for (auto& queue : queues_) {
@@ -138,7 +144,8 @@ class TiresiasEf final : public TrainingPolicy {
       if (!st(i).running) continue;
       d.run.push_back({i, ctx.job(i).gpus, {}});
       const bool ends = std::find(group.begin(), group.end(), i) != group.end();
-      d.planned_end.push_back({i, ctx.now(), ends ? std::max(ctx.now(), seconds(st(i).end_time)) : far});
+      d.planned_end.push_back(
+          {i, ctx.now(), ends ? std::max(ctx.now(), seconds(st(i).end_time)) : far});
     }
     if (jump != kNever) d.replan_at = seconds(std::max(jump, now + 1));
     return d;
@@ -146,7 +153,8 @@ class TiresiasEf final : public TrainingPolicy {
 
   void report(nlohmann::json& s) const override {
     const int den = accepted_ + declined_;
-    s["deadline_satisfaction_artifact"] = den ? nlohmann::json(static_cast<double>(accepted_) / den) : nlohmann::json(nullptr);
+    s["deadline_satisfaction_artifact"] =
+        den ? nlohmann::json(static_cast<double>(accepted_) / den) : nlohmann::json(nullptr);
   }
 
  private:
@@ -170,7 +178,8 @@ class TiresiasEf final : public TrainingPolicy {
     return st_[i];
   }
   static Sec to_sec(SimTime t) {
-    if (t % kSecond != 0) throw InputError("tiresias-ef: the artifact's simulator needs whole-second times");
+    if (t % kSecond != 0)
+      throw InputError("tiresias-ef: the artifact's simulator needs whole-second times");
     return t / kSecond;
   }
   Sec overhead_s(int n, bool restart) const {
@@ -181,7 +190,8 @@ class TiresiasEf final : public TrainingPolicy {
 };
 
 const bool registered = register_policy(
-    "tiresias-ef", "ElasticFlow artifact's Tiresias baseline (dlas-gpu: 3-queue discretised LAS on GPU-time)",
+    "tiresias-ef",
+    "ElasticFlow artifact's Tiresias baseline (dlas-gpu: 3-queue discretised LAS on GPU-time)",
     [](const PolicyEnv& env) { return std::make_unique<TiresiasEf>(env); });
 
 }  // namespace

@@ -4,12 +4,13 @@
 // the current groups are nodes of a graph with an edge between two groups when their union has
 // at most `packing_num` jobs and a positive interleaving efficiency gamma (the edge weight); a
 // maximum-weight matching is computed (Edmonds blossom, see max_weight_matching). The results
-// are listed per class in node order (a matched pair at its larger node index, the smaller node first) and
-// walked across all classes in that order, merging matched pairs only while the GPUs required
-// (sum over groups of the class size) exceed the cluster's; every merge saves one group's GPUs.
-// Rounds stop as soon as the requirement fits. Without Blossom (`multi-resource-gpu-unaware`):
-// within each class, consecutive runs of `packing_num` candidates (the slots opened by candidate
-// selection) are merged job by job while the requirement exceeds the cluster.
+// are listed per class in node order (a matched pair at its larger node index, the smaller node
+// first) and walked across all classes in that order, merging matched pairs only while the GPUs
+// required (sum over groups of the class size) exceed the cluster's; every merge saves one group's
+// GPUs. Rounds stop as soon as the requirement fits. Without Blossom
+// (`multi-resource-gpu-unaware`): within each class, consecutive runs of `packing_num` candidates
+// (the slots opened by candidate selection) are merged job by job while the requirement exceeds the
+// cluster.
 #pragma once
 
 #include <array>
