@@ -17,7 +17,9 @@ long line_at(const std::string& text, std::size_t byte) {
     line += text[i] == '\n';
   return line;
 }
-std::string escape_token(const std::string& key) {
+}  // namespace
+
+std::string json_pointer_token(const std::string& key) {
   std::string out;
   for (char c : key) {
     if (c == '~')
@@ -29,7 +31,6 @@ std::string escape_token(const std::string& key) {
   }
   return out;
 }
-}  // namespace
 
 JsonInput::JsonInput(std::string path) : JsonInput(path, read_file(path)) {}
 
@@ -75,7 +76,7 @@ void JsonInput::index_lines(const std::string& t) {
   auto current_pointer = [&]() -> std::string {
     if (stack.empty()) return "";
     auto& f = stack.back();
-    return f.prefix + "/" + (f.object ? escape_token(f.key) : std::to_string(f.index));
+    return f.prefix + "/" + (f.object ? json_pointer_token(f.key) : std::to_string(f.index));
   };
   auto read_string = [&]() {
     std::string s;

@@ -32,19 +32,6 @@ double cited(const JsonInput& in, const std::string& ptr) {
   return x;
 }
 
-std::string ptr_key(const std::string& k) {
-  std::string out;
-  for (char c : k) {
-    if (c == '~')
-      out += "~0";
-    else if (c == '/')
-      out += "~1";
-    else
-      out += c;
-  }
-  return out;
-}
-
 ModelParams read_params(const JsonInput& in, const std::string& ptr, bool cite) {
   ModelParams p;
   auto get = [&](const char* key) {
@@ -172,7 +159,7 @@ Catalog read_catalog(const std::string& dir) {
     JsonInput in(dir + "/gpus.json");
     if (!in.has("/gpus") || !in.at("/gpus").is_object()) in.fail("", "expected an object 'gpus'");
     for (auto& [name, v] : in.at("/gpus").items()) {
-      const std::string p = "/gpus/" + ptr_key(name);
+      const std::string p = "/gpus/" + json_pointer_token(name);
       GpuSpec g;
       g.name = name;
       g.fp32_tflops = cited(in, p + "/fp32_tflops");
@@ -193,7 +180,7 @@ Catalog read_catalog(const std::string& dir) {
     const double train_factor = cited(in, "/train_flops_per_forward_flop");
     c.default_params = read_params(in, "/default_params", true);
     for (auto& [name, v] : in.at("/models").items()) {
-      const std::string p = "/models/" + ptr_key(name);
+      const std::string p = "/models/" + json_pointer_token(name);
       ModelSpec m;
       m.name = name;
       m.params = cited(in, p + "/params");
@@ -279,7 +266,7 @@ FittedParams read_fitted_params(const std::string& path) {
   if (in.has("/catalog")) f.catalog_dir = in.string("/catalog");
   if (in.has("/table")) f.table = in.string("/table");
   for (auto& [name, v] : in.at("/models").items()) {
-    f.models[name] = read_params(in, "/models/" + ptr_key(name) + "/params", false);
+    f.models[name] = read_params(in, "/models/" + json_pointer_token(name) + "/params", false);
   }
   return f;
 }

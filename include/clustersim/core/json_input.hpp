@@ -10,6 +10,9 @@
 
 namespace clustersim {
 
+/// `key` escaped as one JSON-pointer token (RFC 6901: '~' -> "~0", '/' -> "~1").
+std::string json_pointer_token(const std::string& key);
+
 class JsonInput {
  public:
   /// Reads and parses `path`; throws InputError(file:line) on unreadable files and bad syntax.

@@ -69,6 +69,7 @@
 
 #include "clustersim/core/error.hpp"
 #include "clustersim/training/policy.hpp"
+#include "elasticflow_planner.hpp"
 
 namespace clustersim {
 namespace {
@@ -190,9 +191,7 @@ class Chronus final : public TrainingPolicy {
   }
 
   void report(nlohmann::json& s) const override {
-    s["deadline_satisfaction_artifact"] =
-        deadline_jobs_ ? nlohmann::json(static_cast<double>(met_) / deadline_jobs_)
-                       : nlohmann::json(nullptr);
+    s["deadline_satisfaction_artifact"] = ef::artifact_ratio(met_, deadline_jobs_ - met_);
     s["chronus_admitted"] = admitted_;
     s["chronus_refused"] = refused_;
     s["chronus_demoted"] = demoted_;
@@ -236,11 +235,7 @@ class Chronus final : public TrainingPolicy {
     if (static_cast<std::size_t>(i) >= st_.size()) st_.resize(i + 1);
     return st_[i];
   }
-  static Sec to_sec(SimTime t) {
-    if (t % kSecond != 0)
-      throw InputError("chronus: the artifact's simulator needs whole-second times");
-    return t / kSecond;
-  }
+  static Sec to_sec(SimTime t) { return ef::whole_seconds(t, "chronus"); }
   static Sec ceil_div(Sec a, Sec b) { return a >= 0 ? (a + b - 1) / b : -((-a) / b); }
   static Sec floor_div(Sec a, Sec b) { return a >= 0 ? a / b : -ceil_div(-a, b); }
   double overhead_s(const State& s) const {

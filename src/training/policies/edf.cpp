@@ -63,10 +63,7 @@ class Edf final : public TrainingPolicy {
   Sec slot_;
   std::vector<int> order_;
 
-  static Sec to_sec(SimTime t) {
-    if (t % kSecond != 0) throw InputError("edf: the artifact's planner needs whole-second times");
-    return t / kSecond;
-  }
+  static Sec to_sec(SimTime t) { return ef::whole_seconds(t, "edf"); }
   static Sec ddl(const Job& j) { return j.deadline ? to_sec(*j.deadline) : ef::kNoDeadline; }
 
   ef::PlanJob plan_job(const SchedulingContext& ctx, int i) const {

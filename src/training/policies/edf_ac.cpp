@@ -133,9 +133,7 @@ class EdfAc final : public TrainingPolicy {
   }
 
   void report(nlohmann::json& s) const override {
-    const int den = accepted_ + declined_;
-    s["deadline_satisfaction_artifact"] =
-        den ? nlohmann::json(static_cast<double>(accepted_) / den) : nlohmann::json(nullptr);
+    s["deadline_satisfaction_artifact"] = ef::artifact_ratio(accepted_, declined_);
   }
 
  private:
@@ -165,11 +163,7 @@ class EdfAc final : public TrainingPolicy {
   bool is_running(int i) const {
     return std::find(running_.begin(), running_.end(), i) != running_.end();
   }
-  static Sec to_sec(SimTime t) {
-    if (t % kSecond != 0)
-      throw InputError("edf-ac: the artifact's planner needs whole-second times");
-    return t / kSecond;
-  }
+  static Sec to_sec(SimTime t) { return ef::whole_seconds(t, "edf-ac"); }
   static Sec to_sec_ceil(SimTime t) { return (t + kSecond - 1) / kSecond; }
   static Sec ddl(const Job& j) { return j.deadline ? to_sec(*j.deadline) : ef::kNoDeadline; }
 

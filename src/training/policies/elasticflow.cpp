@@ -183,9 +183,7 @@ class ElasticFlow final : public TrainingPolicy {
   }
 
   void report(nlohmann::json& s) const override {
-    const int den = accepted_ + declined_;
-    s["deadline_satisfaction_artifact"] =
-        den ? nlohmann::json(static_cast<double>(accepted_) / den) : nlohmann::json(nullptr);
+    s["deadline_satisfaction_artifact"] = ef::artifact_ratio(accepted_, declined_);
     s["ef_accepted"] = accepted_;
     s["ef_admission_refusals"] = refused_;
     s["ef_declined"] = declined_;
@@ -229,11 +227,7 @@ class ElasticFlow final : public TrainingPolicy {
   int accepted_ = 0, declined_ = 0, refused_ = 0;
   std::uint64_t stall_fixes_ = 0;
 
-  static Sec to_sec(SimTime t) {
-    if (t % kSecond != 0)
-      throw InputError("elasticflow: the artifact's planner needs whole-second times");
-    return t / kSecond;
-  }
+  static Sec to_sec(SimTime t) { return ef::whole_seconds(t, "elasticflow"); }
   static Sec to_sec_or_never(SimTime t) { return t == kForever ? kNever : to_sec(t); }
 
   Sec overhead_s(int n, bool restart, bool cached) const {

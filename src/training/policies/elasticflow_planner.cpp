@@ -7,6 +7,18 @@
 
 namespace clustersim::ef {
 
+Sec whole_seconds(SimTime t, const char* policy) {
+  if (t % kSecond != 0) {
+    throw InputError(std::string(policy) + ": the artifact's simulator needs whole-second times");
+  }
+  return t / kSecond;
+}
+
+nlohmann::json artifact_ratio(int accepted, int declined) {
+  const int den = accepted + declined;
+  return den ? nlohmann::json(static_cast<double>(accepted) / den) : nlohmann::json(nullptr);
+}
+
 int FreeTimeline::find(Sec t) const {
   auto it = std::lower_bound(pts.begin(), pts.end(), t,
                              [](const Point& p, Sec v) { return p.first < v; });

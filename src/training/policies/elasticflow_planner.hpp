@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "clustersim/training/job.hpp"
 #include "clustersim/training/throughput.hpp"
 
@@ -19,6 +21,12 @@ namespace clustersim::ef {
 
 using Sec = std::int64_t;
 inline constexpr Sec kNoDeadline = std::numeric_limits<Sec>::max() / 4;
+
+/// Whole seconds of `t`: the artifact's integer clock. InputError naming `policy` otherwise.
+Sec whole_seconds(SimTime t, const char* policy);
+/// The artifact's deadline satisfactory ratio, accepted / (accepted + declined) over deadline
+/// jobs (admission refusals among the declined); null without deadline jobs.
+nlohmann::json artifact_ratio(int accepted, int declined);
 
 /// `utils.align_to_time_slot`: the first `start + k*slot` (k >= 0) at or after `t`.
 inline Sec align(Sec start, Sec t, Sec slot) {

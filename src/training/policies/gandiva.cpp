@@ -19,6 +19,7 @@
 
 #include "clustersim/core/error.hpp"
 #include "clustersim/training/policy.hpp"
+#include "elasticflow_planner.hpp"
 
 namespace clustersim {
 namespace {
@@ -99,9 +100,7 @@ class Gandiva final : public TrainingPolicy {
   }
 
   void report(nlohmann::json& s) const override {
-    const int den = accepted_ + declined_;
-    s["deadline_satisfaction_artifact"] =
-        den ? nlohmann::json(static_cast<double>(accepted_) / den) : nlohmann::json(nullptr);
+    s["deadline_satisfaction_artifact"] = ef::artifact_ratio(accepted_, declined_);
   }
 
  private:
@@ -120,11 +119,7 @@ class Gandiva final : public TrainingPolicy {
   std::uint64_t count_ = 0;
   int accepted_ = 0, declined_ = 0;
 
-  static Sec to_sec(SimTime t) {
-    if (t % kSecond != 0)
-      throw InputError("gandiva: the artifact's simulator needs whole-second times");
-    return t / kSecond;
-  }
+  static Sec to_sec(SimTime t) { return ef::whole_seconds(t, "gandiva"); }
   Sec overhead_s(int n, bool restart) const {
     Sec o = G_ >= 256 ? 7 : 2;
     if (restart) o += G_ >= 256 ? 47 : 27;

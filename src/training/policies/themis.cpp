@@ -23,6 +23,7 @@
 
 #include "clustersim/core/error.hpp"
 #include "clustersim/training/policy.hpp"
+#include "elasticflow_planner.hpp"
 
 namespace clustersim {
 namespace {
@@ -106,9 +107,7 @@ class Themis final : public TrainingPolicy {
   }
 
   void report(nlohmann::json& s) const override {
-    const int den = accepted_ + declined_;
-    s["deadline_satisfaction_artifact"] =
-        den ? nlohmann::json(static_cast<double>(accepted_) / den) : nlohmann::json(nullptr);
+    s["deadline_satisfaction_artifact"] = ef::artifact_ratio(accepted_, declined_);
   }
 
  private:
@@ -129,11 +128,7 @@ class Themis final : public TrainingPolicy {
     if (static_cast<std::size_t>(i) >= st_.size()) st_.resize(i + 1);
     return st_[i];
   }
-  static Sec to_sec(SimTime t) {
-    if (t % kSecond != 0)
-      throw InputError("themis: the artifact's simulator needs whole-second times");
-    return t / kSecond;
-  }
+  static Sec to_sec(SimTime t) { return ef::whole_seconds(t, "themis"); }
   static double rate(const SchedulingContext& ctx, int i) {
     return ctx.throughput().rate(ctx.job(i), ctx.job(i).gpus, {});
   }

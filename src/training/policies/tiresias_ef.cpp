@@ -20,6 +20,7 @@
 
 #include "clustersim/core/error.hpp"
 #include "clustersim/training/policy.hpp"
+#include "elasticflow_planner.hpp"
 
 namespace clustersim {
 namespace {
@@ -152,9 +153,7 @@ class TiresiasEf final : public TrainingPolicy {
   }
 
   void report(nlohmann::json& s) const override {
-    const int den = accepted_ + declined_;
-    s["deadline_satisfaction_artifact"] =
-        den ? nlohmann::json(static_cast<double>(accepted_) / den) : nlohmann::json(nullptr);
+    s["deadline_satisfaction_artifact"] = ef::artifact_ratio(accepted_, declined_);
   }
 
  private:
@@ -177,11 +176,7 @@ class TiresiasEf final : public TrainingPolicy {
     if (static_cast<std::size_t>(i) >= st_.size()) st_.resize(i + 1);
     return st_[i];
   }
-  static Sec to_sec(SimTime t) {
-    if (t % kSecond != 0)
-      throw InputError("tiresias-ef: the artifact's simulator needs whole-second times");
-    return t / kSecond;
-  }
+  static Sec to_sec(SimTime t) { return ef::whole_seconds(t, "tiresias-ef"); }
   Sec overhead_s(int n, bool restart) const {
     Sec o = G_ >= 256 ? 7 : 2;
     if (restart) o += G_ >= 256 ? 47 : 27;
