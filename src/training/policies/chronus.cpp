@@ -69,6 +69,7 @@
 
 #include "clustersim/core/error.hpp"
 #include "clustersim/training/policy.hpp"
+#include "chronus_lease.hpp"
 #include "elasticflow_planner.hpp"
 
 namespace clustersim {
@@ -132,7 +133,13 @@ class Chronus final : public TrainingPolicy {
       : lease_(env.params.get_int("chronus.lease_s", 240)),
         G_(env.cluster.total_gpus()),
         objective_(env.params.get_string("chronus.objective", "adaptive")),
-        overhead_(env.params.get_bool("chronus.preempt_overhead", true)) {
+        overhead_(env.params.get_bool("chronus.preempt_overhead", true)),
+        node_limit_(env.params.get_int("chronus.node_limit", 2000000)) {
+    const auto solver = env.params.get_string("chronus.solver", "exact");
+    if (solver != "exact" && solver != "greedy")
+      throw InputError("chronus.solver must be exact or greedy");
+    exact_ = solver == "exact";
+    if (node_limit_ <= 0) throw InputError("chronus.node_limit must be positive");
     env.params.get_int("ef.slot_s", 60);
     if (lease_ <= 0) throw InputError("chronus.lease_s must be positive");
     if (objective_ != "adaptive" && objective_ != "maximize" && objective_ != "minimize")
@@ -193,6 +200,10 @@ class Chronus final : public TrainingPolicy {
   void report(nlohmann::json& s) const override {
     s["deadline_satisfaction_artifact"] = ef::artifact_ratio(met_, deadline_jobs_ - met_);
     s["chronus_admitted"] = admitted_;
+    s["chronus_solver_calls"] = solver_calls_;
+    s["chronus_solver_searched"] = solver_searched_;
+    s["chronus_solver_unproven"] = solver_unproven_;
+    s["chronus_solver_nodes"] = solver_nodes_;
     s["chronus_refused"] = refused_;
     s["chronus_demoted"] = demoted_;
     s["chronus_admitted_missed"] = admitted_missed_;
@@ -223,6 +234,9 @@ class Chronus final : public TrainingPolicy {
   int G_;
   std::string objective_;
   bool overhead_;
+  std::int64_t node_limit_;
+  bool exact_ = true;
+  std::int64_t solver_calls_ = 0, solver_searched_ = 0, solver_unproven_ = 0, solver_nodes_ = 0;
   std::vector<State> st_;
   std::vector<int> alive_;  // arrived and not finished, in arrival order
   std::vector<int> queue_;  // arrived, not yet seen at a boundary
@@ -360,7 +374,31 @@ class Chronus final : public TrainingPolicy {
       }
     }
     std::vector<std::vector<char>> bits;
-    if (!greedy_pack(fresh, cap, G_, &bits)) {
+    bool packed = greedy_pack(fresh, cap, G_, &bits);
+    if (!packed && exact_) {
+      // The greedy could not place a newly admitted job; the exact search decides.
+      std::vector<chronus::LeaseDemand> all;
+      for (int i : acc)
+        all.push_back({st_[i].gbin, st_[i].still, std::max<Sec>(window(st_[i], L), 0)});
+      const auto r = chronus::solve_lease_plan(
+          all, G_, chronus::LeaseObjective::kMaximize, nullptr, node_limit_);
+      solver_nodes_ += r.nodes;
+      solver_unproven_ += !r.proven;
+      if (r.feasible) {
+        for (std::size_t k = 0; k < acc.size(); ++k) {
+          st_[acc[k]].plan = r.bits[k];
+          st_[acc[k]].has_plan = true;
+        }
+        std::fill(cap.begin(), cap.end(), G_);
+        for (int i : acc)
+          for (Sec t = 0; t < static_cast<Sec>(st_[i].plan.size()); ++t)
+            cap[t] -= st_[i].plan[t] * st_[i].gbin;
+        fresh.clear();
+        bits.clear();
+        packed = true;
+      }
+    }
+    if (!packed) {
       // Greedy packing is not monotone: repack everything; demote what still does not fit.
       std::vector<Demand> all;
       for (int i : acc)
@@ -392,41 +430,26 @@ class Chronus final : public TrainingPolicy {
     for (int i : acc) {
       if (st_[i].cls == Cls::kAccepted) jobs.push_back(i);
     }
-    if (!minimize) {
-      std::stable_sort(jobs.begin(), jobs.end(),
-                       [&](int a, int b) { return window(st_[a], L) < window(st_[b], L); });
-      for (int i : jobs) {
-        auto& s = st(i);
-        if (s.plan.empty() || s.plan[0] || cap[0] < s.gbin) continue;
-        for (Sec t = static_cast<Sec>(s.plan.size()) - 1; t > 0; --t) {
-          if (s.plan[t]) {
-            s.plan[t] = 0;
-            cap[t] += s.gbin;
-            s.plan[0] = 1;
-            cap[0] -= s.gbin;
-            break;
-          }
-        }
-      }
-    } else {
-      std::stable_sort(jobs.begin(), jobs.end(), [&](int a, int b) {
-        if (st_[a].gbin != st_[b].gbin) return st_[a].gbin > st_[b].gbin;
-        return window(st_[a], L) > window(st_[b], L);
-      });
-      for (int i : jobs) {
-        auto& s = st(i);
-        if (s.plan.empty() || !s.plan[0]) continue;
-        for (Sec t = static_cast<Sec>(s.plan.size()) - 1; t > 0; --t) {
-          if (!s.plan[t] && cap[t] >= s.gbin) {
-            s.plan[t] = 1;
-            cap[t] -= s.gbin;
-            s.plan[0] = 0;
-            cap[0] += s.gbin;
-            break;
-          }
-        }
-      }
+    std::vector<chronus::LeaseDemand> ds;
+    chronus::LeaseBits plan;
+    for (int i : jobs) {
+      ds.push_back({st_[i].gbin, st_[i].still, std::max<Sec>(window(st_[i], L), 0)});
+      plan.push_back(st_[i].plan);
     }
+    const auto obj =
+        minimize ? chronus::LeaseObjective::kMinimize : chronus::LeaseObjective::kMaximize;
+    if (exact_) {
+      const auto r = chronus::solve_lease_plan(ds, G_, obj, &plan, node_limit_);
+      ++solver_calls_;
+      solver_searched_ += r.searched;
+      solver_unproven_ += !r.proven;
+      solver_nodes_ += r.nodes;
+      if (r.feasible) plan = r.bits;
+    } else {
+      chronus::greedy_lease_plan(ds, obj, plan, cap);
+    }
+    for (std::size_t k = 0; k < jobs.size(); ++k)
+      st_[jobs[k]].plan = std::move(plan[k]);
   }
 
   // The artifact's arrival test at a boundary whose next lease has index L1.
