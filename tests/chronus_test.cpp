@@ -94,3 +94,37 @@ TEST_CASE("chronus: every admitted job meets its deadline when no overhead appli
     CHECK(rep.summary["chronus_admitted_missed"].get<int>() == 0);
   }
 }
+
+TEST_CASE("chronus: a job submitted after a boundary waits for the next one", "[chronus]") {
+  // engine.min_interval_s = 60 delays the point for boundary 240 to 260 (A's arrival point was
+  // at 200). Y arrives at 250, after that boundary: the artifact sees it only at 480, so it must
+  // not run from 240 (before its submission) as an opportunistic job.
+  //   A: 1 GPU, 100 s, ddl 5000: est = int(100 (1 + 0.5/240) 1.1) = 110, 1 lease; admitted at
+  //      240 (next lease 2, window 20 - 2 = 18 leases, packed in the last). At 480 nothing is
+  //      refused -> maximise: A's lease moves to now: runs [480, 580.5] (one resume, 0.5 s).
+  //   Y: 1 GPU, 30 s, ddl 5000: admitted at 480 (next lease 3); at 720 maximise -> runs,
+  //      end 720 + 30 + 0.5 = 750.5.
+  test::TempDir dir;
+  std::filesystem::create_directories(dir.path() / "tp");
+  dir.write("tp/m.csv", "global_batch_size,1,2,4,8\n8,1,2,3,4\n");
+  RunConfig c;
+  c.cluster = dir.write(
+      "c.csv",
+      "num_switch,num_node_p_switch,num_gpu_p_node,num_cpu_p_node,mem_p_node\n1,1,8,64,256\n");
+  c.trace = dir.write("t.csv",
+                      "job_id,submit_time,iteration,model_name,ddl,batch_size,num_gpu,duration\n"
+                      "A,200,100,m,5000,8,1,100\n"
+                      "Y,250,30,m,5000,8,1,30\n");
+  c.throughputs = (dir.path() / "tp").string();
+  c.policy = "chronus";
+  c.params.set("ef.slot_s", "60");
+  c.params.set("engine.min_interval_s", "60");
+  c.params.set("engine.whole_seconds", "true");
+  const auto rep = execute_run(c);
+  const auto& j = rep.result.jobs;
+  CHECK(j[0].first_start == seconds(480));
+  CHECK(j[0].finish == seconds(580) + kSecond / 2);
+  CHECK(j[1].first_start == seconds(720));
+  CHECK(j[1].finish == seconds(750) + kSecond / 2);
+  CHECK(rep.summary["chronus_admitted"].get<int>() == 2);
+}
