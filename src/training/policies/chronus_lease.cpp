@@ -210,6 +210,46 @@ bool divisible_sizes(const std::vector<LeaseDemand>& ds, int capacity) {
   return g.empty() || (g[0] > 0 && capacity % g.back() == 0);
 }
 
+
+// Lower bound on the lease-0 load from the prefix condition: for every deadline d, what must
+// run in [0, d), sum_j g_j max(0, r_j - max(0, m_j - d)), minus what leases 1 .. d-1 can hold.
+// The sum is mand(d) = sum_{m_j <= d} g_j r_j + sum_{LS_j < d < m_j} g_j (d - LS_j) with
+// LS_j = m_j - r_j; a sweep over d in increasing order keeps both parts.
+I64 min_lease0_bound(const std::vector<LeaseDemand>& ds, int capacity) {
+  std::vector<std::pair<I64, int>> by_m, by_ls;
+  for (int j = 0; j < static_cast<int>(ds.size()); ++j) {
+    if (ds[j].m <= 0 || ds[j].r <= 0) continue;
+    by_m.push_back({ds[j].m, j});
+    by_ls.push_back({ds[j].m - ds[j].r, j});
+  }
+  std::sort(by_m.begin(), by_m.end());
+  std::sort(by_ls.begin(), by_ls.end());
+  I64 done = 0;          // sum g r over m_j <= d
+  I64 act_g = 0, act_gls = 0;  // sum g and sum g LS over LS_j < d (minus those with m_j <= d)
+  I64 best = 0;
+  std::size_t a = 0, b = 0;
+  for (std::size_t k = 0; k < by_m.size(); ++k) {
+    const I64 d = by_m[k].first;
+    while (a < by_ls.size() && by_ls[a].first < d) {
+      const auto& e = ds[by_ls[a].second];
+      act_g += e.g;
+      act_gls += e.g * by_ls[a].first;
+      ++a;
+    }
+    while (b < by_m.size() && by_m[b].first <= d) {
+      const auto& e = ds[by_m[b].second];
+      done += e.g * e.r;
+      // LS < m always (r >= 1), so this demand was counted as active: take it out.
+      act_g -= e.g;
+      act_gls -= e.g * (e.m - e.r);
+      ++b;
+    }
+    const I64 mand = done + d * act_g - act_gls;
+    best = std::max(best, mand - (d - 1) * static_cast<I64>(capacity));
+  }
+  return best;
+}
+
 }  // namespace
 
 bool lease_plan_valid(const std::vector<LeaseDemand>& ds, int capacity, const LeaseBits& bits) {
@@ -317,18 +357,7 @@ LeasePlanResult solve_lease_plan(const std::vector<LeaseDemand>& ds, int capacit
       bound = capacity - left;
     }
   } else {
-    bound = forced;
-    // Prefix condition: what must run before d cannot all fit in leases 1 .. d-1.
-    for (const auto& dd : ds) {
-      const I64 d = dd.m;
-      if (d <= 0) continue;
-      I64 mand = 0;
-      for (const auto& e : ds) {
-        const I64 k = e.m <= d ? e.r : e.r - (e.m - d);
-        if (k > 0) mand += k * e.g;
-      }
-      bound = std::max(bound, mand - (d - 1) * capacity);
-    }
+    bound = std::max(forced, min_lease0_bound(ds, capacity));
   }
   if (res.feasible && res.lease0 == bound) {
     res.proven = true;
