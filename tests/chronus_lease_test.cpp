@@ -155,6 +155,12 @@ TEST_CASE("chronus lease MIP: exact solver equals brute force on random instance
       const auto r2 = solve_lease_plan(ds, cap, obj, &w, 1000000);
       CHECK(r2.lease0 == want);
       CHECK(lease_plan_valid(ds, cap, r2.bits));
+      // The earliest completion keeps the optimal lease-0 set and stays feasible.
+      const auto r3 = solve_lease_plan(ds, cap, obj, &w, 1000000, LeaseCompletion::kEarliest);
+      CHECK(lease_plan_valid(ds, cap, r3.bits));
+      CHECK(lease0_load(ds, r3.bits) == want);
+      for (std::size_t i = 0; i < ds.size(); ++i)
+        CHECK(r3.bits[i][0] == r2.bits[i][0]);
     }
   }
   CHECK(feasible > 300);

@@ -92,6 +92,9 @@ TEST_CASE("chronus: every admitted job meets its deadline when no overhead appli
     CHECK(rep.summary["chronus_admitted"].get<int>() > 0);
     CHECK(rep.summary["chronus_demoted"].get<int>() == 0);
     CHECK(rep.summary["chronus_admitted_missed"].get<int>() == 0);
+    // The exact lease solver proved every lease step optimal.
+    CHECK(rep.summary["chronus_solver_calls"].get<int>() > 0);
+    CHECK(rep.summary["chronus_solver_unproven"].get<int>() == 0);
   }
 }
 

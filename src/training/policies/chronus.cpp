@@ -139,6 +139,13 @@ class Chronus final : public TrainingPolicy {
     if (solver != "exact" && solver != "greedy")
       throw InputError("chronus.solver must be exact or greedy");
     exact_ = solver == "exact";
+    const auto plan = env.params.get_string("chronus.plan", "keep");
+    if (plan != "keep" && plan != "earliest")
+      throw InputError("chronus.plan must be keep or earliest");
+    if (plan == "earliest" && !exact_)
+      throw InputError("chronus.plan=earliest needs chronus.solver=exact");
+    completion_ =
+        plan == "earliest" ? chronus::LeaseCompletion::kEarliest : chronus::LeaseCompletion::kKeep;
     if (node_limit_ <= 0) throw InputError("chronus.node_limit must be positive");
     env.params.get_int("ef.slot_s", 60);
     if (lease_ <= 0) throw InputError("chronus.lease_s must be positive");
@@ -242,6 +249,7 @@ class Chronus final : public TrainingPolicy {
   bool overhead_;
   std::int64_t node_limit_;
   bool exact_ = true;
+  chronus::LeaseCompletion completion_ = chronus::LeaseCompletion::kKeep;
   std::int64_t solver_calls_ = 0, solver_searched_ = 0, solver_unproven_ = 0, solver_nodes_ = 0;
   std::vector<State> st_;
   std::vector<int> alive_;  // arrived and not finished, in arrival order
@@ -449,7 +457,7 @@ class Chronus final : public TrainingPolicy {
     const auto obj =
         minimize ? chronus::LeaseObjective::kMinimize : chronus::LeaseObjective::kMaximize;
     if (exact_) {
-      const auto r = chronus::solve_lease_plan(ds, G_, obj, &plan, node_limit_);
+      const auto r = chronus::solve_lease_plan(ds, G_, obj, &plan, node_limit_, completion_);
       ++solver_calls_;
       solver_searched_ += r.searched;
       solver_unproven_ += !r.proven;

@@ -318,9 +318,30 @@ void greedy_lease_plan(const std::vector<LeaseDemand>& ds, LeaseObjective object
   }
 }
 
+namespace {
+LeasePlanResult solve_optimum(const std::vector<LeaseDemand>& ds, int capacity,
+                              LeaseObjective objective, const LeaseBits* witness,
+                              I64 node_limit);
+}  // namespace
+
 LeasePlanResult solve_lease_plan(const std::vector<LeaseDemand>& ds, int capacity,
                                  LeaseObjective objective, const LeaseBits* witness,
-                                 I64 node_limit) {
+                                 I64 node_limit, LeaseCompletion completion) {
+  auto res = solve_optimum(ds, capacity, objective, witness, node_limit);
+  if (completion != LeaseCompletion::kEarliest || !res.feasible) return res;
+  Search s(ds, capacity, node_limit);
+  for (std::size_t i = 0; i < ds.size(); ++i)
+    if (!res.bits[i].empty() && res.bits[i][0]) s.take(static_cast<int>(i), 0);
+  const bool ok = s.dfs(1);
+  res.nodes += s.nodes_;
+  if (ok) res.bits = s.best_bits_;  // else (node limit) keep the plan found
+  return res;
+}
+
+namespace {
+LeasePlanResult solve_optimum(const std::vector<LeaseDemand>& ds, int capacity,
+                              LeaseObjective objective, const LeaseBits* witness,
+                              I64 node_limit) {
   LeasePlanResult res;
   const int n = static_cast<int>(ds.size());
   const bool maximize = objective == LeaseObjective::kMaximize;
@@ -464,5 +485,7 @@ LeasePlanResult solve_lease_plan(const std::vector<LeaseDemand>& ds, int capacit
   res.proven = !s.aborted_;
   return res;
 }
+
+}  // namespace
 
 }  // namespace clustersim::chronus

@@ -46,6 +46,13 @@ struct LeaseDemand {
 
 enum class LeaseObjective { kMaximize, kMinimize };
 
+/// Which of the optimal plans to return (the MIP fixes only the lease-0 load).
+/// kKeep: the witness with the greedy moves, or the plan the search found (default).
+/// kEarliest: keep the optimal lease-0 set, then fill each later lease in turn with every
+/// demand that fits, most urgent first (least slack, then larger g), backtracking only if that
+/// runs into a dead end; leaves the late leases free for the next arrivals' admission test.
+enum class LeaseCompletion { kKeep, kEarliest };
+
 using LeaseBits = std::vector<std::vector<char>>;  // per demand, one bit per lease of [0, m)
 
 struct LeasePlanResult {
@@ -66,7 +73,8 @@ std::int64_t lease0_load(const std::vector<LeaseDemand>& ds, const LeaseBits& bi
 /// Exact optimum of the lease MIP. `witness` (optional) is a feasible plan to start from.
 LeasePlanResult solve_lease_plan(const std::vector<LeaseDemand>& ds, int capacity,
                                  LeaseObjective objective, const LeaseBits* witness,
-                                 std::int64_t node_limit);
+                                 std::int64_t node_limit,
+                                 LeaseCompletion completion = LeaseCompletion::kKeep);
 
 /// The greedy local improvement of a feasible `bits` (modified in place); `free` holds the
 /// capacity left by other jobs per lease (at least max m entries) and is updated.
