@@ -74,7 +74,8 @@ TEST_CASE("chronus lease MIP: minimise where the greedy cannot rearrange", "[chr
   auto f = free_of(ds, 4, greedy);
   greedy_lease_plan(ds, LeaseObjective::kMinimize, greedy, f);
   CHECK(lease0_load(ds, greedy) == 2);
-  const auto r = solve_lease_plan(ds, 4, LeaseObjective::kMinimize, &given, 100000);
+  LeaseBits w0 = given;
+  const auto r = solve_lease_plan(ds, 4, LeaseObjective::kMinimize, &w0, 100000);
   REQUIRE(r.feasible);
   CHECK(r.proven);
   CHECK(r.searched);
@@ -96,7 +97,8 @@ TEST_CASE("chronus lease MIP: maximise where the greedy cannot swap", "[chronus]
   auto f = free_of(ds, 4, greedy);
   greedy_lease_plan(ds, LeaseObjective::kMaximize, greedy, f);
   CHECK(lease0_load(ds, greedy) == 2);
-  const auto r = solve_lease_plan(ds, 4, LeaseObjective::kMaximize, &given, 100000);
+  LeaseBits w0 = given;
+  const auto r = solve_lease_plan(ds, 4, LeaseObjective::kMaximize, &w0, 100000);
   REQUIRE(r.feasible);
   CHECK(r.proven);
   CHECK(r.lease0 == 4);
@@ -152,7 +154,8 @@ TEST_CASE("chronus lease MIP: exact solver equals brute force on random instance
       greedy_lease_plan(ds, obj == LeaseObjective::kMaximize ? LeaseObjective::kMinimize
                                                              : LeaseObjective::kMaximize,
                         w, f);
-      const auto r2 = solve_lease_plan(ds, cap, obj, &w, 1000000);
+      LeaseBits w2 = w;
+      const auto r2 = solve_lease_plan(ds, cap, obj, &w2, 1000000);
       CHECK(r2.lease0 == want);
       CHECK(lease_plan_valid(ds, cap, r2.bits));
       // The earliest completion keeps the optimal lease-0 set and stays feasible.

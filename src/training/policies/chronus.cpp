@@ -452,17 +452,17 @@ class Chronus final : public TrainingPolicy {
     chronus::LeaseBits plan;
     for (int i : jobs) {
       ds.push_back({st_[i].gbin, st_[i].still, std::max<Sec>(window(st_[i], L), 0)});
-      plan.push_back(st_[i].plan);
+      plan.push_back(std::move(st_[i].plan));
     }
     const auto obj =
         minimize ? chronus::LeaseObjective::kMinimize : chronus::LeaseObjective::kMaximize;
     if (exact_) {
-      const auto r = chronus::solve_lease_plan(ds, G_, obj, &plan, node_limit_, completion_);
+      auto r = chronus::solve_lease_plan(ds, G_, obj, &plan, node_limit_, completion_);
       ++solver_calls_;
       solver_searched_ += r.searched;
       solver_unproven_ += !r.proven;
       solver_nodes_ += r.nodes;
-      if (r.feasible) plan = r.bits;
+      if (r.feasible) plan = std::move(r.bits);
     } else {
       chronus::greedy_lease_plan(ds, obj, plan, cap);
     }

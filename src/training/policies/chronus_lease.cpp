@@ -19,6 +19,7 @@
 #include <numeric>
 #include <string>
 #include <unordered_set>
+#include <utility>
 
 namespace clustersim::chronus {
 namespace {
@@ -252,23 +253,34 @@ I64 min_lease0_bound(const std::vector<LeaseDemand>& ds, int capacity) {
 
 }  // namespace
 
-bool lease_plan_valid(const std::vector<LeaseDemand>& ds, int capacity, const LeaseBits& bits) {
+namespace {
+// Validates `bits` and leaves the capacity each lease has left in `free` (at least 1 entry).
+bool plan_free(const std::vector<LeaseDemand>& ds, int capacity, const LeaseBits& bits,
+               std::vector<I64>& free) {
   if (bits.size() != ds.size()) return false;
-  I64 M = 0;
+  I64 M = 1;
   for (const auto& d : ds)
     M = std::max(M, d.m);
-  std::vector<I64> load(std::max<I64>(M, 0), 0);
+  free.assign(M, capacity);
   for (std::size_t i = 0; i < ds.size(); ++i) {
     if (static_cast<I64>(bits[i].size()) != std::max<I64>(ds[i].m, 0)) return false;
     I64 cnt = 0;
+    const char* b = bits[i].data();
+    I64* f = free.data();
+    const I64 g = ds[i].g;
     for (I64 t = 0; t < ds[i].m; ++t) {
-      if (!bits[i][t]) continue;
-      ++cnt;
-      load[t] += ds[i].g;
+      cnt += b[t];
+      f[t] -= b[t] * g;
     }
     if (cnt != ds[i].r) return false;
   }
-  return std::all_of(load.begin(), load.end(), [&](I64 l) { return l <= capacity; });
+  return std::all_of(free.begin(), free.end(), [](I64 l) { return l >= 0; });
+}
+}  // namespace
+
+bool lease_plan_valid(const std::vector<LeaseDemand>& ds, int capacity, const LeaseBits& bits) {
+  std::vector<I64> free;
+  return plan_free(ds, capacity, bits, free);
 }
 
 I64 lease0_load(const std::vector<LeaseDemand>& ds, const LeaseBits& bits) {
@@ -320,12 +332,12 @@ void greedy_lease_plan(const std::vector<LeaseDemand>& ds, LeaseObjective object
 
 namespace {
 LeasePlanResult solve_optimum(const std::vector<LeaseDemand>& ds, int capacity,
-                              LeaseObjective objective, const LeaseBits* witness,
+                              LeaseObjective objective, LeaseBits* witness,
                               I64 node_limit);
 }  // namespace
 
 LeasePlanResult solve_lease_plan(const std::vector<LeaseDemand>& ds, int capacity,
-                                 LeaseObjective objective, const LeaseBits* witness,
+                                 LeaseObjective objective, LeaseBits* witness,
                                  I64 node_limit, LeaseCompletion completion) {
   auto res = solve_optimum(ds, capacity, objective, witness, node_limit);
   if (completion != LeaseCompletion::kEarliest || !res.feasible) return res;
@@ -340,7 +352,7 @@ LeasePlanResult solve_lease_plan(const std::vector<LeaseDemand>& ds, int capacit
 
 namespace {
 LeasePlanResult solve_optimum(const std::vector<LeaseDemand>& ds, int capacity,
-                              LeaseObjective objective, const LeaseBits* witness,
+                              LeaseObjective objective, LeaseBits* witness,
                               I64 node_limit) {
   LeasePlanResult res;
   const int n = static_cast<int>(ds.size());
@@ -349,12 +361,9 @@ LeasePlanResult solve_optimum(const std::vector<LeaseDemand>& ds, int capacity,
   for (const auto& d : ds)
     M = std::max(M, d.m);
   // Incumbent: the witness improved by the greedy moves.
-  if (witness && lease_plan_valid(ds, capacity, *witness)) {
-    res.bits = *witness;
-    std::vector<I64> free(std::max<I64>(M, 1), capacity);
-    for (int i = 0; i < n; ++i)
-      for (I64 t = 0; t < ds[i].m; ++t)
-        free[t] -= res.bits[i][t] * ds[i].g;
+  std::vector<I64> free;
+  if (witness && plan_free(ds, capacity, *witness, free)) {
+    res.bits = std::move(*witness);
     greedy_lease_plan(ds, objective, res.bits, free);
     res.feasible = true;
     res.lease0 = lease0_load(ds, res.bits);

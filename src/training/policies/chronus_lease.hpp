@@ -70,9 +70,10 @@ bool lease_plan_valid(const std::vector<LeaseDemand>& ds, int capacity, const Le
 /// GPUs of `bits` in lease 0.
 std::int64_t lease0_load(const std::vector<LeaseDemand>& ds, const LeaseBits& bits);
 
-/// Exact optimum of the lease MIP. `witness` (optional) is a feasible plan to start from.
+/// Exact optimum of the lease MIP. `witness` (optional) is a feasible plan to start from; it is
+/// moved from when it is valid.
 LeasePlanResult solve_lease_plan(const std::vector<LeaseDemand>& ds, int capacity,
-                                 LeaseObjective objective, const LeaseBits* witness,
+                                 LeaseObjective objective, LeaseBits* witness,
                                  std::int64_t node_limit,
                                  LeaseCompletion completion = LeaseCompletion::kKeep);
 
