@@ -408,10 +408,17 @@ class Chronus final : public TrainingPolicy {
       const Sec m = window(s, L);
       if (s.has_plan) {
         s.plan.resize(std::max<Sec>(m, 0), 0);
-        for (Sec t = 0; t < m; ++t)
-          cap[t] -= s.plan[t] * s.gbin;
       } else {
         fresh.push_back({i, s.gbin, s.still, m});
+      }
+    }
+    if (!fresh.empty() || !exact_) {  // the exact solver computes the capacity itself
+      for (int i : acc) {
+        const auto& s = st_[i];
+        if (!s.has_plan) continue;
+        const Sec m = static_cast<Sec>(s.plan.size());
+        for (Sec t = 0; t < m; ++t)
+          cap[t] -= s.plan[t] * s.gbin;
       }
     }
     std::vector<std::vector<char>> bits;
