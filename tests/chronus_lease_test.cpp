@@ -120,8 +120,7 @@ TEST_CASE("chronus lease MIP: infeasible although the work fits", "[chronus]") {
   }
 }
 
-TEST_CASE("chronus lease MIP: exact solver equals brute force on random instances",
-          "[chronus]") {
+TEST_CASE("chronus lease MIP: exact solver equals brute force on random instances", "[chronus]") {
   std::mt19937 rng(12345);
   auto uni = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
   int searched = 0, feasible = 0;
@@ -151,9 +150,10 @@ TEST_CASE("chronus lease MIP: exact solver equals brute force on random instance
       // Started from a feasible plan (the greedy's), it must reach the same optimum.
       LeaseBits w = r.bits;
       auto f = free_of(ds, cap, w);
-      greedy_lease_plan(ds, obj == LeaseObjective::kMaximize ? LeaseObjective::kMinimize
-                                                             : LeaseObjective::kMaximize,
-                        w, f);
+      greedy_lease_plan(
+          ds,
+          obj == LeaseObjective::kMaximize ? LeaseObjective::kMinimize : LeaseObjective::kMaximize,
+          w, f);
       LeaseBits w2 = w;
       const auto r2 = solve_lease_plan(ds, cap, obj, &w2, 1000000);
       CHECK(r2.lease0 == want);

@@ -146,7 +146,8 @@ TEST_CASE("chronus fig 8a: admission bounded by the trace, admitted jobs on time
   // leases on an empty cluster, est = int(duration (1 + (1 + log2 g) 0.5/240) 1.1).
   std::ifstream in(trace);
   std::string line;
-  std::getline(in, line);  // job_id,submit_time,iteration,model_name,ddl,batch_size,num_gpu,duration
+  // Header: job_id,submit_time,iteration,model_name,ddl,batch_size,num_gpu,duration.
+  std::getline(in, line);
   int jobs = 0, admissible = 0;
   while (std::getline(in, line)) {
     std::vector<std::string> f;

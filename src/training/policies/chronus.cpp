@@ -90,9 +90,9 @@
 
 #include <fmt/format.h>
 
+#include "chronus_lease.hpp"
 #include "clustersim/core/error.hpp"
 #include "clustersim/training/policy.hpp"
-#include "chronus_lease.hpp"
 #include "elasticflow_planner.hpp"
 
 namespace clustersim {
@@ -428,8 +428,8 @@ class Chronus final : public TrainingPolicy {
       std::vector<chronus::LeaseDemand> all;
       for (int i : acc)
         all.push_back({st_[i].gbin, st_[i].still, std::max<Sec>(window(st_[i], L), 0)});
-      const auto r = chronus::solve_lease_plan(
-          all, G_, chronus::LeaseObjective::kMaximize, nullptr, node_limit_);
+      const auto r = chronus::solve_lease_plan(all, G_, chronus::LeaseObjective::kMaximize, nullptr,
+                                               node_limit_);
       solver_nodes_ += r.nodes;
       solver_unproven_ += !r.proven;
       if (r.feasible) {

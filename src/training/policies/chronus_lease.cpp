@@ -35,13 +35,11 @@ class Search {
     for (int i = 0; i < n_; ++i) {
       need_[i] = ds[i].r;
       bits_[i].assign(std::max<I64>(ds[i].m, 0), 0);
-      M_ = std::max(M_, ds[i].m);
     }
     for (const auto& d : ds)
       if (d.m > 0) ms_.push_back(d.m);
     std::sort(ms_.begin(), ms_.end());
     ms_.erase(std::unique(ms_.begin(), ms_.end()), ms_.end());
-    same_g_ = std::all_of(ds.begin(), ds.end(), [&](const LeaseDemand& d) { return d.g == ds[0].g; });
   }
 
   // Necessary condition at lease t (exact when all g are equal).
@@ -112,8 +110,7 @@ class Search {
         return a < b;
       });
       std::vector<int> in, out;
-      ok = enumerate(cands, 0, left, t, in, out, /*maximal=*/true,
-                     [&]() { return dfs(t + 1); });
+      ok = enumerate(cands, 0, left, t, in, out, /*maximal=*/true, [&]() { return dfs(t + 1); });
       for (int i : forced)
         give(i, t);
     }
@@ -190,9 +187,7 @@ class Search {
   int n_;
   I64 G_;
   I64 limit_;
-  I64 M_ = 0;
   std::vector<I64> ms_;
-  bool same_g_ = false;
   std::vector<I64> need_;
   LeaseBits bits_, best_bits_;
   std::unordered_set<std::string> failed_;
@@ -211,7 +206,6 @@ bool divisible_sizes(const std::vector<LeaseDemand>& ds, int capacity) {
   return g.empty() || (g[0] > 0 && capacity % g.back() == 0);
 }
 
-
 // Lower bound on the lease-0 load from the prefix condition: for every deadline d, what must
 // run in [0, d), sum_j g_j max(0, r_j - max(0, m_j - d)), minus what leases 1 .. d-1 can hold.
 // The sum is mand(d) = sum_{m_j <= d} g_j r_j + sum_{LS_j < d < m_j} g_j (d - LS_j) with
@@ -225,7 +219,7 @@ I64 min_lease0_bound(const std::vector<LeaseDemand>& ds, int capacity) {
   }
   std::sort(by_m.begin(), by_m.end());
   std::sort(by_ls.begin(), by_ls.end());
-  I64 done = 0;          // sum g r over m_j <= d
+  I64 done = 0;                // sum g r over m_j <= d
   I64 act_g = 0, act_gls = 0;  // sum g and sum g LS over LS_j < d (minus those with m_j <= d)
   I64 best = 0;
   std::size_t a = 0, b = 0;
@@ -332,13 +326,12 @@ void greedy_lease_plan(const std::vector<LeaseDemand>& ds, LeaseObjective object
 
 namespace {
 LeasePlanResult solve_optimum(const std::vector<LeaseDemand>& ds, int capacity,
-                              LeaseObjective objective, LeaseBits* witness,
-                              I64 node_limit);
+                              LeaseObjective objective, LeaseBits* witness, I64 node_limit);
 }  // namespace
 
 LeasePlanResult solve_lease_plan(const std::vector<LeaseDemand>& ds, int capacity,
-                                 LeaseObjective objective, LeaseBits* witness,
-                                 I64 node_limit, LeaseCompletion completion) {
+                                 LeaseObjective objective, LeaseBits* witness, I64 node_limit,
+                                 LeaseCompletion completion) {
   auto res = solve_optimum(ds, capacity, objective, witness, node_limit);
   if (completion != LeaseCompletion::kEarliest || !res.feasible) return res;
   Search s(ds, capacity, node_limit);
@@ -352,8 +345,7 @@ LeasePlanResult solve_lease_plan(const std::vector<LeaseDemand>& ds, int capacit
 
 namespace {
 LeasePlanResult solve_optimum(const std::vector<LeaseDemand>& ds, int capacity,
-                              LeaseObjective objective, LeaseBits* witness,
-                              I64 node_limit) {
+                              LeaseObjective objective, LeaseBits* witness, I64 node_limit) {
   LeasePlanResult res;
   const int n = static_cast<int>(ds.size());
   const bool maximize = objective == LeaseObjective::kMaximize;

@@ -57,10 +57,10 @@ using LeaseBits = std::vector<std::vector<char>>;  // per demand, one bit per le
 
 struct LeasePlanResult {
   bool feasible = false;
-  bool proven = false;       // optimality proven (false only when the node limit was hit)
-  bool searched = false;     // the bound was not reached at once: branch and bound ran
-  std::int64_t lease0 = 0;   // GPUs planned in lease 0 (the objective)
-  std::int64_t nodes = 0;    // search nodes used
+  bool proven = false;      // optimality proven (false only when the node limit was hit)
+  bool searched = false;    // the bound was not reached at once: branch and bound ran
+  std::int64_t lease0 = 0;  // GPUs planned in lease 0 (the objective)
+  std::int64_t nodes = 0;   // search nodes used
   LeaseBits bits;
 };
 
