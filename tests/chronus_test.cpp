@@ -187,3 +187,45 @@ TEST_CASE("chronus fig 8a: admission bounded by the trace, admitted jobs on time
   CHECK(rep.summary["deadline_satisfaction_admitted_only"].get<double>() ==
         Approx(static_cast<double>(admitted) / 195));
 }
+
+TEST_CASE("chronus: the exact lease plan runs the 4-GPU job the greedy leaves for later",
+          "[chronus]") {
+  // One node of 4 GPUs, lease 240 s. A: 4 GPUs, B: 2 GPUs, both 200 s, deadline 1000, submitted
+  // at 10 and 20. est = int(200 (1 + (1 + log2 g) 0.5/240) 1.1) <= 240: one lease each.
+  // T=240: both admitted (next lease 2, window floor(1000/240) - 2 = 2 leases; cut deadline
+  //        960). Nothing refused, so later lease steps maximise the GPUs used now.
+  // T=480: the admission greedy packs A (larger first) in the later lease and B, which no
+  //        longer fits there, now. Greedy improvement: A (4) cannot join B (2) now -> lease 0
+  //        holds 2 GPUs: B runs [480, 681] (one resume: 0.5 (1 + 1) s), A at 720 ends
+  //        720 + 200 + 0.5 (1 + 2) = 921.5. The MILP optimum puts 4 GPUs in lease 0: A now
+  //        (ends 681.5), B at 720 (ends 921). Both meet the cut deadline either way.
+  test::TempDir dir;
+  std::filesystem::create_directories(dir.path() / "tp");
+  dir.write("tp/m.csv", "global_batch_size,1,2,4\n8,1,2,3\n");
+  for (const char* solver : {"greedy", "exact"}) {
+    RunConfig c;
+    c.cluster = dir.write(
+        "c.csv",
+        "num_switch,num_node_p_switch,num_gpu_p_node,num_cpu_p_node,mem_p_node\n1,1,4,64,256\n");
+    c.trace = dir.write("t.csv",
+                        "job_id,submit_time,iteration,model_name,ddl,batch_size,num_gpu,duration\n"
+                        "A,10,600,m,1000,8,4,200\n"
+                        "B,20,400,m,1000,8,2,200\n");
+    c.throughputs = (dir.path() / "tp").string();
+    c.policy = "chronus";
+    c.params.set("ef.slot_s", "60");
+    c.params.set("engine.min_interval_s", "0");
+    c.params.set("engine.whole_seconds", "true");
+    c.params.set("chronus.solver", solver);
+    const auto rep = execute_run(c);
+    const auto& j = rep.result.jobs;
+    INFO(solver);
+    const bool exact = std::string(solver) == "exact";
+    CHECK(j[0].first_start == seconds(exact ? 480 : 720));
+    CHECK(j[0].finish == seconds(exact ? 681 : 921) + kSecond / 2);
+    CHECK(j[1].first_start == seconds(exact ? 720 : 480));
+    CHECK(j[1].finish == seconds(exact ? 921 : 681));
+    CHECK(rep.summary["chronus_admitted_met"].get<int>() == 2);
+    if (exact) CHECK(rep.summary["chronus_solver_searched"].get<int>() >= 1);
+  }
+}
