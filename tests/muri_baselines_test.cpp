@@ -195,10 +195,12 @@ TEST_CASE("muri-antman: hand-computed schedules", "[muri][antman]") {
   }
 }
 
-TEST_CASE("muri-antman reproduces the paper's raw AntMan numbers (trace3, trace3_pr)",
+TEST_CASE("muri-antman reproduces the paper's raw AntMan numbers (trace1, trace3, with _pr)",
           "[muri][antman][fidelity]") {
-  // anchors/muri/paper_sim_results_fig9_10.csv, AntMan rows.
+  // anchors/muri/paper_sim_results_fig9_10.csv, AntMan rows (printed to ~10 digits).
   const std::map<std::string, Summary> paper{
+      {"trace1", {5476391.317, 21788668.549359, 13690482.492206}},
+      {"trace1_pr", {9808250.677, 20285085.619635, 20130532.648104}},
       {"trace3", {305453.9407, 8174140.28, 3904420.793}},
       {"trace3_pr", {2674393.018, 5799634.744, 5772254.906}},
   };
@@ -206,8 +208,8 @@ TEST_CASE("muri-antman reproduces the paper's raw AntMan numbers (trace3, trace3
     INFO(trace);
     const auto s = run_paper_trace(trace, "muri-antman");
     CHECK(s.avg == Approx(p.avg).epsilon(1e-8));
-    CHECK(s.makespan == Approx(p.makespan).epsilon(1e-9));
-    CHECK(s.p99 == Approx(p.p99).epsilon(1e-9));
+    CHECK(s.makespan == Approx(p.makespan).epsilon(1e-8));
+    CHECK(s.p99 == Approx(p.p99).epsilon(1e-8));
   }
 }
 

@@ -25,6 +25,7 @@
 // Opportunistic jobs run on GPUs they do not hold (Assignment::borrowed): cluster.csv busy GPUs
 // count guaranteed jobs only. Parameters: the muri.overhead* keys.
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -37,6 +38,25 @@ namespace clustersim {
 namespace {
 
 constexpr double kGuaranteedUtil = 0.1, kOpportunisticUtil = 0.9, kUtilUpper = 0.8;
+
+// The original's floating-point values of the trace's millisecond columns: float(text) / 1000
+// for stage times and int(text) * 1.015 / 1000 for the iteration time. The floor/modulo
+// interleaving count is sensitive to the last bit (x * 1e-3 differs from x / 1000 for 14 % of
+// integers), so they are rebuilt from the trace reader's seconds (exact for values written
+// with <= 3 decimals in milliseconds, as in all Muri traces).
+double original_seconds(double s) {
+  return std::round(s * 1e6) / 1000.0 / 1000.0;
+}
+std::array<double, 3> original_stages(const Job& j) {
+  auto st = muri::stage_times(j);
+  for (double& v : st)
+    v = original_seconds(v);
+  return st;
+}
+double original_iteration_time(const Job& j) {
+  if (!j.iteration_time_s) return muri::isolated_iteration_time(j);
+  return std::round(*j.iteration_time_s * 1000.0) * muri::kIsolatedCalibration / 1000.0;
+}
 constexpr double kWorkerMemGb = 5, kPsMemGb = 6, kPsPerWorkerMemGb = 0.1;
 
 class MuriAntman final : public TrainingPolicy {
@@ -70,7 +90,7 @@ class MuriAntman final : public TrainingPolicy {
       auto& s = jobs_[i];
       s = PerJob{};
       s.remaining_gpus = j.gpus;
-      s.iteration_time = muri::isolated_iteration_time(j);
+      s.iteration_time = original_iteration_time(j);
       s.current = s.iteration_time;
       order_.push_back(i);
     }
@@ -368,12 +388,12 @@ class MuriAntman final : public TrainingPolicy {
     std::sort(others.begin(), others.end());
     others.erase(std::unique(others.begin(), others.end()), others.end());
     double t = s.iteration_time;
-    const auto mine = muri::stage_times(ctx.job(i));
+    const auto mine = original_stages(ctx.job(i));
     for (int k : others) {
       const auto& c = jobs_[k];
       if (ctx.job(k).priority == 0) {
         if (c.remaining_gpus > 0) continue;  // still reserving: not running
-        const int n = interleaved_iterations(mine, muri::stage_times(ctx.job(k)));
+        const int n = interleaved_iterations(mine, original_stages(ctx.job(k)));
         t = std::max(t, n * c.iteration_time);
       } else {
         t = std::max(t, s.iteration_time * 2.0);
