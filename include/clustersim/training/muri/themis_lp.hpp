@@ -18,15 +18,16 @@
 //  * kCenter (default): the analytic centre of the optimal face under the barrier of the cone
 //    program cvxpy hands ECOS (linear rows 0 <= x <= 1, the capacity row and the epigraph rows
 //    with weight 1; each inv_pos as a 3-dimensional second-order cone, weight 1/2 in ECOS's
-//    central path). An interior-point solver converges to this point as its gap closes.
+//    central path), the limit of an interior-point method's central path. ECOS stops at a
+//    relative gap of 1e-8 without centring the free directions, so the original's point is
+//    near it but not it (docs/muri_baselines.md).
 //    Eliminating the epigraph/cone variables leaves, with K_i = 1 / l_i(tau*) and
 //    S = N - sum_j g_j x_j, the stationarity condition
 //        1.5 K_i / (K_i x_i - 1) - 1 / (1 - x_i) = g_i / S     for every free job i,
 //    a quadratic in x_i for fixed S; S is found by a bracketed root search.
 //  * kMinimal: x_i = l_i(tau*), the least shares that reach the optimum.
-// ECOS stops at a relative gap of ~1e-8, so its x differs from either point in the last digits;
-// jobs whose shares tie here are ordered by the caller's tie rules, in the original by solver
-// noise.
+// Jobs whose shares tie exactly here are ordered by the caller's tie rules, in the original by
+// solver noise.
 #pragma once
 
 #include <vector>
