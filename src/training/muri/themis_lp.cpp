@@ -85,8 +85,8 @@ std::vector<double> themis_shares(const std::vector<ThemisJob>& jobs, int total_
   if (pick == ThemisOptimum::kMinimal || !(s_min > 0)) return x;
 
   // Analytic centre: lambda = 1 / S with S = N - sum g x(lambda); phi(lambda) = lambda S - 1 is
-  // increasing, S(lambda) rises to S_min as lambda grows. Safeguarded Newton inside a bracket
-  // [0.5/N, hi] whose upper end is doubled from 1/S_min until phi(hi) > 0.
+  // increasing and S(lambda) <= S_min, so the root is >= 1/S_min: safeguarded Newton from
+  // there (bisection inside [lo, hi] once a step leaves the bracket; hi unknown until phi > 0).
   auto eval = [&](double lambda, double& phi, double& dphi) {
     double s = cap - fixed, ds = 0;
     for (std::size_t i = 0; i < n; ++i) {
@@ -100,23 +100,16 @@ std::vector<double> themis_shares(const std::vector<ThemisJob>& jobs, int total_
     phi = lambda * s - 1;
     dphi = s + lambda * ds;
   };
-  double lo = 0.5 / cap, hi = 1 / s_min, lambda = 1 / cap;
-  for (int it = 0; it < 2000; ++it) {
-    double phi = 0, dphi = 0;
-    eval(hi, phi, dphi);
-    if (phi > 0) break;
-    lo = std::max(lo, hi);
-    hi *= 2;
-  }
-  lambda = std::clamp(lambda, lo, hi);
+  const double inf = std::numeric_limits<double>::infinity();
+  double lo = 1 / s_min, hi = inf, lambda = lo;
   for (int it = 0; it < 200; ++it) {
     double phi = 0, dphi = 0;
     eval(lambda, phi, dphi);
     if (std::abs(phi) <= 1e-13) break;  // phi is relative: lambda * S = 1 at the root
     (phi < 0 ? lo : hi) = lambda;
     double next = lambda - phi / dphi;
-    if (!(next > lo && next < hi)) next = std::sqrt(lo * hi);
-    if (std::abs(next - lambda) <= 1e-15 * lambda || hi - lo <= 1e-15 * hi) {
+    if (!(next > lo && next < hi)) next = hi == inf ? 2 * lo : std::sqrt(lo * hi);
+    if (std::abs(next - lambda) <= 1e-15 * lambda || (hi < inf && hi - lo <= 1e-15 * hi)) {
       eval(next, phi, dphi);
       break;
     }
