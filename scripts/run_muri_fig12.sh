@@ -14,7 +14,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/muri_figs.sh"
 mf_init "$@"
 
 extra=()
-for p in muri-antman antman; do
+for p in muri-antman; do
   if mf_has_policy "$p"; then extra+=("$p"); break; fi
 done
 for t in "${MF_TRACE_LIST[@]}"; do

@@ -41,7 +41,9 @@ class CheckingPolicy final : public TrainingPolicy {
     std::set<int> groups_seen;
     for (int i : ctx.active()) {
       const auto& r = ctx.state(i);
-      if (r.status == JobStatus::kRunning && (r.group < 0 || groups_seen.insert(r.group).second))
+      // Borrowed GPUs (AntMan's opportunistic jobs) are not held.
+      if (r.status == JobStatus::kRunning && !r.borrowed &&
+          (r.group < 0 || groups_seen.insert(r.group).second))
         running_gpus += r.gpus;
       if (r.work_done < -1e-9) fail(ctx, fmt::format("job {} has negative progress", i));
       if (r.work_done < last_done_[i] - 1e-9)
@@ -62,7 +64,7 @@ class CheckingPolicy final : public TrainingPolicy {
     std::map<int, int> per_node;
     std::set<int> groups_asked;
     for (const auto& a : d.run) {
-      if (a.group >= 0 && !groups_asked.insert(a.group).second) continue;
+      if (a.borrowed || (a.group >= 0 && !groups_asked.insert(a.group).second)) continue;
       asked += a.gpus;
       for (auto [node, g] : a.nodes)
         per_node[node] += g;

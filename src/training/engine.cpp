@@ -111,7 +111,7 @@ class TrainingEngine::Impl final : public SchedulingContext {
     r.status = JobStatus::kFinished;
     r.finish = now();
     // Members of a shared-GPU group release the GPUs only when the last one finishes.
-    if (r.group < 0 || --group_live_[r.group] == 0) {
+    if (!r.borrowed && (r.group < 0 || --group_live_[r.group] == 0)) {
       release(state_, r.nodes, r.gpus);
       placement_.charge_extra(trace_.jobs[i], r.nodes, state_, -1);
     }
@@ -295,6 +295,20 @@ class TrainingEngine::Impl final : public SchedulingContext {
     auto follower = [&](std::size_t k) {
       return d.run[k].group >= 0 && leader[d.run[k].group] != k;
     };
+    // Borrowed GPUs are recorded, never taken (Assignment::borrowed).
+    for (std::size_t k = 0; k < d.run.size(); ++k) {
+      const auto& a = d.run[k];
+      if (!a.borrowed) continue;
+      int sum = 0;
+      for (auto& [node, g] : a.nodes) {
+        if (node < 0 || static_cast<std::size_t>(node) >= cluster_.nodes().size() || g <= 0)
+          policy_bug(fmt::format("job {}: bad borrowed node", trace_.jobs[a.job].id));
+        sum += g;
+      }
+      if (a.group >= 0 || sum != a.gpus)
+        policy_bug(fmt::format("job {}: borrowed GPUs need nodes summing to {} and no group",
+                               trace_.jobs[a.job].id, a.gpus));
+    }
     for (int i : d.reject) {
       if (i < 0 || static_cast<std::size_t>(i) >= n || jobs_[i].status != JobStatus::kPending ||
           by_job[i]) {
@@ -316,6 +330,7 @@ class TrainingEngine::Impl final : public SchedulingContext {
         r.nodes.clear();
         r.group = -1;
         r.event_overhead_s = -1;
+        r.borrowed = false;
         ++r.preemptions;
       }
     }
@@ -335,6 +350,11 @@ class TrainingEngine::Impl final : public SchedulingContext {
     for (std::size_t k = 0; k < d.run.size(); ++k) {
       const auto& a = d.run[k];
       if (follower(k)) continue;
+      if (a.borrowed) {
+        where[k] = a.nodes;
+        placed[k] = 1;
+        continue;
+      }
       if (!a.nodes.empty()) {
         int sum = 0;
         for (auto& [node, g] : a.nodes)
@@ -375,6 +395,7 @@ class TrainingEngine::Impl final : public SchedulingContext {
       auto& r = jobs_[a.job];
       const bool was_running = r.status == JobStatus::kRunning;
       const bool moved = was_running && where[k] != r.nodes;
+      r.borrowed = a.borrowed;
       if (was_running && r.gpus == a.gpus && !moved) {
         if (a.rate > 0 || a.group >= 0 || a.event_overhead_s >= 0 || r.group >= 0 ||
             r.event_overhead_s >= 0) {
@@ -428,7 +449,7 @@ class TrainingEngine::Impl final : public SchedulingContext {
     group_live_.clear();
     for (const auto& a : d.run) {
       const auto& r = jobs_[a.job];
-      if (r.group < 0 || group_live_[r.group]++ == 0) busy += r.gpus;
+      if (!a.borrowed && (r.group < 0 || group_live_[r.group]++ == 0)) busy += r.gpus;
       if (cfg_.efficiency) {
         const double r1 = tp_.rate(trace_.jobs[a.job], 1, {});
         if (r1 > 0) eff += r.rate / r1;

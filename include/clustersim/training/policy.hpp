@@ -50,6 +50,7 @@ struct JobRuntime {
   int resizes = 0;               ///< allocation changes while running
   int group = -1;                ///< Assignment::group of the current run (-1 = own GPUs)
   double event_overhead_s = -1;  ///< Assignment::event_overhead_s of the current run
+  bool borrowed = false;         ///< Assignment::borrowed of the current run
   EventId completion;
 
   double remaining() const { return work_total > work_done ? work_total - work_done : 0.0; }
@@ -73,6 +74,10 @@ struct Assignment {
   /// the previous point (instead of the OverheadModel's window after a change), and its
   /// completion is re-predicted at every point as now + remaining / rate (no overhead).
   double event_overhead_s = -1;
+  /// borrowed: the job runs on GPUs it does not hold (AntMan's opportunistic jobs, which share
+  /// GPUs with guaranteed jobs or use idle ones): it takes no GPUs from the cluster state, is not
+  /// counted as busy, and `nodes` (required, summing to `gpus`) are only recorded.
+  bool borrowed = false;
 };
 
 struct Decision {
