@@ -2,7 +2,7 @@
 # Installs the Debian packages clustersim needs; does nothing when all are present.
 set -euo pipefail
 packages=(build-essential cmake libboost-graph-dev nlohmann-json3-dev libeigen3-dev libfmt-dev
-  libcli11-dev catch2 libbenchmark-dev python3-matplotlib coinor-libcbc-dev)
+  libcli11-dev catch2 libbenchmark-dev python3-matplotlib)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
