@@ -247,6 +247,26 @@ TEST_CASE(
   CHECK(e.result.jobs[0].finish == seconds(150));
 }
 
+TEST_CASE(
+    "elasticflow: an early completion is logged without the overhead paid since the last point",
+    "[elasticflow]") {
+  // a as in the golden test: 8 GPUs from t=0 (overhead 10 s), work done at 160, end event at 190.
+  // b arrives at 170, so a point comes before a's end event and a completes there. The artifact
+  // (jobs.run_all_jobs) logs previous point + ceil(600 / 4) = 150, leaving out the 10 s overhead;
+  // ef.early_finish=exact keeps it: 160.
+  const std::string rows = "a,0,600,m,1000,8,1,600\nb,170,60,m,5000,8,1,60\n";
+  Tiny t1, t2;
+  const auto art = execute_run(t1.config("elasticflow", rows));
+  auto cfg = t2.config("elasticflow", rows);
+  cfg.params.set("ef.early_finish", "exact");
+  const auto exact = execute_run(cfg);
+  CHECK(art.result.jobs[0].finish == seconds(150));
+  CHECK(exact.result.jobs[0].finish == seconds(160));
+  // Only the record differs: both complete at the point at 170, and b's schedule is the same.
+  CHECK(art.result.jobs[1].first_start == exact.result.jobs[1].first_start);
+  CHECK(art.result.jobs[1].finish == exact.result.jobs[1].finish);
+}
+
 TEST_CASE("elasticflow admission: a refusal leaves the admitted jobs' plans unchanged",
           "[elasticflow]") {
   // a and b each need the whole node for most of the window before their deadlines; c arrives
