@@ -181,7 +181,9 @@ TEST_CASE(
   }
 }
 
-// Known gap: themis is within 0.02 at 8 of 9 shares (0.5: 0.4737 vs 0.4947).
+// Known gap: themis is within 0.02 at 8 of 9 shares (0.5: 0.4737 vs 0.4947). The reference used
+// the research team's own bisection stand-in for cvxpy/ECOS, whose choice among the many optima
+// decides the job order; it is not available, so the tie-break cannot be matched.
 TEST_CASE("fig 11: themis within 0.02 of the artifact at every share",
           "[elasticflow][fidelity][!mayfail]") {
   for (const std::string b : {"0.1", "0.2", "0.3", "0.4", "0.5", "0.6", "0.7", "0.8", "0.9"}) {
@@ -191,7 +193,9 @@ TEST_CASE("fig 11: themis within 0.02 of the artifact at every share",
   }
 }
 
-// Known gap (see the report): with best-effort jobs ElasticFlow is within 0.02 at 5 of 9 shares.
+// Known gap: ElasticFlow is within 0.02 at 5 of 9 shares. Our runs are job by job those of a
+// re-typed copy of the artifact's stored code (docs/elasticflow.md, "Why these A100 runs
+// differ"); the reference runs are not, so no semantic fix closes this.
 TEST_CASE("fig 11: elasticflow within 0.02 of the artifact at every share",
           "[elasticflow][fidelity][!mayfail]") {
   for (const std::string b : {"0.1", "0.2", "0.3", "0.4", "0.5", "0.6", "0.7", "0.8", "0.9"}) {
@@ -245,6 +249,26 @@ TEST_CASE(
   // edf: the cap (8 GPUs) at once, no overhead: ceil(600 / 4) = 150 s.
   const auto e = execute_run(t.config("edf", "a,0,600,m,1000,8,1,600\n"));
   CHECK(e.result.jobs[0].finish == seconds(150));
+}
+
+TEST_CASE(
+    "elasticflow: an early completion is logged without the overhead paid since the last point",
+    "[elasticflow]") {
+  // a as in the golden test: 8 GPUs from t=0 (overhead 10 s), work done at 160, end event at 190.
+  // b arrives at 170, so a point comes before a's end event and a completes there. The artifact
+  // (jobs.run_all_jobs) logs previous point + ceil(600 / 4) = 150, leaving out the 10 s overhead;
+  // ef.early_finish=exact keeps it: 160.
+  const std::string rows = "a,0,600,m,1000,8,1,600\nb,170,60,m,5000,8,1,60\n";
+  Tiny t1, t2;
+  const auto art = execute_run(t1.config("elasticflow", rows));
+  auto cfg = t2.config("elasticflow", rows);
+  cfg.params.set("ef.early_finish", "exact");
+  const auto exact = execute_run(cfg);
+  CHECK(art.result.jobs[0].finish == seconds(150));
+  CHECK(exact.result.jobs[0].finish == seconds(160));
+  // Only the record differs: both complete at the point at 170, and b's schedule is the same.
+  CHECK(art.result.jobs[1].first_start == exact.result.jobs[1].first_start);
+  CHECK(art.result.jobs[1].finish == exact.result.jobs[1].finish);
 }
 
 TEST_CASE("elasticflow admission: a refusal leaves the admitted jobs' plans unchanged",
@@ -396,7 +420,9 @@ TEST_CASE("fig 9: elasticflow-noac (artifact ef) within 0.02 at 64 GPUs",
         Approx(artifact_ratio("fig9_n8g8", "ef")).margin(0.02));
 }
 
-// Known gap: at 128 and 256 GPUs elasticflow-noac is 0.15 and 0.04 above the artifact.
+// Known gap: at 128 and 256 GPUs elasticflow-noac is 0.15 and 0.04 above the artifact's reference
+// run; a re-typed copy of the artifact's stored `ef` code gives our 0.846 at 128 GPUs, 1000/1000
+// jobs identical (docs/elasticflow.md).
 TEST_CASE("fig 9: elasticflow-noac within 0.02 at 128 and 256 GPUs",
           "[elasticflow][fidelity][!mayfail]") {
   for (const std::string spec : {"n16g8", "n32g8"}) {

@@ -91,6 +91,10 @@ class TrainingEngine::Impl final : public SchedulingContext {
   // Decision::planned_end support (allocated on first use; -1 = not plan-driven): forced end,
   // progress cap, and when the work is done if before both.
   std::vector<SimTime> plan_end_, plan_cap_, work_done_at_;
+  // The finish recorded for an early completion (PlannedEnd::finish_ignores_overhead), and
+  // whether the job asked for it.
+  std::vector<SimTime> work_done_log_;
+  std::vector<char> plan_no_overhead_;
   std::unordered_map<int, int> group_live_;  // running members per Assignment::group
   EventId wake_;                             // the latest policy wake-up
 
@@ -167,9 +171,11 @@ class TrainingEngine::Impl final : public SchedulingContext {
     if (r.rate <= 0) return;
     const SimTime start = std::max(now(), r.overhead_until);
     const double secs = r.remaining() / r.rate;
-    SimTime t = start + (cfg_.whole_seconds ? from_seconds(std::ceil(secs)) : ceil_seconds(secs));
+    const SimTime need = cfg_.whole_seconds ? from_seconds(std::ceil(secs)) : ceil_seconds(secs);
+    SimTime t = start + need;
     if (!plan_end_.empty() && plan_end_[i] >= 0) {
       work_done_at_[i] = t <= plan_cap_[i] ? t : -1;
+      work_done_log_[i] = plan_no_overhead_[i] ? now() + need : t;
       t = std::max(now(), plan_end_[i]);
     }
     r.completion = sim_.schedule_at(t, [this, i] { complete(i); });
@@ -194,7 +200,7 @@ class TrainingEngine::Impl final : public SchedulingContext {
             work_done_at_[i] <= now()) {
           sim_.cancel(jobs_[i].completion);
           complete(i);
-          jobs_[i].finish = work_done_at_[i];
+          jobs_[i].finish = work_done_log_[i];
           sim_.cancel(decision_);  // complete() asked for a decision; this one serves it
         }
       }
@@ -470,14 +476,19 @@ class TrainingEngine::Impl final : public SchedulingContext {
       plan_end_.assign(n, -1);
       plan_cap_.assign(n, -1);
       work_done_at_.assign(n, -1);
+      work_done_log_.assign(n, -1);
+      plan_no_overhead_.assign(n, 0);
     }
-    for (int i : active_)
-      plan_end_[i] = plan_cap_[i] = work_done_at_[i] = -1;
+    for (int i : active_) {
+      plan_end_[i] = plan_cap_[i] = work_done_at_[i] = work_done_log_[i] = -1;
+      plan_no_overhead_[i] = 0;
+    }
     for (const auto& p : d.planned_end) {
       if (p.job < 0 || static_cast<std::size_t>(p.job) >= n || !by_job[p.job])
         policy_bug("planned_end for a job without GPUs");
       plan_end_[p.job] = p.end;
       plan_cap_[p.job] = p.progress_until;
+      plan_no_overhead_[p.job] = p.finish_ignores_overhead;
     }
     for (auto [i, s] : d.overhead) {
       if (i < 0 || static_cast<std::size_t>(i) >= n || !by_job[i] || s < 0)

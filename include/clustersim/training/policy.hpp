@@ -99,6 +99,12 @@ struct Decision {
     int job = 0;
     SimTime progress_until = kForever;
     SimTime end = kForever;
+    /// true: a job whose work is done before `end` is recorded as finishing at this decision's
+    /// time plus the whole seconds its remaining work needs at the new rate, leaving out the
+    /// overhead charged now (the ElasticFlow artifact's logged end of an early completion). It
+    /// still completes at the first scheduling point at which its work, overhead included, is
+    /// done.
+    bool finish_ignores_overhead = false;
   };
   std::vector<PlannedEnd> planned_end;
   /// Optional retroactive completions (the artifact's Gandiva evaluates progress only at its

@@ -15,11 +15,16 @@
 //  * Deadlines: summary.json deadline_satisfaction_artifact counts a job as met by its planned
 //    real end (the artifact's rule, refusals in the denominator); deadline_satisfaction is the
 //    engine's strict count by simulated finish.
+//  * A job whose work is done before its end event completes at the next point; its finish is
+//    recorded as (previous point + whole seconds its work needed), without the overhead paid in
+//    between (jobs.run_all_jobs; ef.early_finish=artifact, the default), or including it
+//    (ef.early_finish=exact). elasticflow-noac judges deadlines by this finish, as the artifact.
 // elasticflow-noac is the artifact's `ef`: same planner without admission control; a job is met
 // if its (slot-aligned, overhead-extended) end is within the deadline.
-// Parameters: ef.slot_s (60), ef.overhead (artifact|none), gpu_type (T4 selects the T4 caps of
-// models.get_max_gpu, anything else the A100 ones). Use with engine.min_interval_s = ef.slot_s
-// and engine.whole_seconds=true for the artifact's event timing.
+// Parameters: ef.slot_s (60), ef.overhead (artifact|none), ef.early_finish (artifact|exact),
+// gpu_type (T4 selects the T4 caps of models.get_max_gpu, anything else the A100 ones). Use with
+// engine.min_interval_s = ef.slot_s and engine.whole_seconds=true for the artifact's event
+// timing.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -49,6 +54,10 @@ class ElasticFlow final : public TrainingPolicy {
     if (oh != "artifact" && oh != "none")
       throw InputError("ef.overhead must be 'artifact' or 'none'");
     overhead_ = oh == "artifact";
+    const std::string ef = env.params.get_string("ef.early_finish", "artifact");
+    if (ef != "artifact" && ef != "exact")
+      throw InputError("ef.early_finish must be 'artifact' or 'exact'");
+    artifact_early_finish_ = ef == "artifact";
     if (slot_ <= 0) throw InputError("ef.slot_s must be positive");
     const auto& nodes = env.cluster.nodes();
     if (nodes.empty()) throw InputError("elasticflow: empty cluster");
@@ -167,8 +176,8 @@ class ElasticFlow final : public TrainingPolicy {
       s.held = true;
       s.last_left = left;
       if (stalled) ++stall_fixes_;
-      d.planned_end.push_back(
-          {r, (stalled ? s.real_end + o : s.real_end) * kSecond, s.end * kSecond});
+      d.planned_end.push_back({r, (stalled ? s.real_end + o : s.real_end) * kSecond,
+                               s.end * kSecond, artifact_early_finish_});
     }
     for (int r : runnable_) {
       if (js_[r].num <= 0) {
@@ -215,6 +224,7 @@ class ElasticFlow final : public TrainingPolicy {
   std::string gpu_type_;
   int G_, gpn_ = 1;
   bool overhead_ = true;
+  bool artifact_early_finish_ = true;
   std::unique_ptr<ef::ElasticNodeSets> placement_;
   std::vector<JobState> js_;
   std::vector<int> runnable_, pending_, running_;
