@@ -105,9 +105,13 @@ struct EfPlan {
 /// `ef_sim_allocation`: the minimum satisfactory share, filled backwards from the job's (slot-
 /// aligned) deadline on the free timeline `tl`, one level at a time; when no level meets the
 /// deadline, a fallback plan that runs past it. With `assigned` > 0 the job first gets exactly
-/// that many GPUs from `start` (the leftover-GPU search).
+/// that many GPUs from `start` (the leftover-GPU search). `tl` must be merged and start at
+/// `start` (as every timeline the policies build does); InvariantError otherwise.
 EfPlan ef_plan(const PlanJob& j, Sec start, Sec slot, int cluster_gpus, const FreeTimeline& tl,
                int assigned);
+/// The same, writing into `out` and reusing its vectors' capacity (`tl` must not alias them).
+void ef_plan(const PlanJob& j, Sec start, Sec slot, int cluster_gpus, const FreeTimeline& tl,
+             int assigned, EfPlan& out);
 
 /// The artifact's `elastic` placement (cluster.elastic_placement) replayed from an empty
 /// cluster, only to find each job's GPU ranks as the artifact's log numbers them: the overhead
