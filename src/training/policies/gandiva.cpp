@@ -135,6 +135,16 @@ class Gandiva final : public TrainingPolicy {
     std::stable_sort(g.begin(), g.end(),
                      [&](int a, int b) { return sets_[a].util < sets_[b].util; });
   }
+  // sort_group after only the first set's util grew: when the others are in order, the stable
+  // sort just moves it in front of the first set whose util is at least its own.
+  void sort_group_front_grew(std::vector<int>& g) {
+    auto by_util = [&](int a, int b) { return sets_[a].util < sets_[b].util; };
+    if (g.size() < 2 || !std::is_sorted(g.begin() + 1, g.end(), by_util)) return sort_group(g);
+    const int u = sets_[g.front()].util;
+    auto pos = std::lower_bound(g.begin() + 1, g.end(), u,
+                                [&](int sid, int v) { return sets_[sid].util < v; });
+    std::rotate(g.begin(), g.begin() + 1, pos);
+  }
   int new_set(int n) {
     const int nodes = (n + gpn_ - 1) / gpn_;
     Set s;
@@ -252,7 +262,7 @@ class Gandiva final : public TrainingPolicy {
         auto& s = sets_[list.front()];
         ++s.util;
         s.jobs.push_back(j);
-        sort_group(list);
+        sort_group_front_grew(list);
       }
     }
   }
@@ -273,7 +283,7 @@ class Gandiva final : public TrainingPolicy {
         auto& s = sets_[list.front()];
         ++s.util;
         s.jobs.push_back(j);
-        sort_group(list);
+        sort_group_front_grew(list);
       }
     }
   }
