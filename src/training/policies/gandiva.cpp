@@ -113,6 +113,7 @@ class Gandiva final : public TrainingPolicy {
   bool started_ = false;
   Sec last_ = 0;
   std::vector<Set> sets_;
+  std::vector<int> free_sets_;  // ids of dissolved sets, reused (ids are only handles)
   std::vector<std::pair<int, std::vector<int>>> groups_;
   std::vector<int> running_, pending_;
   std::vector<Sec> executed_, overhead_;
@@ -147,12 +148,21 @@ class Gandiva final : public TrainingPolicy {
   }
   int new_set(int n) {
     const int nodes = (n + gpn_ - 1) / gpn_;
-    Set s;
+    int sid;
+    if (free_sets_.empty()) {
+      sid = static_cast<int>(sets_.size());
+      sets_.emplace_back();
+    } else {
+      sid = free_sets_.back();
+      free_sets_.pop_back();
+    }
+    Set& s = sets_[sid];
     s.nodes = nodes;
     s.capacity = nodes * gpn_ / n;
+    s.util = 0;
+    s.jobs.clear();
     free_nodes_ -= nodes;
-    sets_.push_back(std::move(s));
-    return static_cast<int>(sets_.size()) - 1;
+    return sid;
   }
   // Jobs that run in a set: the prefix whose (unit) utilisation stays within the capacity.
   static int concurrency(const Set& s) {
@@ -277,6 +287,7 @@ class Gandiva final : public TrainingPolicy {
       list.erase(list.begin());
       jobs.insert(jobs.end(), sets_[sid].jobs.begin(), sets_[sid].jobs.end());
       free_nodes_ += sets_[sid].nodes;
+      free_sets_.push_back(sid);
     }
     if (i > 0) {
       for (int j : jobs) {
@@ -326,8 +337,10 @@ class Gandiva final : public TrainingPolicy {
           release = true;
         }
       }
-      for (int sid : gone)
+      for (int sid : gone) {
         std::erase(list, sid);
+        free_sets_.push_back(sid);
+      }
     }
     return release;
   }
