@@ -49,6 +49,18 @@ void FreeTimeline::merge() {
   pts.resize(w);
 }
 
+void FreeTimeline::merge_front(std::size_t last_changed) {
+  const std::size_t n = std::min(last_changed + 2, pts.size());
+  std::size_t w = 0;
+  for (std::size_t r = 0; r < n; ++r) {
+    if (w > 0 && pts[w - 1].second == pts[r].second) continue;
+    pts[w++] = pts[r];
+  }
+  if (w < n)
+    pts.erase(pts.begin() + static_cast<std::ptrdiff_t>(w),
+              pts.begin() + static_cast<std::ptrdiff_t>(n));
+}
+
 double PlanJob::rate(int g) const {
   for (std::size_t k = 0; k < columns.size(); ++k) {
     if (columns[k] == g) return rates[k];
@@ -106,13 +118,27 @@ EdfPlan edf_plan(const PlanJob& j, Sec start, Sec slot, int cluster_gpus, FreeTi
   auto finish = [&](int g, Sec end, bool set_ev_always, int avail_ev) {
     if (ev == start) out.gpus_now = g;
     int last = cluster_gpus;
-    for (std::size_t i = kev; i < p.size() && p[i].first < end; ++i) {
+    std::size_t i = kev;
+    for (; i < p.size() && p[i].first < end; ++i) {
       last = p[i].second;
       p[i].second -= g;
     }
+    std::size_t changed = i > kev ? i - 1 : kev;
     if (set_ev_always || ev != end) p[kev].second = avail_ev - g;
-    if (!tl.has(end)) tl.set(align(start, end, slot), last);
-    tl.merge();
+    if (!tl.has(end)) {
+      // The artifact's set(): overwrite or insert (at or after i: the point is >= end).
+      const Sec a = align(start, end, slot);
+      const std::size_t q = static_cast<std::size_t>(
+          std::lower_bound(p.begin(), p.end(), a,
+                           [](const FreeTimeline::Point& x, Sec v) { return x.first < v; }) -
+          p.begin());
+      if (q < p.size() && p[q].first == a)
+        p[q].second = last;
+      else
+        p.insert(p.begin() + static_cast<std::ptrdiff_t>(q), {a, last});
+      changed = std::max(changed, q);
+    }
+    tl.merge_front(changed);
     out.end = end;
     out.meets = ok && end <= j.ddl;
     return out;

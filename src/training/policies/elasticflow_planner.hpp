@@ -55,6 +55,9 @@ class FreeTimeline {
   void set(Sec t, int v);
   /// Drops breakpoints equal to their predecessor (the first one is always kept).
   void merge();
+  /// merge() when the breakpoints after index `last_changed` were merged and are unchanged:
+  /// only the ones up to last_changed + 1 are compared.
+  void merge_front(std::size_t last_changed);
 };
 
 /// What a planner needs about one job; `iter_left` is in the throughput model's work units.
@@ -141,7 +144,8 @@ class ElasticNodeSets {
 };
 
 /// `edf_sim_allocation`: greedy maximum share (the job's cap) in deadline order, else the
-/// largest level that fits, else wait; reserves the job's use in `tl`.
+/// largest level that fits, else wait; reserves the job's use in `tl` (merged, as every
+/// timeline the planners return is).
 EdfPlan edf_plan(const PlanJob& j, Sec start, Sec slot, int cluster_gpus, FreeTimeline& tl);
 
 }  // namespace clustersim::ef
