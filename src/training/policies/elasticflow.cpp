@@ -328,8 +328,9 @@ class ElasticFlow final : public TrainingPolicy {
   }
 
   // tmp_ = tl_ with the job's planned GPUs before its end given back, merged (the artifact's
-  // copy-and-add in get_marginal, done as one sweep over both step functions).
-  void give_back(const JobState& s) {
+  // copy-and-add in get_marginal, done as one sweep over both step functions). With `until`,
+  // stops after the first breakpoint at or after it (keeping at least two).
+  void give_back(const JobState& s, Sec until = std::numeric_limits<Sec>::max()) {
     const auto& a = tl_.pts;
     const auto& b = s.alloc.pts;
     auto& out = tmp_.pts;
@@ -348,7 +349,10 @@ class ElasticFlow final : public TrainingPolicy {
         av = b[k++].second;
       if (t == s.end) end_done = true;
       const int v = t < s.end ? fv + av : fv;
-      if (out.empty() || out.back().second != v) out.push_back({t, v});
+      if (out.empty() || out.back().second != v) {
+        out.push_back({t, v});
+        if (t >= until && out.size() >= 2) break;
+      }
     }
   }
 
@@ -364,7 +368,11 @@ class ElasticFlow final : public TrainingPolicy {
       s.marginal = -kMaxMarginal;
       return;
     }
-    plan_next(s, now);
+    // A plan that is not a fallback reads the timeline only up to the job's aligned deadline
+    // (and its second breakpoint), so the score is computed on that window first.
+    give_back(s, ef::align(now, s.pj.ddl, slot_));
+    ef::ef_plan(s.pj, now, slot_, G_, tmp_, s.next, plan_);
+    if (plan_.fallback) plan_next(s, now);
     s.marginal = (plan_.gpu_time - ef::allocation_time(s.alloc, s.end)) / (s.next - s.num);
     if (s.num == 0) s.marginal = kMaxMarginal;
   }
