@@ -217,8 +217,8 @@ class ElasticFlow final : public TrainingPolicy {
   std::vector<JobState> js_;
   std::vector<int> runnable_, pending_, running_;
   ef::FreeTimeline tl_;
-  ef::FreeTimeline tmp_;  // scratch: tl_ with one job's plan given back
-  ef::EfPlan plan_;       // scratch plan
+  ef::FreeTimeline tmp_;                    // scratch: tl_ with one job's plan given back
+  ef::EfPlan plan_;                         // scratch plan
   std::vector<std::pair<int, int>> cache_;  // seen (first rank, GPUs)
   std::map<Sec, std::vector<int>> events_;  // the artifact's future events: time -> planned ends
   std::set<Sec> submit_times_;
