@@ -1,3 +1,6 @@
+#include <algorithm>
+#include <vector>
+
 #include <catch2/catch.hpp>
 
 #include "clustersim/core/error.hpp"
@@ -45,6 +48,38 @@ TEST_CASE("cancel is lazy and handles go stale", "[core]") {
   CHECK(sim.is_pending(c));
   sim.run();
   CHECK(ran == 110);
+}
+
+TEST_CASE("cancelled events are dropped once they outnumber live ones, order kept", "[core]") {
+  // A policy that re-files far-future completions at every step: without compaction the queue
+  // would hold every cancelled entry until the end of the run.
+  Simulator sim;
+  std::vector<int> order;
+  std::vector<EventId> far(50);
+  for (int k = 0; k < 50; ++k)
+    far[k] = sim.schedule_at(1'000'000 + k % 5, [&order, k] { order.push_back(1000 + k); });
+  std::size_t most = 0;
+  for (int step = 1; step <= 2000; ++step) {
+    sim.schedule_at(step, [&order, step] {
+      if (step % 500 == 0) order.push_back(step);
+    });
+    for (int k = 0; k < 50; ++k) {
+      sim.cancel(far[k]);
+      far[k] = sim.schedule_at(1'000'000 + k % 5, [&order, k] { order.push_back(1000 + k); });
+    }
+    most = std::max(most, sim.queued());
+  }
+  CHECK(sim.pending() == 2050);
+  CHECK(most <= 2 * 2050 + 1025);  // 100,000 cancellations in all
+  sim.run();
+  // Steps in time order, then the far events by time and, within a time, by filing order.
+  std::vector<int> want = {500, 1000, 1500, 2000};
+  for (int r = 0; r < 5; ++r) {
+    for (int k = r; k < 50; k += 5)
+      want.push_back(1000 + k);
+  }
+  CHECK(order == want);
+  CHECK(sim.queued() == 0);
 }
 
 TEST_CASE("scheduling in the past is an invariant violation", "[core]") {

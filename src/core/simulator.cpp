@@ -34,6 +34,28 @@ void Simulator::cancel(EventId id) {
   r.live = false;
   r.cb = nullptr;
   --live_;
+  if (++dead_ > 1024 && dead_ > live_) compact();
+}
+
+// Drops cancelled entries: keys leave in order and go back with their seq, so the order of the
+// remaining events is unchanged; the dead records are recycled as if they had been popped.
+void Simulator::compact() {
+  std::vector<EventKey> keys;
+  keys.reserve(live_);
+  while (!queue_->empty()) {
+    const EventKey key = queue_->pop();
+    Record& r = records_[key.slot];
+    if (r.live) {
+      keys.push_back(key);
+      continue;
+    }
+    ++r.generation;
+    if (r.generation == 0) r.generation = 1;
+    free_.push_back(key.slot);
+  }
+  for (const EventKey& key : keys)
+    queue_->insert(key);
+  dead_ = 0;
 }
 
 bool Simulator::is_pending(EventId id) const {
@@ -58,7 +80,10 @@ void Simulator::run(SimTime until) {
     ++r.generation;
     if (r.generation == 0) r.generation = 1;
     free_.push_back(key.slot);
-    if (!live) continue;  // cancelled
+    if (!live) {  // cancelled
+      --dead_;
+      continue;
+    }
     --live_;
     if (key.time < now_) throw InvariantError("simulated time went backwards");
     now_ = key.time;

@@ -4,7 +4,9 @@
 // Contract:
 //  * Events run in (time, scheduling order). An event scheduled for the current time from inside
 //    an event runs after every event already pending for that time.
-//  * cancel() is O(1): the event's record is marked and skipped when it reaches the front.
+//  * cancel() is O(1) amortised: the event's record is marked and skipped when it reaches the
+//    front; once cancelled entries outnumber live ones the queue is rebuilt without them, so
+//    policies that cancel and re-file far-future events at every step keep it small.
 //  * Time never goes backwards; scheduling in the past throws InvariantError.
 #pragma once
 
@@ -46,6 +48,8 @@ class Simulator {
 
   std::uint64_t events_processed() const { return processed_; }
   std::size_t pending() const { return live_; }
+  /// Entries in the future-event set, cancelled ones not yet dropped included.
+  std::size_t queued() const { return live_ + dead_; }
 
  private:
   struct Record {
@@ -60,7 +64,10 @@ class Simulator {
   std::uint64_t next_seq_ = 0;
   std::uint64_t processed_ = 0;
   std::size_t live_ = 0;
+  std::size_t dead_ = 0;  ///< cancelled entries still in the queue
   bool stopped_ = false;
+
+  void compact();
 };
 
 }  // namespace clustersim

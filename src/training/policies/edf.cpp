@@ -41,8 +41,12 @@ class Edf final : public TrainingPolicy {
     std::vector<int> plan_order = order_;
     for (int i : ctx.arrivals())
       plan_order.push_back(i);
-    auto by_ddl = [&](int a, int b) { return ddl(ctx.job(a)) < ddl(ctx.job(b)); };
-    std::stable_sort(plan_order.begin(), plan_order.end(), by_ddl);
+    if (ddl_.empty()) ddl_.resize(ctx.job_count());
+    for (int i : ctx.arrivals())
+      ddl_[i] = ddl(ctx.job(i));
+    auto by_ddl = [&](int a, int b) { return ddl_[a] < ddl_[b]; };
+    if (!std::is_sorted(plan_order.begin(), plan_order.end(), by_ddl))
+      std::stable_sort(plan_order.begin(), plan_order.end(), by_ddl);
     if (ctx.arrivals().empty())
       order_ = plan_order;
     else
@@ -52,7 +56,7 @@ class Edf final : public TrainingPolicy {
     tl.pts = {{now, G}};
     Decision d;
     for (int i : plan_order) {
-      ef::PlanJob pj = plan_job(ctx, i);
+      ef::PlanJob& pj = plan_job(ctx, i);
       auto plan = ef::edf_plan(pj, now, slot_, G, tl);
       if (plan.gpus_now > 0) d.run.push_back({i, plan.gpus_now, {}});
     }
@@ -62,16 +66,20 @@ class Edf final : public TrainingPolicy {
  private:
   Sec slot_;
   std::vector<int> order_;
+  std::vector<ef::PlanJob> pj_;  // per job; levels and rates are looked up once
+  std::vector<Sec> ddl_;         // per job
 
   static Sec to_sec(SimTime t) { return ef::whole_seconds(t, "edf"); }
   static Sec ddl(const Job& j) { return j.deadline ? to_sec(*j.deadline) : ef::kNoDeadline; }
 
-  ef::PlanJob plan_job(const SchedulingContext& ctx, int i) const {
+  ef::PlanJob& plan_job(const SchedulingContext& ctx, int i) {
+    if (pj_.empty()) pj_.resize(ctx.job_count());
+    ef::PlanJob& pj = pj_[i];
+    pj.iter_left = ctx.state(i).remaining();
+    if (pj.job) return pj;
     const Job& job = ctx.job(i);
-    ef::PlanJob pj;
     pj.index = i;
     pj.job = &job;
-    pj.iter_left = ctx.state(i).remaining();
     pj.ddl = ddl(job);
     pj.columns = ctx.throughput().levels(job);
     for (int g : pj.columns)

@@ -211,8 +211,6 @@ class ElasticFlow final : public TrainingPolicy {
     Sec end = 0, real_end = 0;
     int num = 0, next = 0;
     double marginal = 0;
-    ef::FreeTimeline next_alloc, next_tl;
-    Sec next_end = 0;
     bool in_cache = false, started = false;
     bool held = false;     // held GPUs since the previous point
     Sec prev_end = 0;      // end event time after the previous point (the artifact's old_end_time)
@@ -229,6 +227,8 @@ class ElasticFlow final : public TrainingPolicy {
   std::vector<JobState> js_;
   std::vector<int> runnable_, pending_, running_;
   ef::FreeTimeline tl_;
+  ef::FreeTimeline tmp_;                    // scratch: tl_ with one job's plan given back
+  ef::EfPlan plan_;                         // scratch plan
   std::vector<std::pair<int, int>> cache_;  // seen (first rank, GPUs)
   std::map<Sec, std::vector<int>> events_;  // the artifact's future events: time -> planned ends
   std::set<Sec> submit_times_;
@@ -322,19 +322,55 @@ class ElasticFlow final : public TrainingPolicy {
   }
 
   bool plan_all(const SchedulingContext& ctx, const std::vector<int>& list, Sec now) {
-    tl_.pts = {{now, G_}};
+    tl_.pts.assign(1, {now, G_});
     bool ok = true;
     for (int i : list) {
       auto& s = js_[i];
       s.pj.iter_left = ctx.state(i).remaining();
-      auto res = ef::ef_plan(s.pj, now, slot_, G_, tl_, -1);
-      tl_ = std::move(res.timeline);
-      s.alloc = std::move(res.alloc);
-      s.end = res.end;
-      s.real_end = res.real_end;
-      ok = ok && res.meets;
+      ef::ef_plan(s.pj, now, slot_, G_, tl_, -1, plan_);
+      std::swap(tl_.pts, plan_.timeline.pts);
+      std::swap(s.alloc.pts, plan_.alloc.pts);
+      s.end = plan_.end;
+      s.real_end = plan_.real_end;
+      ok = ok && plan_.meets;
     }
     return ok;
+  }
+
+  // tmp_ = tl_ with the job's planned GPUs before its end given back, merged (the artifact's
+  // copy-and-add in get_marginal, done as one sweep over both step functions). With `until`,
+  // stops after the first breakpoint at or after it (keeping at least two).
+  void give_back(const JobState& s, Sec until = std::numeric_limits<Sec>::max()) {
+    const auto& a = tl_.pts;
+    const auto& b = s.alloc.pts;
+    auto& out = tmp_.pts;
+    out.clear();
+    std::size_t i = 0, k = 0;
+    bool end_done = false;
+    int fv = G_, av = 0;  // tl_ and the allocation at the current time
+    while (i < a.size() || k < b.size() || !end_done) {
+      Sec t = std::numeric_limits<Sec>::max();
+      if (i < a.size()) t = std::min(t, a[i].first);
+      if (k < b.size()) t = std::min(t, b[k].first);
+      if (!end_done) t = std::min(t, s.end);
+      while (i < a.size() && a[i].first == t)
+        fv = a[i++].second;
+      while (k < b.size() && b[k].first == t)
+        av = b[k++].second;
+      if (t == s.end) end_done = true;
+      const int v = t < s.end ? fv + av : fv;
+      if (out.empty() || out.back().second != v) {
+        out.push_back({t, v});
+        if (t >= until && out.size() >= 2) break;
+      }
+    }
+  }
+
+  // The job's plan with `next` GPUs from now on (the artifact's candidate in get_marginal), in
+  // plan_.
+  void plan_next(const JobState& s, Sec now) {
+    give_back(s);
+    ef::ef_plan(s.pj, now, slot_, G_, tmp_, s.next, plan_);
   }
 
   void get_marginal(JobState& s, int allocatable, Sec now) {
@@ -342,39 +378,12 @@ class ElasticFlow final : public TrainingPolicy {
       s.marginal = -kMaxMarginal;
       return;
     }
-    ef::FreeTimeline tmp = tl_;
-    if (!tmp.has(s.end)) {
-      int last = G_;
-      for (auto& [t, v] : tmp.pts) {
-        if (t < s.end)
-          last = v;
-        else
-          break;
-      }
-      tmp.set(s.end, last);
-    }
-    int last_alloc = 0;
-    for (auto& [a, g] : s.alloc.pts) {
-      if (!tmp.has(a)) {
-        int v = G_;
-        for (auto& [t, f] : tmp.pts) {
-          if (t <= a) v = f;
-        }
-        tmp.set(a, v);
-      }
-      for (auto& [t, f] : tmp.pts) {
-        if (t < a) continue;
-        if (t >= s.end) break;
-        f += g - last_alloc;
-      }
-      last_alloc = g;
-    }
-    tmp.merge();
-    auto res = ef::ef_plan(s.pj, now, slot_, G_, tmp, s.next);
-    s.next_alloc = std::move(res.alloc);
-    s.next_tl = std::move(res.timeline);
-    s.next_end = res.end;
-    s.marginal = (res.gpu_time - ef::allocation_time(s.alloc, s.end)) / (s.next - s.num);
+    // A plan that is not a fallback reads the timeline only up to the job's aligned deadline
+    // (and its second breakpoint), so the score is computed on that window first.
+    give_back(s, ef::align(now, s.pj.ddl, slot_));
+    ef::ef_plan(s.pj, now, slot_, G_, tmp_, s.next, plan_);
+    if (plan_.fallback) plan_next(s, now);
+    s.marginal = (plan_.gpu_time - ef::allocation_time(s.alloc, s.end)) / (s.next - s.num);
     if (s.num == 0) s.marginal = kMaxMarginal;
   }
 
@@ -404,11 +413,14 @@ class ElasticFlow final : public TrainingPolicy {
         auto& s = js_[r];
         if (s.next - s.num > allocatable || s.next == s.num) continue;
         const int old = s.num;
-        tl_ = s.next_tl;
-        s.alloc = s.next_alloc;
+        // The candidate plan again: its inputs are unchanged since its marginal was computed
+        // (every growable job is re-scored after each grant), so this is that plan.
+        plan_next(s, now);
+        std::swap(tl_.pts, plan_.timeline.pts);
+        std::swap(s.alloc.pts, plan_.alloc.pts);
         s.num = s.next;
-        move_end(r, s.end, s.next_end, now);
-        s.end = s.next_end;
+        move_end(r, s.end, plan_.end, now);
+        s.end = plan_.end;
         if (std::find(pending_.begin(), pending_.end(), r) != pending_.end()) start(r, ctx);
         allocatable -= s.num - old;
         granted = true;

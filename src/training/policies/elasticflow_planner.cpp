@@ -49,6 +49,18 @@ void FreeTimeline::merge() {
   pts.resize(w);
 }
 
+void FreeTimeline::merge_front(std::size_t last_changed) {
+  const std::size_t n = std::min(last_changed + 2, pts.size());
+  std::size_t w = 0;
+  for (std::size_t r = 0; r < n; ++r) {
+    if (w > 0 && pts[w - 1].second == pts[r].second) continue;
+    pts[w++] = pts[r];
+  }
+  if (w < n)
+    pts.erase(pts.begin() + static_cast<std::ptrdiff_t>(w),
+              pts.begin() + static_cast<std::ptrdiff_t>(n));
+}
+
 double PlanJob::rate(int g) const {
   for (std::size_t k = 0; k < columns.size(); ++k) {
     if (columns[k] == g) return rates[k];
@@ -90,46 +102,56 @@ Sec ceil_end(Sec t, double secs) {
 }  // namespace
 
 EdfPlan edf_plan(const PlanJob& j, Sec start, Sec slot, int cluster_gpus, FreeTimeline& tl) {
-  // Works on a copy `f` while walking the breakpoints of the original `tl`, as the artifact does.
-  FreeTimeline f = tl;
+  // The artifact works on a copy while walking the original's breakpoints, but it only changes
+  // values behind its walk (and from the current breakpoint on when it stops), and adds
+  // breakpoints only at the end, so the walk can update `tl` in place.
+  auto& p = tl.pts;
+  const int ks = tl.find(start);
+  if (ks < 0) throw InvariantError("ElasticFlow planner: missing timeline breakpoint");
   double iter = j.iter_left;
   Sec ev = start;
-  int avail = tl.at(start);
+  std::size_t kev = static_cast<std::size_t>(ks);
+  int avail = p[kev].second;
   const int base = std::min(j.max_gpu, cluster_gpus);
   EdfPlan out;
   bool ok = true;
   auto finish = [&](int g, Sec end, bool set_ev_always, int avail_ev) {
     if (ev == start) out.gpus_now = g;
     int last = cluster_gpus;
-    for (auto& [e, v] : tl.pts) {
-      if (e < ev) continue;
-      if (e < end) {
-        last = f.at(e);
-        f.at(e) -= g;
-      }
+    std::size_t i = kev;
+    for (; i < p.size() && p[i].first < end; ++i) {
+      last = p[i].second;
+      p[i].second -= g;
     }
-    if (set_ev_always || ev != end) f.set(ev, avail_ev - g);
-    if (!tl.has(end)) f.set(align(start, end, slot), last);
-    f.merge();
-    tl = std::move(f);
+    std::size_t changed = i > kev ? i - 1 : kev;
+    if (set_ev_always || ev != end) p[kev].second = avail_ev - g;
+    if (!tl.has(end)) {
+      // The artifact's set(): overwrite or insert (at or after i: the point is >= end).
+      const Sec a = align(start, end, slot);
+      const std::size_t q = static_cast<std::size_t>(
+          std::lower_bound(p.begin(), p.end(), a,
+                           [](const FreeTimeline::Point& x, Sec v) { return x.first < v; }) -
+          p.begin());
+      if (q < p.size() && p[q].first == a)
+        p[q].second = last;
+      else
+        p.insert(p.begin() + static_cast<std::ptrdiff_t>(q), {a, last});
+      changed = std::max(changed, q);
+    }
+    tl.merge_front(changed);
     out.end = end;
     out.meets = ok && end <= j.ddl;
     return out;
   };
-  for (std::size_t k = 0; k < tl.pts.size(); ++k) {
-    const Sec t = tl.pts[k].first;
-    if (t < ev) continue;  // never happens: the timeline starts at `start`
-    if (t == ev) {
-      avail = tl.pts[k].second;
-      continue;
-    }
+  for (std::size_t k = kev + 1; k < p.size(); ++k) {
+    const Sec t = p[k].first;
     const double dur = static_cast<double>(t - ev);
     if (avail >= base && base > 0) {
       const Sec end = ceil_end(ev, iter / j.rate(base));
       if (t >= end) return finish(base, end, false, avail);
       iter -= dur * j.rate(base);
       if (ev == start) out.gpus_now = base;
-      f.at(ev) -= base;
+      p[kev].second -= base;
     } else if (avail > 0 && base > 0) {
       int g = 0;
       for (int c : j.columns) {
@@ -141,19 +163,19 @@ EdfPlan edf_plan(const PlanJob& j, Sec start, Sec slot, int cluster_gpus, FreeTi
       if (t >= end) return finish(g, end, true, avail);
       iter -= dur * j.rate(g);
       if (ev == start) out.gpus_now = g;
-      f.at(ev) -= g;
+      p[kev].second -= g;
     }
-    avail = f.at(t);
+    avail = p[k].second;
     ev = t;
+    kev = k;
     if (ev > j.ddl) ok = false;
   }
   // Past the last breakpoint the whole cluster is assumed free.
   if (ev == start) out.gpus_now = base;
   const Sec end = ceil_end(ev, iter / j.rate(base));
-  f.set(ev, cluster_gpus - base);
-  f.set(align(start, end, slot), cluster_gpus);
-  f.merge();
-  tl = std::move(f);
+  p[kev].second = cluster_gpus - base;
+  tl.set(align(start, end, slot), cluster_gpus);
+  tl.merge();
   out.end = end;
   out.meets = ok && end <= j.ddl;
   return out;
@@ -205,101 +227,131 @@ Sec ceil_sec(double x) {
 
 }  // namespace
 
+namespace {
+
+using Points = std::vector<FreeTimeline::Point>;
+
+std::size_t lower_index(const Points& v, Sec t) {
+  return static_cast<std::size_t>(
+      std::lower_bound(v.begin(), v.end(), t,
+                       [](const FreeTimeline::Point& p, Sec x) { return p.first < x; }) -
+      v.begin());
+}
+
+bool has_point(const Points& v, Sec t) {
+  const std::size_t k = lower_index(v, t);
+  return k < v.size() && v[k].first == t;
+}
+
+}  // namespace
+
 EfPlan ef_plan(const PlanJob& j, Sec start, Sec slot, int G, const FreeTimeline& tl, int assigned) {
+  EfPlan out;
+  ef_plan(j, start, slot, G, tl, assigned, out);
+  return out;
+}
+
+// The artifact's loops walk a copy `f` of the timeline by breakpoint; here `f` is out.timeline,
+// walked by index (it holds tl's breakpoints plus the aligned deadline until the plan is done),
+// and the job's allocation is built in out.alloc.
+void ef_plan(const PlanJob& j, Sec start, Sec slot, int G, const FreeTimeline& tl, int assigned,
+             EfPlan& out) {
   if (!(j.iter_left > 0)) throw InvariantError("ElasticFlow planner: job without remaining work");
+  if (tl.pts.empty() || tl.pts.front().first != start)
+    throw InvariantError("ElasticFlow planner: the timeline must start at the planning instant");
   const double ddl = static_cast<double>(j.ddl);
   Sec ev = start;
   double iter = j.iter_left;
-  FreeTimeline alloc;
-  alloc.set(start, 0);
-  FreeTimeline f = tl;
+  FreeTimeline& ft = out.timeline;
+  FreeTimeline& alloc = out.alloc;
+  Points& f = ft.pts;
+  Points& al = alloc.pts;
+  f.assign(tl.pts.begin(), tl.pts.end());
+  al.clear();
+  al.push_back({start, 0});
+  out.fallback = false;
   int last_event_gpu = G;  // one variable across the whole function, as in the artifact
   const Sec aligned_ddl = align(start, j.ddl, slot);
-  if (!f.has(aligned_ddl) && aligned_ddl >= start) {
-    for (auto& [t, v] : f.pts) {
-      if (t < aligned_ddl)
-        last_event_gpu = v;
-      else
-        break;
+  {
+    const std::size_t k = lower_index(f, aligned_ddl);
+    if (!(k < f.size() && f[k].first == aligned_ddl) && aligned_ddl >= start) {
+      if (k > 0) last_event_gpu = f[k - 1].second;
+      f.insert(f.begin() + static_cast<std::ptrdiff_t>(k), {aligned_ddl, last_event_gpu});
     }
-    f.set(aligned_ddl, last_event_gpu);
   }
-  int available = f.at(start);
-  EfPlan out;
+  const int available = f.front().second;  // f starts at `start` (= ev)
   auto done = [&](Sec end, Sec real_end) {
-    f.merge();
+    ft.merge();
     alloc.merge();
-    out.timeline = std::move(f);
     out.end = end;
     out.real_end = real_end;
     out.gpu_time = allocation_time(alloc, end);
-    out.alloc = std::move(alloc);
     out.meets = static_cast<double>(real_end) <= ddl;
-    return out;
   };
 
   if (assigned > 0) {
     const int quota = assigned;
     if (quota > available)
       throw InvariantError("ElasticFlow planner: assigned more GPUs than free");
-    bool found = false;
-    Sec fut = 0;
-    for (auto& [t, v] : tl.pts) {
-      fut = t;
-      if (t < ev) {
-        available = v;
-        f.pts.erase(f.pts.begin() + f.find(t));
-        continue;
-      }
-      if (t == ev) {
-        available = v;
-        continue;
-      }
-      found = true;
-      break;
-    }
-    if (!found) fut = aligned_ddl;
-    alloc.set(ev, quota);
+    const Sec fut = tl.pts.size() > 1 ? tl.pts[1].first : aligned_ddl;
+    al.front().second = quota;
     const Sec real_end = ceil_sec(static_cast<double>(ev) + iter / j.rate(quota));
     const Sec end = align(start, real_end, slot);
     if (fut >= end && ddl >= static_cast<double>(real_end)) {
-      for (auto& [t, v] : tl.pts) {
-        if (t < ev) continue;
-        if (t < end) {
-          last_event_gpu = f.at(t);
-          f.at(t) -= quota;
-        }
+      // Of tl's breakpoints only `ev` lies in [ev, end).
+      if (ev < end) {
+        last_event_gpu = f.front().second;
+        f.front().second -= quota;
       }
-      if (ev != end) f.set(ev, available - quota);
-      if (!tl.has(end)) f.set(end, last_event_gpu);
+      if (ev != end) f.front().second = available - quota;
+      if (!has_point(tl.pts, end)) ft.set(end, last_event_gpu);
       return done(end, real_end);
     }
     double dur = static_cast<double>(fut - ev);
     if (fut == aligned_ddl) dur = ddl - static_cast<double>(ev);
     iter -= dur * j.rate(quota);
-    f.at(ev) -= quota;
+    f.front().second -= quota;
     ev = fut;
     alloc.set(ev, 0);
   }
 
   int quota = next_level(j, 0);
   int last_quota = 0, last_last_quota = 0;
-  Sec point = start - 1;
+  const Sec point = start - 1;
   // Largest level <= free, capped at `q` (the artifact's min(q, get_last_level(1 + free))).
   auto fit = [&](int q, int free) { return std::min(q, last_level(j, 1 + free)); };
+  const std::size_t k_ddl = lower_index(f, aligned_ddl);  // f's breakpoints before the deadline
+  const std::size_t k_ev = lower_index(f, ev);
+  bool listed = false;
   while (quota <= G && quota <= j.max_gpu) {
+    if (!listed) {
+      // The allocation lists every breakpoint before the deadline (0 where not set yet).
+      listed = true;
+      FreeTimeline::Point old[2];
+      const std::size_t n_old = al.size();  // at most {start, fut}
+      if (n_old > 2) throw InvariantError("ElasticFlow planner: unexpected allocation");
+      std::copy(al.begin(), al.end(), old);
+      al.clear();
+      std::size_t o = 0;
+      for (std::size_t k = 0; k < k_ddl; ++k) {
+        const Sec t = f[k].first;
+        while (o < n_old && old[o].first < t)
+          al.push_back(old[o++]);
+        if (o < n_old && old[o].first == t)
+          al.push_back(old[o++]);
+        else
+          al.push_back({t, 0});
+      }
+      while (o < n_old)
+        al.push_back(old[o++]);
+    }
     Sec period_end = aligned_ddl;
     double tmp_iters = 0;
-    for (auto& [t, v] : f.pts) {
-      if (t >= aligned_ddl) continue;
-      if (!alloc.has(t)) alloc.set(t, 0);
-    }
-    for (std::size_t k = f.pts.size(); k-- > 0;) {
-      const Sec ps = f.pts[k].first;
-      if (ps >= aligned_ddl) continue;
+    for (std::size_t k = k_ddl; k-- > 0;) {
+      const Sec ps = f[k].first;
       if (ps < ev) break;
       int a = quota;
-      if (f.pts[k].second < quota) a = fit(quota, f.pts[k].second);
+      if (f[k].second < quota) a = fit(quota, f[k].second);
       if (a == 0) {
         period_end = ps;
         continue;
@@ -310,24 +362,34 @@ EfPlan ef_plan(const PlanJob& j, Sec start, Sec slot, int G, const FreeTimeline&
       if (tmp_iters >= iter) {
         // Fill forward from `ev`: last level before `ps`, this level from `ps` on.
         Sec last_t = -1;
+        std::size_t last_m = 0, ac = 0;
         int last_a = 0;
         bool have_last = false;
         Sec end = -1, real_end = -1;
-        for (std::size_t m = 0; m < f.pts.size(); ++m) {
-          const Sec t = f.pts[m].first;
+        auto alloc_set = [&](Sec t, int v) {  // t grows from call to call
+          while (ac < al.size() && al[ac].first < t)
+            ++ac;
+          if (ac < al.size() && al[ac].first == t)
+            al[ac].second = v;
+          else
+            al.insert(al.begin() + static_cast<std::ptrdiff_t>(ac), {t, v});
+        };
+        for (std::size_t m = k_ev; m < f.size(); ++m) {
+          const Sec t = f[m].first;
           if (t > aligned_ddl) break;
-          if (t < ev) continue;
           if (!have_last) {
             have_last = true;
             last_t = t;
-            last_a = fit(t >= ps ? quota : last_quota, f.pts[m].second);
+            last_m = m;
+            last_a = fit(t >= ps ? quota : last_quota, f[m].second);
             continue;
           }
-          alloc.set(last_t, last_a);
-          f.at(last_t) -= last_a;
+          alloc_set(last_t, last_a);
+          f[last_m].second -= last_a;
           if (last_a == 0) {
             last_t = t;
-            last_a = fit(t >= ps ? quota : last_quota, f.pts[m].second);
+            last_m = m;
+            last_a = fit(t >= ps ? quota : last_quota, f[m].second);
             continue;
           }
           double d2 = static_cast<double>(t - last_t);
@@ -344,21 +406,20 @@ EfPlan ef_plan(const PlanJob& j, Sec start, Sec slot, int G, const FreeTimeline&
             break;
           }
           last_t = t;
-          last_a = fit(t >= ps ? quota : last_quota, f.pts[m].second);
+          last_m = m;
+          last_a = fit(t >= ps ? quota : last_quota, f[m].second);
         }
         if (end < 0) {
-          alloc.set(last_t, last_a);
-          f.at(last_t) -= last_a;
+          alloc_set(last_t, last_a);
+          f[last_m].second -= last_a;
           const Sec real_left = ceil_sec(iter / j.rate(last_a));
           real_end = last_t + real_left;
           end = last_t + align(0, real_left, slot);
         }
-        int leg = G;
-        for (auto& [t, v] : tl.pts) {
-          if (t < ev) continue;
-          if (t < end) leg = v;
-        }
-        if (!tl.has(end)) f.set(end, leg);
+        int leg = G;  // tl's last value in [ev, end)
+        const std::size_t k_end = lower_index(tl.pts, end);
+        if (k_end > 0 && tl.pts[k_end - 1].first >= ev) leg = tl.pts[k_end - 1].second;
+        if (!(k_end < tl.pts.size() && tl.pts[k_end].first == end)) ft.set(end, leg);
         return done(end, real_end);
       }
       period_end = ps;
@@ -375,36 +436,36 @@ EfPlan ef_plan(const PlanJob& j, Sec start, Sec slot, int G, const FreeTimeline&
     Sec last_t = -1;
     int last_a = 0;
     bool have_last = false;
-    for (std::size_t m = 0; m < f.pts.size(); ++m) {
-      const Sec t = f.pts[m].first;
+    for (std::size_t m = 0; m < f.size(); ++m) {
+      const Sec t = f[m].first;
       if (t > aligned_ddl) break;
       if (t < ev) continue;
       if (!have_last) {
         have_last = true;
         last_t = t;
-        last_a = fit(t >= point ? last_quota : last_last_quota, f.pts[m].second);
+        last_a = fit(t >= point ? last_quota : last_last_quota, f[m].second);
         continue;
       }
       alloc.set(last_t, last_a);
-      f.at(last_t) -= last_a;
+      ft.at(last_t) -= last_a;
       if (last_a == 0) {
         last_t = t;
-        last_a = fit(t >= point ? last_quota : last_last_quota, f.pts[m].second);
+        last_a = fit(t >= point ? last_quota : last_last_quota, f[m].second);
         continue;
       }
       double d2 = static_cast<double>(t - last_t);
       if (t == aligned_ddl) d2 = ddl - static_cast<double>(last_t);
       iter -= d2 * j.rate(last_a);
       last_t = t;
-      last_a = fit(last_quota, f.pts[m].second);
+      last_a = fit(last_quota, f[m].second);
     }
   }
   // ... then from the deadline on, the largest level that is free in each period ...
   Sec lat = std::max(aligned_ddl, ev);
-  for (std::size_t m = 0; m < f.pts.size(); ++m) {
-    const Sec t = f.pts[m].first;
+  for (std::size_t m = 0; m < f.size(); ++m) {
+    const Sec t = f[m].first;
     if (t <= aligned_ddl) continue;
-    const int q = std::min(last_level(j, f.at(lat) + 1), j.max_gpu);
+    const int q = std::min(last_level(j, ft.at(lat) + 1), j.max_gpu);
     if (q == 0) {
       alloc.set(lat, 0);
       lat = t;
@@ -415,7 +476,7 @@ EfPlan ef_plan(const PlanJob& j, Sec start, Sec slot, int G, const FreeTimeline&
     if (its >= iter) {
       const Sec real_end = ceil_sec(static_cast<double>(lat) + iter / j.rate(q));
       const Sec end = align(start, real_end, slot);
-      for (auto& [t1, v1] : f.pts) {
+      for (auto& [t1, v1] : f) {
         if (t1 < aligned_ddl) continue;
         if (t1 < end) {
           const int k = tl.find(t1);
@@ -423,15 +484,15 @@ EfPlan ef_plan(const PlanJob& j, Sec start, Sec slot, int G, const FreeTimeline&
         }
         if (t1 >= lat && t1 < end) v1 -= q;
       }
-      if (lat != end) f.set(lat, last_event_gpu - q);
-      if (!tl.has(end)) f.set(end, last_event_gpu);
+      if (lat != end) ft.set(lat, last_event_gpu - q);
+      if (!tl.has(end)) ft.set(end, last_event_gpu);
       return done(end, real_end);
     }
     iter -= its;
     for (auto& [t1, v1] : tl.pts) {
-      if (t1 < lat) last_event_gpu = f.at(t1);
+      if (t1 < lat) last_event_gpu = ft.at(t1);
     }
-    for (auto& [t1, v1] : f.pts) {
+    for (auto& [t1, v1] : f) {
       if (t1 >= lat && t1 < t) v1 -= q;
     }
     lat = t;
@@ -442,8 +503,8 @@ EfPlan ef_plan(const PlanJob& j, Sec start, Sec slot, int G, const FreeTimeline&
   alloc.set(lat, q);
   const Sec real_end = ceil_sec(static_cast<double>(lat) + iter / j.rate(q));
   const Sec end = align(start, real_end, slot);
-  f.set(lat, G - q);
-  f.set(end, G);
+  ft.set(lat, G - q);
+  ft.set(end, G);
   return done(end, real_end);
 }
 

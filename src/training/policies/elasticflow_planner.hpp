@@ -55,6 +55,9 @@ class FreeTimeline {
   void set(Sec t, int v);
   /// Drops breakpoints equal to their predecessor (the first one is always kept).
   void merge();
+  /// merge() when the breakpoints after index `last_changed` were merged and are unchanged:
+  /// only the ones up to last_changed + 1 are compared.
+  void merge_front(std::size_t last_changed);
 };
 
 /// What a planner needs about one job; `iter_left` is in the throughput model's work units.
@@ -105,9 +108,13 @@ struct EfPlan {
 /// `ef_sim_allocation`: the minimum satisfactory share, filled backwards from the job's (slot-
 /// aligned) deadline on the free timeline `tl`, one level at a time; when no level meets the
 /// deadline, a fallback plan that runs past it. With `assigned` > 0 the job first gets exactly
-/// that many GPUs from `start` (the leftover-GPU search).
+/// that many GPUs from `start` (the leftover-GPU search). `tl` must be merged and start at
+/// `start` (as every timeline the policies build does); InvariantError otherwise.
 EfPlan ef_plan(const PlanJob& j, Sec start, Sec slot, int cluster_gpus, const FreeTimeline& tl,
                int assigned);
+/// The same, writing into `out` and reusing its vectors' capacity (`tl` must not alias them).
+void ef_plan(const PlanJob& j, Sec start, Sec slot, int cluster_gpus, const FreeTimeline& tl,
+             int assigned, EfPlan& out);
 
 /// The artifact's `elastic` placement (cluster.elastic_placement) replayed from an empty
 /// cluster, only to find each job's GPU ranks as the artifact's log numbers them: the overhead
@@ -137,7 +144,8 @@ class ElasticNodeSets {
 };
 
 /// `edf_sim_allocation`: greedy maximum share (the job's cap) in deadline order, else the
-/// largest level that fits, else wait; reserves the job's use in `tl`.
+/// largest level that fits, else wait; reserves the job's use in `tl` (merged, as every
+/// timeline the planners return is).
 EdfPlan edf_plan(const PlanJob& j, Sec start, Sec slot, int cluster_gpus, FreeTimeline& tl);
 
 }  // namespace clustersim::ef

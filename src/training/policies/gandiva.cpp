@@ -113,6 +113,7 @@ class Gandiva final : public TrainingPolicy {
   bool started_ = false;
   Sec last_ = 0;
   std::vector<Set> sets_;
+  std::vector<int> free_sets_;  // ids of dissolved sets, reused (ids are only handles)
   std::vector<std::pair<int, std::vector<int>>> groups_;
   std::vector<int> running_, pending_;
   std::vector<Sec> executed_, overhead_;
@@ -135,14 +136,33 @@ class Gandiva final : public TrainingPolicy {
     std::stable_sort(g.begin(), g.end(),
                      [&](int a, int b) { return sets_[a].util < sets_[b].util; });
   }
+  // sort_group after only the first set's util grew: when the others are in order, the stable
+  // sort just moves it in front of the first set whose util is at least its own.
+  void sort_group_front_grew(std::vector<int>& g) {
+    auto by_util = [&](int a, int b) { return sets_[a].util < sets_[b].util; };
+    if (g.size() < 2 || !std::is_sorted(g.begin() + 1, g.end(), by_util)) return sort_group(g);
+    const int u = sets_[g.front()].util;
+    auto pos = std::lower_bound(g.begin() + 1, g.end(), u,
+                                [&](int sid, int v) { return sets_[sid].util < v; });
+    std::rotate(g.begin(), g.begin() + 1, pos);
+  }
   int new_set(int n) {
     const int nodes = (n + gpn_ - 1) / gpn_;
-    Set s;
+    int sid;
+    if (free_sets_.empty()) {
+      sid = static_cast<int>(sets_.size());
+      sets_.emplace_back();
+    } else {
+      sid = free_sets_.back();
+      free_sets_.pop_back();
+    }
+    Set& s = sets_[sid];
     s.nodes = nodes;
     s.capacity = nodes * gpn_ / n;
+    s.util = 0;
+    s.jobs.clear();
     free_nodes_ -= nodes;
-    sets_.push_back(std::move(s));
-    return static_cast<int>(sets_.size()) - 1;
+    return sid;
   }
   // Jobs that run in a set: the prefix whose (unit) utilisation stays within the capacity.
   static int concurrency(const Set& s) {
@@ -252,7 +272,7 @@ class Gandiva final : public TrainingPolicy {
         auto& s = sets_[list.front()];
         ++s.util;
         s.jobs.push_back(j);
-        sort_group(list);
+        sort_group_front_grew(list);
       }
     }
   }
@@ -267,13 +287,14 @@ class Gandiva final : public TrainingPolicy {
       list.erase(list.begin());
       jobs.insert(jobs.end(), sets_[sid].jobs.begin(), sets_[sid].jobs.end());
       free_nodes_ += sets_[sid].nodes;
+      free_sets_.push_back(sid);
     }
     if (i > 0) {
       for (int j : jobs) {
         auto& s = sets_[list.front()];
         ++s.util;
         s.jobs.push_back(j);
-        sort_group(list);
+        sort_group_front_grew(list);
       }
     }
   }
@@ -316,8 +337,10 @@ class Gandiva final : public TrainingPolicy {
           release = true;
         }
       }
-      for (int sid : gone)
+      for (int sid : gone) {
         std::erase(list, sid);
+        free_sets_.push_back(sid);
+      }
     }
     return release;
   }

@@ -113,6 +113,7 @@ class Themis final : public TrainingPolicy {
  private:
   struct State {
     double left = 0, x = 0, cumulative = 0, prev_left = -1, prev_iso = 1;
+    double rate = -1;  // at the job's trace GPU count, looked up once
     Sec remaining_time = 0, end_time = 0;
     bool ending = false;
   };
@@ -129,8 +130,10 @@ class Themis final : public TrainingPolicy {
     return st_[i];
   }
   static Sec to_sec(SimTime t) { return ef::whole_seconds(t, "themis"); }
-  static double rate(const SchedulingContext& ctx, int i) {
-    return ctx.throughput().rate(ctx.job(i), ctx.job(i).gpus, {});
+  double rate(const SchedulingContext& ctx, int i) {
+    auto& s = st(i);
+    if (s.rate < 0) s.rate = ctx.throughput().rate(ctx.job(i), ctx.job(i).gpus, {});
+    return s.rate;
   }
 
   void solve(const SchedulingContext& ctx) {
