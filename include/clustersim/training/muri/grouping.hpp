@@ -71,8 +71,9 @@ struct GroupingConfig {
   int packing_num = 4;
   Ordering ordering = Ordering::kBest;
   double weight_lbd = 0;  ///< edge only if gamma > weight_lbd x |union| / 4
-  /// Skip the matching in a round whose groups already fit (Muri computes it anyway; it only
-  /// changes the output order of the unmerged groups, which matters only with autopack).
+  /// Skip the matching of a class whose walk starts when the groups already fit (Muri computes
+  /// it anyway; nothing of that class merges and it is the last round, so the matching only
+  /// orders the class's groups, which matters only with autopack).
   bool skip_matching_when_fits = false;
 };
 
