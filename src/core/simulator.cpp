@@ -34,6 +34,28 @@ void Simulator::cancel(EventId id) {
   r.live = false;
   r.cb = nullptr;
   --live_;
+  // Cancelled entries wait in the queue until they reach the front; when they outnumber the
+  // live ones (policies that reschedule every completion at every event), drop them so memory
+  // stays proportional to the live events. Order is unchanged: keys keep their (time, seq).
+  if (queue_->size() > 2 * live_ + 4096) compact();
+}
+
+void Simulator::compact() {
+  std::vector<EventKey> keep;
+  keep.reserve(live_);
+  while (!queue_->empty()) {
+    const EventKey k = queue_->pop();
+    Record& r = records_[k.slot];
+    if (r.live) {
+      keep.push_back(k);
+    } else {
+      ++r.generation;
+      if (r.generation == 0) r.generation = 1;
+      free_.push_back(k.slot);
+    }
+  }
+  for (const auto& k : keep)
+    queue_->insert(k);
 }
 
 bool Simulator::is_pending(EventId id) const {

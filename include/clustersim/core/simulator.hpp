@@ -4,7 +4,8 @@
 // Contract:
 //  * Events run in (time, scheduling order). An event scheduled for the current time from inside
 //    an event runs after every event already pending for that time.
-//  * cancel() is O(1): the event's record is marked and skipped when it reaches the front.
+//  * cancel() is O(1) amortised: the event's record is marked and skipped when it reaches the
+//    front; when cancelled entries outnumber live ones by 2:1 (+4096) they are purged at once.
 //  * Time never goes backwards; scheduling in the past throws InvariantError.
 #pragma once
 
@@ -53,6 +54,8 @@ class Simulator {
     std::uint32_t generation = 1;
     bool live = false;
   };
+  void compact();
+
   std::unique_ptr<EventQueue> queue_;
   std::vector<Record> records_;
   std::vector<std::uint32_t> free_;

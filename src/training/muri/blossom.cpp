@@ -100,8 +100,9 @@ class Blossom {
     }
     for (int i = 0; i <= n; ++i)
       lab_[i] = wmax;
-    // Generous bound on the loop steps (a correct run needs O(n^3)): guards against endless loops.
-    max_steps_ = 8L * cap_ * cap_ * cap_ + 4096;
+    // Bound on the loop steps, against endless loops (runs that end take < n^2 steps on Muri's
+    // graphs; this allows > 256 n^2).
+    max_steps_ = 64L * cap_ * cap_ + 4096;
   }
 
   std::vector<int> solve() {
@@ -183,7 +184,9 @@ class Blossom {
   void set_slack(int x) {
     slack_[x] = 0;
     for (int u = 1; u <= n_; ++u) {
-      if (edge(u, x).w > 0 && st_[u] != x && S_[st_[u]] == 0) update_slack(u, x);
+      // (Muri tests the weight first; these reads have no side effects, and edge(u, x) is a
+      // strided column read, so it comes last.)
+      if (S_[st_[u]] == 0 && st_[u] != x && edge(u, x).w > 0) update_slack(u, x);
     }
   }
   void q_push(int x) {
@@ -382,6 +385,7 @@ class Blossom {
       while (!q.empty()) {
         const int u = q.pop();
         if (S_[st_[u]] == 1) continue;
+        step();
         // Real vertices: edge(u, v) is {u, v, w(u, v)} until the end, see the constructor. (st_[u]
         // changes when an edge found here closes a blossom; labels do not change in this loop.)
         const double* wu = wr_ + static_cast<std::size_t>(u) * stride;
