@@ -52,6 +52,8 @@ struct Workspace {
   std::vector<double> sld;  // sld[x] = dist(edge(slack[x], x)) when slack[x] != 0, see Blossom
   std::vector<double> wr;   // real-vertex weights, (n+1) x (n+1)
   std::vector<int> ff, match, pa, st, vis, S, slack;
+  std::vector<unsigned> seen;
+  std::vector<int> best;
   std::vector<std::vector<int>> flower;
   std::vector<double> lab;
   Fifo<int> q, tmp;
@@ -84,6 +86,7 @@ class Blossom {
     ws.vis.assign(cap_, 0);
     ws.S.assign(cap_, -1);
     ws.slack.assign(cap_, 0);
+    ws.seen.assign(cap_, 0);
     bind();
     double wmax = 0;
     for (int u = 0; u <= n; ++u) {
@@ -126,6 +129,10 @@ class Blossom {
   double* sld_ = nullptr;
   double* wr_ = nullptr;
   int *match_, *pa_, *st_, *vis_, *S_, *slack_;
+  // Scanning u, update_slack(u, B) for a blossom B is a no-op after its first call for B (same
+  // edge, same labels) until an edge is found (which may reset slacks): seen_[B] == epoch_.
+  unsigned* seen_;
+  unsigned epoch_ = 0;
   double* lab_;
   std::vector<int>* flower_;
   int* ff_ = nullptr;
@@ -142,6 +149,7 @@ class Blossom {
     vis_ = ws.vis.data();
     S_ = ws.S.data();
     slack_ = ws.slack.data();
+    seen_ = ws.seen.data();
     lab_ = ws.lab.data();
     flower_ = ws.flower.data();
   }
@@ -159,6 +167,7 @@ class Blossom {
     ws.ff.resize(static_cast<std::size_t>(cap) * (n_ + 1), 0);
     for (auto* v : {&ws.match, &ws.pa, &ws.st, &ws.vis, &ws.slack})
       v->resize(cap, 0);
+    ws.seen.resize(cap, 0);
     ws.S.resize(cap, -1);
     ws.lab.resize(cap, 0.0);
     if (ws.flower.size() < static_cast<std::size_t>(cap)) ws.flower.resize(cap);
@@ -305,20 +314,45 @@ class Blossom {
       q_push(y);
     }
     set_st(b, b);
+    // Muri zeroes row and column b, then for every member xs and x copies edge(xs, x) into
+    // edge(b, x) and edge(x, xs) into edge(x, b) when xs offers a smaller slack. Column b is
+    // strided, so its copies are deferred to the end (best[x] = the last xs copied): nothing in
+    // the loop reads column b except edge(xs, b) at x == b, rebuilt from best[xs] below.
+    auto& best = ws_.best;
+    best.assign(nx_ + 1, 0);
     for (int x = 1; x <= nx_; ++x)
-      edge(b, x).w = edge(x, b).w = 0;
+      edge(b, x).w = 0;
     for (int x = 1; x <= n_; ++x)
       flower_from(b, x) = 0;
+    Edge* rb = &edge(b, 0);
     for (int xs : f) {
+      const Edge* rxs = &edge(xs, 0);
       for (int x = 1; x <= nx_; ++x) {
-        if (edge(b, x).w <= 0 || dist(edge(xs, x)) < dist(edge(b, x))) {
-          edge(b, x) = edge(xs, x);
-          edge(x, b) = edge(x, xs);
+        Edge e = rxs[x];
+        if (x == b) {  // edge(xs, b): column b as Muri has it at this point
+          if (best[xs] != 0)
+            e = edge(xs, best[xs]);
+          else
+            e.w = 0;
+        }
+        if (rb[x].w <= 0 || dist(e) < dist(rb[x])) {
+          rb[x] = e;
+          if (x == b)
+            rb[b] = rb[xs];  // edge(x, b) = edge(x, xs) with x == b
+          else
+            best[x] = xs;
         }
       }
       for (int x = 1; x <= n_; ++x) {
         if (flower_from(xs, x) != 0) flower_from(b, x) = xs;
       }
+    }
+    for (int x = 1; x <= nx_; ++x) {
+      if (x == b) continue;
+      if (best[x] != 0)
+        edge(x, b) = edge(x, best[x]);
+      else
+        edge(x, b).w = 0;
     }
     set_slack(b);
   }
@@ -386,6 +420,7 @@ class Blossom {
         const int u = q.pop();
         if (S_[st_[u]] == 1) continue;
         step();
+        ++epoch_;
         // Real vertices: edge(u, v) is {u, v, w(u, v)} until the end, see the constructor. (st_[u]
         // changes when an edge found here closes a blossom; labels do not change in this loop.)
         const double* wu = wr_ + static_cast<std::size_t>(u) * stride;
@@ -397,6 +432,7 @@ class Blossom {
           if (st_[u] == sv) continue;
           const double duv = lu + lab_[v] - w * 2.0;
           if (not_positive(duv)) {
+            ++epoch_;
             if (on_found_edge(edge(u, v))) return true;
           } else if (sv == v) {
             // update_slack(u, v) on real edges: the same sums, from the compact matrix.
@@ -404,7 +440,8 @@ class Blossom {
               slack_[v] = u;
               sld_[v] = duv;
             }
-          } else {
+          } else if (seen_[sv] != epoch_) {
+            seen_[sv] = epoch_;
             update_slack(u, sv);
           }
         }
