@@ -287,9 +287,13 @@ class Blossom {
       ++b;
     if (b > nx_) ++nx_;
     if (nx_ >= cap_) grow();
-    if (b > inited_) {  // first use of this index: Muri appends a zero row and column
-      for (int x = 0; x < cap_; ++x)
-        edge(b, x) = edge(x, b) = Edge{};
+    // First use of this index: Muri appends a zero row and column. The column's rows 1..nx_ are
+    // all rewritten below (read only as edge(xs, b), handled there); later rows are zeroed when
+    // their index is first used.
+    const bool fresh = b > inited_;
+    if (fresh) {
+      std::fill_n(&edge(b, 0), cap_, Edge{});
+      edge(0, b) = Edge{};
       std::fill_n(ff_ + static_cast<std::size_t>(b) * (n_ + 1), n_ + 1, 0);
       inited_ = b;
     }
@@ -332,6 +336,8 @@ class Blossom {
         if (x == b) {  // edge(xs, b): column b as Muri has it at this point
           if (best[xs] != 0)
             e = edge(xs, best[xs]);
+          else if (fresh)
+            e = Edge{};
           else
             e.w = 0;
         }
@@ -343,14 +349,20 @@ class Blossom {
             best[x] = xs;
         }
       }
-      for (int x = 1; x <= n_; ++x) {
-        if (flower_from(xs, x) != 0) flower_from(b, x) = xs;
+      if (xs <= n_) {  // a real vertex's row holds only flower_from(xs, xs) = xs
+        flower_from(b, xs) = xs;
+      } else {
+        for (int x = 1; x <= n_; ++x) {
+          if (flower_from(xs, x) != 0) flower_from(b, x) = xs;
+        }
       }
     }
     for (int x = 1; x <= nx_; ++x) {
       if (x == b) continue;
       if (best[x] != 0)
         edge(x, b) = edge(x, best[x]);
+      else if (fresh)
+        edge(x, b) = Edge{};
       else
         edge(x, b).w = 0;
     }
