@@ -57,7 +57,9 @@ class TrainingEngine::Impl final : public SchedulingContext {
       sim_.schedule_at(j.submit, [this, i = j.index] { arrive(i); });
     }
     sim_.run();
+    account_shared();
     RunResult out;
+    out.shared_gpu_excess_s = shared_excess_s_;
     out.jobs = std::move(jobs_);
     out.samples = std::move(samples_);
     out.events = sim_.events_processed();
@@ -111,6 +113,7 @@ class TrainingEngine::Impl final : public SchedulingContext {
   void complete(int i) {
     auto& r = jobs_[i];
     bank(i);
+    account_shared();
     r.work_done = r.work_total;
     r.status = JobStatus::kFinished;
     r.finish = now();
@@ -118,6 +121,8 @@ class TrainingEngine::Impl final : public SchedulingContext {
     if (!r.borrowed && (r.group < 0 || --group_live_[r.group] == 0)) {
       release(state_, r.nodes, r.gpus);
       placement_.charge_extra(trace_.jobs[i], r.nodes, state_, -1);
+    } else {
+      shared_excess_ -= r.gpus;  // the group keeps its GPUs
     }
     r.gpus = 0;
     r.rate = 0;
@@ -143,6 +148,17 @@ class TrainingEngine::Impl final : public SchedulingContext {
     return std::any_of(active_.begin(), active_.end(), [this](int i) {
       return jobs_[i].status == JobStatus::kPending || jobs_[i].status == JobStatus::kRunning;
     });
+  }
+
+  // Shared-GPU groups: GPUs counted once per extra member, integrated over time (0 without
+  // groups), so that GPU-seconds held = sum of the jobs' gpu_time_s - shared_excess_s_.
+  int shared_excess_ = 0;
+  SimTime shared_since_ = 0;
+  double shared_excess_s_ = 0;
+  void account_shared() {
+    const SimTime t = now();
+    if (shared_excess_ != 0) shared_excess_s_ += shared_excess_ * to_seconds(t - shared_since_);
+    shared_since_ = t;
   }
 
   void bank(int i) {
@@ -243,6 +259,7 @@ class TrainingEngine::Impl final : public SchedulingContext {
   std::vector<int> old_gpus_;
 
   void apply(const Decision& d) {
+    account_shared();
     const std::size_t n = jobs_.size();
     if (by_job_.size() != n) {
       by_job_.assign(n, nullptr);
@@ -447,7 +464,7 @@ class TrainingEngine::Impl final : public SchedulingContext {
 
     // Every active job is now running (exactly those in d.run), rejected, finished by the
     // decision, or pending. Members of a shared-GPU group hold their GPUs once.
-    int busy = 0;
+    int busy = 0, held = 0;
     double eff = 0;
     const int running = static_cast<int>(d.run.size());
     const int pending =
@@ -456,6 +473,7 @@ class TrainingEngine::Impl final : public SchedulingContext {
     for (const auto& a : d.run) {
       const auto& r = jobs_[a.job];
       if (!a.borrowed && (r.group < 0 || group_live_[r.group]++ == 0)) busy += r.gpus;
+      held += r.gpus;
       if (cfg_.efficiency) {
         const double r1 = tp_.rate(trace_.jobs[a.job], 1, {});
         if (r1 > 0) eff += r.rate / r1;
@@ -465,6 +483,7 @@ class TrainingEngine::Impl final : public SchedulingContext {
     if (cfg_.check_invariants && busy + state_.total_free_gpus != cluster_.total_gpus()) {
       throw InvariantError("GPU accounting broken");
     }
+    shared_excess_ = held - busy;
     samples_.push_back(ClusterSample{now(), busy, running, pending,
                                      cfg_.efficiency ? eff / cluster_.total_gpus() : 0.0});
   }

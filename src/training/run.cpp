@@ -269,7 +269,9 @@ RunReport execute_run(const RunConfig& cfg, const ProgressFn& progress) {
   s["deadline_jobs"] = deadline_jobs;
   s["deadline_satisfaction"] =
       deadline_jobs ? json(static_cast<double>(deadline_met) / deadline_jobs) : json(nullptr);
-  s["gpu_utilization"] = makespan > 0 ? gpu_s / (cluster.total_gpus() * makespan) : 0.0;
+  // GPUs shared by a group count once.
+  s["gpu_utilization"] =
+      makespan > 0 ? (gpu_s - res.shared_gpu_excess_s) / (cluster.total_gpus() * makespan) : 0.0;
   s["preemptions"] = preemptions;
   {
     std::vector<double> be;

@@ -57,6 +57,8 @@ class Simulator {
     std::uint32_t generation = 1;
     bool live = false;
   };
+  void compact();
+
   std::unique_ptr<EventQueue> queue_;
   std::vector<Record> records_;
   std::vector<std::uint32_t> free_;
@@ -66,8 +68,6 @@ class Simulator {
   std::size_t live_ = 0;
   std::size_t dead_ = 0;  ///< cancelled entries still in the queue
   bool stopped_ = false;
-
-  void compact();
 };
 
 }  // namespace clustersim

@@ -53,6 +53,10 @@ struct RunResult {
   std::uint64_t events = 0;
   std::uint64_t scheduling_points = 0;
   double policy_s = 0;  ///< CPU time spent inside the policy
+  /// GPU-seconds counted more than once by the jobs' gpu_time_s because the GPUs were shared by
+  /// a group (Assignment::group): (members - 1) x group GPUs, integrated over time; 0 without
+  /// groups.
+  double shared_gpu_excess_s = 0;
 };
 
 class TrainingEngine {

@@ -57,6 +57,13 @@ class Interleaver {
 /// between equal-weight matchings are broken the same way. `w` is n x n row-major, w[u*n+v] =
 /// weight seen from u (> 0 = edge). Returns mate[v] (-1 = unmatched).
 /// (Boost 1.74's maximum_weighted_matching loops forever on some of Muri's graphs, hence our own.)
+/// Muri's own algorithm can also break down: with its float tolerances, many exactly tied
+/// weights and w[u*n+v] != w[v*n+u] by one ulp (Muri fills both directions, summing the members'
+/// stage times in different orders), it reaches states where its augment loop never ends (seen
+/// on trace2 and trace4 with Muri-L; Muri's Python would hang there). Such a state (a path that
+/// cycles, a blossom lookup that fails, or more loop steps than 256 n^2, while completed runs
+/// need < n^2) restarts the matching on symmetric weights w[min(u,v)*n+max(u,v)], which
+/// completes; InvariantError if even that breaks down.
 std::vector<int> max_weight_matching(int n, const std::vector<double>& w);
 /// Convenience: symmetric weights from an edge list (u, v, w), w > 0.
 std::vector<int> max_weight_matching(int n, const std::vector<std::tuple<int, int, double>>& edges);
@@ -71,8 +78,9 @@ struct GroupingConfig {
   int packing_num = 4;
   Ordering ordering = Ordering::kBest;
   double weight_lbd = 0;  ///< edge only if gamma > weight_lbd x |union| / 4
-  /// Skip the matching in a round whose groups already fit (Muri computes it anyway; it only
-  /// changes the output order of the unmerged groups, which matters only with autopack).
+  /// Skip the matching of a class whose walk starts when the groups already fit (Muri computes
+  /// it anyway; nothing of that class merges and it is the last round, so the matching only
+  /// orders the class's groups, which matters only with autopack).
   bool skip_matching_when_fits = false;
 };
 
