@@ -14,6 +14,31 @@
 
 using namespace clustersim;
 
+namespace {
+
+// One node of `gpus` GPUs; model m (batch 8) with the given throughput row; slot 60 s, whole
+// seconds, scheduling points at least `min_interval` s apart. `jobs` are trace rows.
+RunConfig one_node(test::TempDir& dir, int gpus, const std::string& table, const std::string& jobs,
+                   const char* min_interval) {
+  std::filesystem::create_directories(dir.path() / "tp");
+  dir.write("tp/m.csv", table);
+  RunConfig c;
+  c.cluster = dir.write("c.csv",
+                        "num_switch,num_node_p_switch,num_gpu_p_node,num_cpu_p_node,mem_p_node\n"
+                        "1,1," +
+                            std::to_string(gpus) + ",64,256\n");
+  c.trace = dir.write(
+      "t.csv", "job_id,submit_time,iteration,model_name,ddl,batch_size,num_gpu,duration\n" + jobs);
+  c.throughputs = (dir.path() / "tp").string();
+  c.policy = "chronus";
+  c.params.set("ef.slot_s", "60");
+  c.params.set("engine.min_interval_s", min_interval);
+  c.params.set("engine.whole_seconds", "true");
+  return c;
+}
+
+}  // namespace
+
 TEST_CASE("chronus golden: leases, adaptive objective, refusal and opportunistic runs",
           "[chronus]") {
   // One node of 8 GPUs, lease 240 s, preemption overhead resumes * 0.5 (1 + log2 g) s.
@@ -37,22 +62,11 @@ TEST_CASE("chronus golden: leases, adaptive objective, refusal and opportunistic
   // T=960: A finished at 884. Maximise: C runs, end 960 + 100 + 1.5 = 1061.5. B runs in the
   //        4 free GPUs (2nd resume): end 960 + 60 + 2*1.5 = 1023 > 500 (missed).
   test::TempDir dir;
-  std::filesystem::create_directories(dir.path() / "tp");
-  dir.write("tp/m.csv", "global_batch_size,1,2,4,8\n8,1,2,3,4\n");
-  RunConfig c;
-  c.cluster = dir.write(
-      "c.csv",
-      "num_switch,num_node_p_switch,num_gpu_p_node,num_cpu_p_node,mem_p_node\n1,1,8,64,256\n");
-  c.trace = dir.write("t.csv",
-                      "job_id,submit_time,iteration,model_name,ddl,batch_size,num_gpu,duration\n"
-                      "A,0,1600,m,1500,8,8,400\n"
-                      "B,100,900,m,500,8,4,300\n"
-                      "C,200,300,m,2000,8,4,100\n");
-  c.throughputs = (dir.path() / "tp").string();
-  c.policy = "chronus";
-  c.params.set("ef.slot_s", "60");
-  c.params.set("engine.min_interval_s", "60");
-  c.params.set("engine.whole_seconds", "true");
+  const RunConfig c = one_node(dir, 8, "global_batch_size,1,2,4,8\n8,1,2,3,4\n",
+                               "A,0,1600,m,1500,8,8,400\n"
+                               "B,100,900,m,500,8,4,300\n"
+                               "C,200,300,m,2000,8,4,100\n",
+                               "60");
   const auto rep = execute_run(c);
   const auto& j = rep.result.jobs;
   // The point for boundary 240 comes at 260 (engine.min_interval_s = 60 after C's arrival
@@ -112,21 +126,10 @@ TEST_CASE("chronus: a job submitted after a boundary waits for the next one", "[
   //   Y: 1 GPU, 30 s, ddl 5000: admitted at 480 (next lease 3); at 720 maximise -> runs,
   //      end 720 + 30 + 0.5 = 750.5.
   test::TempDir dir;
-  std::filesystem::create_directories(dir.path() / "tp");
-  dir.write("tp/m.csv", "global_batch_size,1,2,4,8\n8,1,2,3,4\n");
-  RunConfig c;
-  c.cluster = dir.write(
-      "c.csv",
-      "num_switch,num_node_p_switch,num_gpu_p_node,num_cpu_p_node,mem_p_node\n1,1,8,64,256\n");
-  c.trace = dir.write("t.csv",
-                      "job_id,submit_time,iteration,model_name,ddl,batch_size,num_gpu,duration\n"
-                      "A,200,100,m,5000,8,1,100\n"
-                      "Y,250,30,m,5000,8,1,30\n");
-  c.throughputs = (dir.path() / "tp").string();
-  c.policy = "chronus";
-  c.params.set("ef.slot_s", "60");
-  c.params.set("engine.min_interval_s", "60");
-  c.params.set("engine.whole_seconds", "true");
+  const RunConfig c = one_node(dir, 8, "global_batch_size,1,2,4,8\n8,1,2,3,4\n",
+                               "A,200,100,m,5000,8,1,100\n"
+                               "Y,250,30,m,5000,8,1,30\n",
+                               "60");
   const auto rep = execute_run(c);
   const auto& j = rep.result.jobs;
   CHECK(j[0].first_start == seconds(480));
@@ -200,22 +203,11 @@ TEST_CASE("chronus: the exact lease plan runs the 4-GPU job the greedy leaves fo
   //        720 + 200 + 0.5 (1 + 2) = 921.5. The MILP optimum puts 4 GPUs in lease 0: A now
   //        (ends 681.5), B at 720 (ends 921). Both meet the cut deadline either way.
   test::TempDir dir;
-  std::filesystem::create_directories(dir.path() / "tp");
-  dir.write("tp/m.csv", "global_batch_size,1,2,4\n8,1,2,3\n");
   for (const char* solver : {"greedy", "exact"}) {
-    RunConfig c;
-    c.cluster = dir.write(
-        "c.csv",
-        "num_switch,num_node_p_switch,num_gpu_p_node,num_cpu_p_node,mem_p_node\n1,1,4,64,256\n");
-    c.trace = dir.write("t.csv",
-                        "job_id,submit_time,iteration,model_name,ddl,batch_size,num_gpu,duration\n"
-                        "A,10,600,m,1000,8,4,200\n"
-                        "B,20,400,m,1000,8,2,200\n");
-    c.throughputs = (dir.path() / "tp").string();
-    c.policy = "chronus";
-    c.params.set("ef.slot_s", "60");
-    c.params.set("engine.min_interval_s", "0");
-    c.params.set("engine.whole_seconds", "true");
+    RunConfig c = one_node(dir, 4, "global_batch_size,1,2,4\n8,1,2,3\n",
+                           "A,10,600,m,1000,8,4,200\n"
+                           "B,20,400,m,1000,8,2,200\n",
+                           "0");
     c.params.set("chronus.solver", solver);
     const auto rep = execute_run(c);
     const auto& j = rep.result.jobs;
