@@ -182,7 +182,9 @@ Trace read_muri(const std::string& path, const TraceReadOptions& o) {
     if (*j.iteration_time_s <= 0) csv.fail("column 'iteration_time' must be positive");
     std::size_t cols[3] = {r0, r1, r2};
     for (int r = 0; r < 3; ++r) {
-      j.stage_time_s[r] = csv.get_double(cols[r]) * kMs;
+      // x / 1000 as Muri's simulator (x * 1e-3 is one ulp off for some values, e.g. 59 ms, which
+      // flips exactly tied Blossom weights of its worst-ordering ablation).
+      j.stage_time_s[r] = csv.get_double(cols[r]) / 1000.0;
       if (j.stage_time_s[r] < 0)
         csv.fail(fmt::format("column '{}' is negative", csv.header()[cols[r]]));
     }
