@@ -81,9 +81,9 @@ std::map<std::string, double> jct_by_id(const std::string& path, const std::stri
   return out;
 }
 
-void check_run(const std::string& trace, const std::string& policy, const std::string& sets,
-               const std::string& reference) {
-  TempDir dir;
+// Runs `policy` on a Muri trace on n8g8 with Muri's overhead table; results go to `dir`.
+void run_muri(const TempDir& dir, const std::string& trace, const std::string& policy,
+              const std::string& sets) {
   const std::string a = anchor("muri");
   auto r =
       run_cli("run --cluster " + a + "/cluster_specs/n8g8_sim.csv --trace " + a + "/trace-data/" +
@@ -91,6 +91,13 @@ void check_run(const std::string& trace, const std::string& policy, const std::s
               "/restart_overhead_s.csv " + sets + " -q --out " + dir.path().string());
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
+}
+
+void check_run(const std::string& trace, const std::string& policy, const std::string& sets,
+               const std::string& reference) {
+  TempDir dir;
+  run_muri(dir, trace, policy, sets);
+  const std::string a = anchor("muri");
   auto ours = metrics(dir.file("jobs.csv"), "jct_s", "finish_s");
   auto ref = metrics(a + "/reference_reruns/" + reference, "JCT", "end_time");
   INFO(trace << " " << policy << " " << sets);
@@ -104,13 +111,8 @@ void check_run(const std::string& trace, const std::string& policy, const std::s
 void check_per_job(const std::string& trace, const std::string& policy, const std::string& sets,
                    const std::string& reference) {
   TempDir dir;
+  run_muri(dir, trace, policy, sets);
   const std::string a = anchor("muri");
-  auto r =
-      run_cli("run --cluster " + a + "/cluster_specs/n8g8_sim.csv --trace " + a + "/trace-data/" +
-              trace + ".csv --policy " + policy + " --set muri.overhead_table=" + a +
-              "/restart_overhead_s.csv " + sets + " -q --out " + dir.path().string());
-  INFO(r.output);
-  REQUIRE(r.exit_code == 0);
   auto ours = jct_by_id(dir.file("jobs.csv"), "job_id", "jct_s");
   auto ref = jct_by_id(a + "/reference_reruns/" + reference, "job_id", "JCT");
   INFO(trace << " " << policy << " " << sets);
