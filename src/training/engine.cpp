@@ -122,7 +122,7 @@ class TrainingEngine::Impl final : public SchedulingContext {
       release(state_, r.nodes, r.gpus);
       placement_.charge_extra(trace_.jobs[i], r.nodes, state_, -1);
     } else {
-      shared_excess_ -= r.gpus;  // the group keeps its GPUs
+      shared_excess_ -= r.gpus;  // a group keeps its GPUs; borrowed ones were never held
     }
     r.gpus = 0;
     r.rate = 0;
@@ -150,8 +150,9 @@ class TrainingEngine::Impl final : public SchedulingContext {
     });
   }
 
-  // Shared-GPU groups: GPUs counted once per extra member, integrated over time (0 without
-  // groups), so that GPU-seconds held = sum of the jobs' gpu_time_s - shared_excess_s_.
+  // GPUs in the jobs' gpu_time_s but not held by the run: once per extra member of a shared-GPU
+  // group, and every borrowed GPU, integrated over time (0 without either), so that GPU-seconds
+  // held = sum of the jobs' gpu_time_s - shared_excess_s_.
   int shared_excess_ = 0;
   SimTime shared_since_ = 0;
   double shared_excess_s_ = 0;

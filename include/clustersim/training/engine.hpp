@@ -53,9 +53,9 @@ struct RunResult {
   std::uint64_t events = 0;
   std::uint64_t scheduling_points = 0;
   double policy_s = 0;  ///< CPU time spent inside the policy
-  /// GPU-seconds counted more than once by the jobs' gpu_time_s because the GPUs were shared by
-  /// a group (Assignment::group): (members - 1) x group GPUs, integrated over time; 0 without
-  /// groups.
+  /// GPU-seconds in the jobs' gpu_time_s that the run did not hold: (members - 1) x group GPUs
+  /// for shared-GPU groups (Assignment::group) plus borrowed GPUs (Assignment::borrowed),
+  /// integrated over time; 0 without either.
   double shared_gpu_excess_s = 0;
 };
 
