@@ -3,9 +3,8 @@
 // for its cap (min(64, batch, largest table level)) and takes it if free, else the largest level
 // that fits, else waits (preemptive, elastic, no admission control, no overhead). Jobs without a
 // deadline are planned last. Parameters:
-//   ef.slot_s (60)  the artifact's --scheduling_slot (timeline alignment); set
-//                   engine.min_interval_s to the same value and engine.whole_seconds=true to get
-//                   the artifact's event timing
+//   ef.slot_s (60)  the artifact's --scheduling_slot (timeline alignment and, through
+//                   engine_needs, the spacing of scheduling points)
 // Times must be whole seconds (ElasticFlow traces are).
 #include <algorithm>
 
@@ -22,12 +21,9 @@ using ef::Sec;
 
 class Edf final : public TrainingPolicy {
  public:
-  explicit Edf(const PolicyEnv& env) : slot_(env.params.get_int("ef.slot_s", 60)) {
-    if (slot_ <= 0) throw InputError("ef.slot_s must be positive");
-  }
+  explicit Edf(const PolicyEnv& env) : slot_(ef::slot_param(env.params)) {}
 
-  // The artifact's semantics: whole-second times, scheduling points at least a slot apart.
-  EngineNeeds engine_needs() const override { return {true, seconds(slot_)}; }
+  EngineNeeds engine_needs() const override { return ef::artifact_engine_needs(slot_); }
 
   Decision schedule(const SchedulingContext& ctx) override {
     const Sec now = to_sec(ctx.now());

@@ -8,8 +8,7 @@
 // time against the deadline with refusals in the denominator.
 // Known difference: the artifact also force-completes a job that was preempted to 0 GPUs when
 // its stale end event fires; here such a job simply resumes later.
-// Parameters: ef.slot_s (60), ef.overhead (artifact|none); use with engine.min_interval_s =
-// ef.slot_s and engine.whole_seconds=true.
+// Parameters: ef.slot_s (60), ef.overhead (artifact|none).
 #include <algorithm>
 #include <cmath>
 
@@ -27,12 +26,11 @@ using ef::Sec;
 class EdfAc final : public TrainingPolicy {
  public:
   explicit EdfAc(const PolicyEnv& env)
-      : slot_(env.params.get_int("ef.slot_s", 60)), G_(env.cluster.total_gpus()) {
+      : slot_(ef::slot_param(env.params)), G_(env.cluster.total_gpus()) {
     const std::string oh = env.params.get_string("ef.overhead", "artifact");
     if (oh != "artifact" && oh != "none")
       throw InputError("ef.overhead must be 'artifact' or 'none'");
     overhead_ = oh == "artifact";
-    if (slot_ <= 0) throw InputError("ef.slot_s must be positive");
     const auto& nodes = env.cluster.nodes();
     gpn_ = nodes.empty() ? 1 : nodes.front().gpus;
     for (const auto& n : nodes) {
@@ -41,8 +39,7 @@ class EdfAc final : public TrainingPolicy {
     placement_ = std::make_unique<ef::ElasticNodeSets>(static_cast<int>(nodes.size()), gpn_);
   }
 
-  // The artifact's semantics: whole-second times, scheduling points at least a slot apart.
-  EngineNeeds engine_needs() const override { return {true, seconds(slot_)}; }
+  EngineNeeds engine_needs() const override { return ef::artifact_engine_needs(slot_); }
 
   Decision schedule(const SchedulingContext& ctx) override {
     const Sec now = to_sec(ctx.now());

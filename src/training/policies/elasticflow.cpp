@@ -22,9 +22,7 @@
 // elasticflow-noac is the artifact's `ef`: same planner without admission control; a job is met
 // if its (slot-aligned, overhead-extended) end is within the deadline.
 // Parameters: ef.slot_s (60), ef.overhead (artifact|none), ef.early_finish (artifact|exact),
-// gpu_type (T4 selects the T4 caps of models.get_max_gpu, anything else the A100 ones). Use with
-// engine.min_interval_s = ef.slot_s and engine.whole_seconds=true for the artifact's event
-// timing.
+// gpu_type (T4 selects the T4 caps of models.get_max_gpu, anything else the A100 ones).
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -47,7 +45,7 @@ class ElasticFlow final : public TrainingPolicy {
  public:
   ElasticFlow(const PolicyEnv& env, bool admission)
       : admission_(admission),
-        slot_(env.params.get_int("ef.slot_s", 60)),
+        slot_(ef::slot_param(env.params)),
         gpu_type_(env.params.get_string("gpu_type", "A100")),
         G_(env.cluster.total_gpus()) {
     const std::string oh = env.params.get_string("ef.overhead", "artifact");
@@ -58,7 +56,6 @@ class ElasticFlow final : public TrainingPolicy {
     if (ef != "artifact" && ef != "exact")
       throw InputError("ef.early_finish must be 'artifact' or 'exact'");
     artifact_early_finish_ = ef == "artifact";
-    if (slot_ <= 0) throw InputError("ef.slot_s must be positive");
     const auto& nodes = env.cluster.nodes();
     if (nodes.empty()) throw InputError("elasticflow: empty cluster");
     gpn_ = nodes.front().gpus;
@@ -69,8 +66,7 @@ class ElasticFlow final : public TrainingPolicy {
     placement_ = std::make_unique<ef::ElasticNodeSets>(static_cast<int>(nodes.size()), gpn_);
   }
 
-  // The artifact's semantics: whole-second times, scheduling points at least a slot apart.
-  EngineNeeds engine_needs() const override { return {true, seconds(slot_)}; }
+  EngineNeeds engine_needs() const override { return ef::artifact_engine_needs(slot_); }
 
   Decision schedule(const SchedulingContext& ctx) override {
     const Sec now = to_sec(ctx.now());

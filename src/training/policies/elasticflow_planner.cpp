@@ -14,6 +14,12 @@ Sec whole_seconds(SimTime t, const char* policy) {
   return t / kSecond;
 }
 
+Sec slot_param(const Params& params) {
+  const Sec slot = params.get_int("ef.slot_s", 60);
+  if (slot <= 0) throw InputError("ef.slot_s must be positive");
+  return slot;
+}
+
 nlohmann::json artifact_ratio(int accepted, int declined) {
   const int den = accepted + declined;
   return den ? nlohmann::json(static_cast<double>(accepted) / den) : nlohmann::json(nullptr);

@@ -14,7 +14,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "clustersim/core/params.hpp"
 #include "clustersim/training/job.hpp"
+#include "clustersim/training/policy.hpp"
 #include "clustersim/training/throughput.hpp"
 
 namespace clustersim::ef {
@@ -24,6 +26,14 @@ inline constexpr Sec kNoDeadline = std::numeric_limits<Sec>::max() / 4;
 
 /// Whole seconds of `t`: the artifact's integer clock. InputError naming `policy` otherwise.
 Sec whole_seconds(SimTime t, const char* policy);
+/// The artifact's --scheduling_slot: `ef.slot_s` (default 60), whole seconds; InputError unless
+/// positive.
+Sec slot_param(const Params& params);
+/// What the artifact's event loop needs from the engine (applied unless engine.* keys are set):
+/// whole-second times and scheduling points at least one slot apart.
+inline EngineNeeds artifact_engine_needs(Sec slot) {
+  return {true, seconds(slot)};
+}
 /// The artifact's deadline satisfactory ratio, accepted / (accepted + declined) over deadline
 /// jobs (admission refusals among the declined); null without deadline jobs.
 nlohmann::json artifact_ratio(int accepted, int declined);

@@ -9,8 +9,7 @@
 // scheduling points (the arrivals, coalesced one slot apart, then one slot apart once every job
 // has arrived), so a job's finish is recorded retroactively. Every running job pays the
 // uncached ElasticFlow overhead (2 + 2(log2 n + 1) s, +27 s every `slot`-th point) at every
-// point. Parameters: ef.slot_s (60); use with engine.min_interval_s = ef.slot_s and
-// engine.whole_seconds=true.
+// point. Parameters: ef.slot_s (60).
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -30,8 +29,7 @@ constexpr int kClasses[] = {1, 2, 4, 8, 12, 16, 24, 32, 40, 48, 56, 64, 72, 88, 
 class Gandiva final : public TrainingPolicy {
  public:
   explicit Gandiva(const PolicyEnv& env)
-      : slot_(env.params.get_int("ef.slot_s", 60)), G_(env.cluster.total_gpus()) {
-    if (slot_ <= 0) throw InputError("ef.slot_s must be positive");
+      : slot_(ef::slot_param(env.params)), G_(env.cluster.total_gpus()) {
     const auto& nodes = env.cluster.nodes();
     gpn_ = nodes.empty() ? 1 : nodes.front().gpus;
     for (const auto& n : nodes) {
@@ -42,8 +40,7 @@ class Gandiva final : public TrainingPolicy {
       groups_.push_back({c, {}});
   }
 
-  // The artifact's semantics: whole-second times, scheduling points at least a slot apart.
-  EngineNeeds engine_needs() const override { return {true, seconds(slot_)}; }
+  EngineNeeds engine_needs() const override { return ef::artifact_engine_needs(slot_); }
 
   Decision schedule(const SchedulingContext& ctx) override {
     const Sec now = to_sec(ctx.now());

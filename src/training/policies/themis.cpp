@@ -13,8 +13,7 @@
 // then run at their full trace GPU count in decreasing x (ties keep the previous order) while they
 // fit. Progress is executed seconds against the trace's duration; a job that completes within a
 // lease ends at the next lease with its exact end time. No overhead (the artifact never charges
-// one). Parameters: ef.slot_s (60); use with engine.min_interval_s = ef.slot_s and
-// engine.whole_seconds=true.
+// one). Parameters: ef.slot_s (60).
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -33,16 +32,14 @@ using Sec = std::int64_t;
 class Themis final : public TrainingPolicy {
  public:
   explicit Themis(const PolicyEnv& env)
-      : slot_(env.params.get_int("ef.slot_s", 60)), G_(env.cluster.total_gpus()) {
-    if (slot_ <= 0) throw InputError("ef.slot_s must be positive");
+      : slot_(ef::slot_param(env.params)), G_(env.cluster.total_gpus()) {
     const std::string opt = env.params.get_string("themis.optimum", "fill");
     if (opt != "fill" && opt != "least")
       throw InputError("themis.optimum must be 'fill' or 'least'");
     fill_ = opt == "fill";
   }
 
-  // The artifact's semantics: whole-second times, scheduling points at least a slot apart.
-  EngineNeeds engine_needs() const override { return {true, seconds(slot_)}; }
+  EngineNeeds engine_needs() const override { return ef::artifact_engine_needs(slot_); }
 
   Decision schedule(const SchedulingContext& ctx) override {
     const Sec now = to_sec(ctx.now());

@@ -10,8 +10,7 @@
 // As in the artifact, only the running jobs with the earliest end form the next end event (at
 // least one slot away), and a job ends there even if the overhead left work undone; its end
 // time (and its deadline check) is the point plus its remaining duration at that point.
-// Parameters: ef.slot_s (60), tiresias-ef.queue_limits (3250,7200). Use with
-// engine.min_interval_s = ef.slot_s and engine.whole_seconds=true.
+// Parameters: ef.slot_s (60), tiresias-ef.queue_limits (3250,7200).
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -30,8 +29,7 @@ using Sec = std::int64_t;
 class TiresiasEf final : public TrainingPolicy {
  public:
   explicit TiresiasEf(const PolicyEnv& env)
-      : slot_(env.params.get_int("ef.slot_s", 60)), G_(env.cluster.total_gpus()) {
-    if (slot_ <= 0) throw InputError("ef.slot_s must be positive");
+      : slot_(ef::slot_param(env.params)), G_(env.cluster.total_gpus()) {
     auto lim = env.params.get_doubles("tiresias-ef.queue_limits", {3250, 7200});
     if (lim.empty()) throw InputError("tiresias-ef.queue_limits needs at least one limit");
     for (double l : lim)
@@ -39,8 +37,7 @@ class TiresiasEf final : public TrainingPolicy {
     queues_.resize(limits_.size() + 1);
   }
 
-  // The artifact's semantics: whole-second times, scheduling points at least a slot apart.
-  EngineNeeds engine_needs() const override { return {true, seconds(slot_)}; }
+  EngineNeeds engine_needs() const override { return ef::artifact_engine_needs(slot_); }
 
   Decision schedule(const SchedulingContext& ctx) override {
     const Sec now = to_sec(ctx.now());
