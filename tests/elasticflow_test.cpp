@@ -63,6 +63,18 @@ std::map<std::string, Times> our_jobs(const RunReport& rep) {
   return out;
 }
 
+// Jobs of `ref` with identical start and end in `ours`; every one must be in `ours`.
+int same_start_and_end(const std::map<std::string, Times>& ref,
+                       const std::map<std::string, Times>& ours) {
+  int same = 0;
+  for (const auto& [id, t] : ref) {
+    auto it = ours.find(id);
+    REQUIRE(it != ours.end());
+    same += it->second.start == t.start && it->second.end == t.end;
+  }
+  return same;
+}
+
 }  // namespace
 
 TEST_CASE("edf reproduces the artifact's fig 8a run job by job", "[elasticflow][fidelity]") {
@@ -75,12 +87,7 @@ TEST_CASE("edf reproduces the artifact's fig 8a run job by job", "[elasticflow][
   const auto ours = our_jobs(rep);
   REQUIRE(ref.size() == 195);
   REQUIRE(ours.size() == 195);
-  int same = 0;
-  for (const auto& [id, t] : ref) {
-    auto it = ours.find(id);
-    REQUIRE(it != ours.end());
-    same += it->second.start == t.start && it->second.end == t.end;
-  }
+  const int same = same_start_and_end(ref, ours);
   CHECK(same == 195);
 }
 
@@ -97,12 +104,7 @@ TEST_CASE("elasticflow reproduces the artifact's ef-accessctrl fig 8a run job by
   const auto ours = our_jobs(rep);
   REQUIRE(ref.size() == 145);
   REQUIRE(ours.size() == 145);
-  int same = 0;
-  for (const auto& [id, t] : ref) {
-    auto it = ours.find(id);
-    REQUIRE(it != ours.end());
-    same += it->second.start == t.start && it->second.end == t.end;
-  }
+  const int same = same_start_and_end(ref, ours);
   CHECK(same == 145);
 }
 
@@ -357,12 +359,7 @@ TEST_CASE("tiresias-ef reproduces the artifact's dlas-gpu fig 8a run job by job"
   const auto ref = artifact_jobs("dlas-gpu");
   const auto ours = our_jobs(rep);
   REQUIRE(ref.size() == 195);
-  int same = 0;
-  for (const auto& [id, t] : ref) {
-    auto it = ours.find(id);
-    REQUIRE(it != ours.end());
-    same += it->second.start == t.start && it->second.end == t.end;
-  }
+  const int same = same_start_and_end(ref, ours);
   CHECK(same == 195);
 }
 

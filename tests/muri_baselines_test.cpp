@@ -4,10 +4,9 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
-#include <fstream>
 #include <map>
-#include <sstream>
 
+#include "clustersim/core/csv.hpp"
 #include "clustersim/training/muri/themis_lp.hpp"
 #include "test_support.hpp"
 
@@ -24,19 +23,12 @@ const char* kHeader =
 
 // jobs.csv of a run: job_id -> (first start, finish) in seconds.
 std::map<std::string, std::pair<double, double>> times(const std::string& path) {
-  std::ifstream in(path);
-  REQUIRE(in.good());
-  std::string line;
-  std::getline(in, line);
+  CsvReader csv(path);
+  const auto id = csv.require({"job_id"}), s = csv.require({"first_start_s"}),
+             e = csv.require({"finish_s"});
   std::map<std::string, std::pair<double, double>> out;
-  while (std::getline(in, line)) {
-    std::vector<std::string> f;
-    std::stringstream ss(line);
-    std::string x;
-    while (std::getline(ss, x, ','))
-      f.push_back(x);
-    out[f[0]] = {std::stod(f[3]), std::stod(f[4])};  // first_start_s, finish_s
-  }
+  while (csv.next())
+    out[csv.field(id)] = {csv.get_double(s), csv.get_double(e)};
   return out;
 }
 

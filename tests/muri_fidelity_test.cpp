@@ -7,12 +7,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <map>
-#include <sstream>
 
+#include "clustersim/core/csv.hpp"
 #include "test_support.hpp"
 
+using clustersim::CsvReader;
 using namespace clustersim::test;
 
 namespace {
@@ -22,35 +22,29 @@ struct Metrics {
   double avg = 0, makespan = 0, p99 = 0;
 };
 
-std::vector<std::string> split(const std::string& line) {
-  std::vector<std::string> out;
-  std::stringstream ss(line);
-  std::string f;
-  while (std::getline(ss, f, ','))
-    out.push_back(f);
+// job id -> (JCT, end time) from a jobs CSV; rows without a JCT (unfinished) are skipped.
+std::map<std::string, std::pair<double, double>> read_jobs(const std::string& path,
+                                                           const std::string& jct_col,
+                                                           const std::string& end_col) {
+  CsvReader csv(path);
+  const auto id = csv.require({"job_id"}), jc = csv.require({jct_col}), ec = csv.require({end_col});
+  std::map<std::string, std::pair<double, double>> out;
+  while (csv.next()) {
+    if (csv.field(jc).empty()) continue;
+    out[csv.field(id)] = {csv.get_double(jc), csv.get_double(ec)};
+  }
   return out;
 }
 
-// Reads a CSV and returns JCT and end-time columns.
+// Count, mean JCT, makespan (latest end) and p99 JCT (Muri's index 0.99 n of the sorted JCTs).
 Metrics metrics(const std::string& path, const std::string& jct_col, const std::string& end_col) {
-  std::ifstream in(path);
-  REQUIRE(in.good());
-  std::string line;
-  std::getline(in, line);
-  auto head = split(line);
-  const auto jc = std::find(head.begin(), head.end(), jct_col) - head.begin();
-  const auto ec = std::find(head.begin(), head.end(), end_col) - head.begin();
-  REQUIRE(jc < static_cast<long>(head.size()));
-  REQUIRE(ec < static_cast<long>(head.size()));
   std::vector<double> jct;
   Metrics m;
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    auto f = split(line);
-    if (f[jc].empty()) continue;
-    jct.push_back(std::stod(f[jc]));
-    m.makespan = std::max(m.makespan, std::stod(f[ec]));
+  for (const auto& [id, je] : read_jobs(path, jct_col, end_col)) {
+    jct.push_back(je.first);
+    m.makespan = std::max(m.makespan, je.second);
   }
+  REQUIRE(!jct.empty());
   std::sort(jct.begin(), jct.end());
   m.n = jct.size();
   for (double x : jct)
@@ -58,27 +52,6 @@ Metrics metrics(const std::string& path, const std::string& jct_col, const std::
   m.avg /= jct.size();
   m.p99 = jct[static_cast<std::size_t>(0.99 * jct.size())];
   return m;
-}
-
-std::map<std::string, double> jct_by_id(const std::string& path, const std::string& id_col,
-                                        const std::string& jct_col) {
-  std::ifstream in(path);
-  REQUIRE(in.good());
-  std::string line;
-  std::getline(in, line);
-  auto head = split(line);
-  const auto ic = std::find(head.begin(), head.end(), id_col) - head.begin();
-  const auto jc = std::find(head.begin(), head.end(), jct_col) - head.begin();
-  REQUIRE(ic < static_cast<long>(head.size()));
-  REQUIRE(jc < static_cast<long>(head.size()));
-  std::map<std::string, double> out;
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    auto f = split(line);
-    if (f[jc].empty()) continue;
-    out[f[ic]] = std::stod(f[jc]);
-  }
-  return out;
 }
 
 // Runs `policy` on a Muri trace on n8g8 with Muri's overhead table; results go to `dir`.
@@ -113,15 +86,16 @@ void check_per_job(const std::string& trace, const std::string& policy, const st
   TempDir dir;
   run_muri(dir, trace, policy, sets);
   const std::string a = anchor("muri");
-  auto ours = jct_by_id(dir.file("jobs.csv"), "job_id", "jct_s");
-  auto ref = jct_by_id(a + "/reference_reruns/" + reference, "job_id", "JCT");
+  auto ours = read_jobs(dir.file("jobs.csv"), "jct_s", "finish_s");
+  auto ref = read_jobs(a + "/reference_reruns/" + reference, "JCT", "end_time");
   INFO(trace << " " << policy << " " << sets);
   REQUIRE(ours.size() == ref.size());
   int same = 0;
   std::string a_diff;
-  for (const auto& [id, jct] : ref) {
+  for (const auto& [id, je] : ref) {
+    const double jct = je.first;
     auto it = ours.find(id);
-    if (it != ours.end() && std::abs(it->second - jct) <= 1e-6 * jct) {
+    if (it != ours.end() && std::abs(it->second.first - jct) <= 1e-6 * jct) {
       ++same;
     } else if (a_diff.empty()) {
       a_diff = id;
