@@ -7,18 +7,10 @@
 #include "test_support.hpp"
 
 using namespace clustersim;
+using clustersim::test::error_of;
 using clustersim::test::TempDir;
 
 namespace {
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
-}
 
 // switch0 (uplink 400): nodes 0, 1 of type fast (NIC 200, intra 600, 8 GPUs)
 // switch1 (uplink 100): node 2 fast, node 3 slow (NIC 50, intra 300, 4 GPUs)

@@ -8,20 +8,8 @@
 #include "test_support.hpp"
 
 using namespace clustersim;
+using clustersim::test::error_of;
 using clustersim::test::TempDir;
-
-namespace {
-// The message of the InputError `f` throws ("" if none).
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
-}
-}  // namespace
 
 TEST_CASE("CsvReader counts physical lines, including blank ones", "[core][csv]") {
   TempDir dir;

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <string>
 
+#include "clustersim/core/error.hpp"
+
 namespace clustersim::test {
 
 /// ../shared/anchors (or $CLUSTERSIM_ANCHORS); tests that need it fail loudly when it is absent.
@@ -36,5 +38,16 @@ struct CommandResult {
 /// Runs `clustersim <args>` through the shell.
 CommandResult run_cli(const std::string& args);
 std::string slurp(const std::string& path);
+
+/// The message of the InputError `f` throws ("" if it throws none).
+template <typename F>
+std::string error_of(F&& f) {
+  try {
+    f();
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
 
 }  // namespace clustersim::test

@@ -224,27 +224,21 @@ TEST_CASE("generator settings: JSON round trip and errors", "[trace][generator]"
   write_trace_csv(generate_trace(back), dir.file("b.csv"));
   CHECK(test::slurp(dir.file("a.csv")) == test::slurp(dir.file("b.csv")));
 
-  auto message = [](auto f) {
-    try {
-      f();
-    } catch (const InputError& e) {
-      return std::string(e.what());
-    }
-    return std::string();
-  };
-  CHECK(message([] { Distribution::parse("uniform:5,1", "d"); }) == "d: uniform needs LO <= HI");
-  CHECK(message([] { Distribution::parse("exp:1,2", "d"); }) == "d: 'exp' takes 1 argument(s)");
-  CHECK(message([] { parse_gpu_mix("0:1", "g"); }) ==
+  CHECK(test::error_of([] { Distribution::parse("uniform:5,1", "d"); }) ==
+        "d: uniform needs LO <= HI");
+  CHECK(test::error_of([] { Distribution::parse("exp:1,2", "d"); }) ==
+        "d: 'exp' takes 1 argument(s)");
+  CHECK(test::error_of([] { parse_gpu_mix("0:1", "g"); }) ==
         "g: '0:1' is not GPUS[:WEIGHT] with GPUS >= 1");
-  CHECK(message([] { parse_model_mix("resnet50", "m"); }) ==
+  CHECK(test::error_of([] { parse_model_mix("resnet50", "m"); }) ==
         "m: 'resnet50' is not MODEL:BATCH[:WEIGHT]");
   auto bad = small();
   bad.iterations = "const:100";
   bad.duration.clear();
-  CHECK(message([&] { generate_trace(bad); }).find("needs a throughput table") !=
+  CHECK(test::error_of([&] { generate_trace(bad); }).find("needs a throughput table") !=
         std::string::npos);
   dir.write("bad.json", "{\n  \"jobs\": 5,\n  \"gpus\": \"1:x\"\n}\n");
-  CHECK(message([&] {
+  CHECK(test::error_of([&] {
           TraceGeneratorSettings::from_json_file(dir.file("bad.json"));
         }).rfind(dir.file("bad.json") + ":3:", 0) == 0);
 }
