@@ -98,7 +98,7 @@
 namespace clustersim {
 namespace {
 
-using Sec = std::int64_t;
+using ef::Sec;
 enum class Cls { kNone, kAccepted, kUnaccepted, kLowest };
 
 int to_bin(int g) {

@@ -23,7 +23,7 @@
 namespace clustersim {
 namespace {
 
-using Sec = std::int64_t;
+using ef::Sec;
 constexpr int kClasses[] = {1, 2, 4, 8, 12, 16, 24, 32, 40, 48, 56, 64, 72, 88, 128, 256};
 
 class Gandiva final : public TrainingPolicy {

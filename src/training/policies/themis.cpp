@@ -27,7 +27,7 @@
 namespace clustersim {
 namespace {
 
-using Sec = std::int64_t;
+using ef::Sec;
 
 class Themis final : public TrainingPolicy {
  public:

@@ -24,7 +24,7 @@
 namespace clustersim {
 namespace {
 
-using Sec = std::int64_t;
+using ef::Sec;
 
 class TiresiasEf final : public TrainingPolicy {
  public:
