@@ -207,3 +207,65 @@ TEST_CASE("rejected jobs never run", "[engine]") {
   CHECK(r.jobs[1].first_start == -1);
   CHECK(r.jobs[0].finish == seconds(10));
 }
+
+TEST_CASE("the iteration clock keeps Muri's exact float times", "[engine]") {
+  // Muri's simulator works in double seconds: a job ends at exactly now + iterations x
+  // iteration time, and the next job starts at that instant. Job 0 (1 iteration of 1/3 s) ends
+  // at 1/3 s (recorded as the next µs, 333,334); job 1 then starts at exactly 1/3 and ends at
+  // 1/3 + 1/3 = 0.6666...6 s, recorded as 666,667 µs (starting at the rounded 333,334 µs would
+  // give 666,668). Job 2 arrives at 666,667 µs, in the same µs as that end: as in Muri's event
+  // loop the arrival's time is the point's time, so job 2 ends at 0.666667 + 1/3 s (recorded
+  // 1,000,001 µs; from 0.6666...6 it would be 1,000,000).
+  Fixture f;
+  f.config.iteration_clock = true;
+  f.trace.jobs = {make_job(0, 0, 4, 1), make_job(1, 0, 4, 1), make_job(2, 0.666667, 4, 1)};
+  for (auto& j : f.trace.jobs)
+    j.iterations = 1;
+  const double third = 1.0 / 3;
+  f.policy.fn = [&](const SchedulingContext& ctx) {
+    Decision d;
+    if (ctx.active().empty()) return d;
+    Assignment a{ctx.active().front(), 4, {}};
+    a.iteration_time_s = third;
+    a.rate = 1 / third;
+    a.event_overhead_s = 0;
+    d.run.push_back(a);
+    return d;
+  };
+  auto r = f.run();
+  CHECK(r.jobs[0].finish == 333'334);
+  CHECK(r.jobs[1].finish == 666'667);
+  CHECK(r.jobs[2].finish == 1'000'001);
+}
+
+TEST_CASE("the iteration clock updates progress with Muri's expressions", "[engine]") {
+  // Job 0: 3 iterations of 0.3 s with a 0.1 s per-point overhead, alone from t = 0; job 1
+  // arrives at 0.5 s and waits. At 0.5 Muri computes remaining = 3 - max(0.5 - 0 - 0.1, 0) / 0.3
+  // and executed = 0 + 0.5 - 0, in double; the end is then 0.5 + remaining x 0.3.
+  Fixture f;
+  f.config.iteration_clock = true;
+  f.trace.jobs = {make_job(0, 0, 4, 0.9), make_job(1, 0.5, 4, 0.3)};
+  f.trace.jobs[0].iterations = 3;
+  f.trace.jobs[1].iterations = 1;
+  double left_at_half = -1, run_at_half = -1;
+  f.policy.fn = [&](const SchedulingContext& ctx) {
+    Decision d;
+    if (ctx.active().empty()) return d;
+    if (ctx.now() == from_seconds(0.5)) {
+      left_at_half = ctx.state(0).iterations_left;
+      run_at_half = ctx.state(0).run_s;
+    }
+    Assignment a{ctx.active().front(), 4, {}};
+    a.iteration_time_s = 0.3;
+    a.rate = 1 / 0.3;
+    a.event_overhead_s = 0.1;
+    d.run.push_back(a);
+    return d;
+  };
+  auto r = f.run();
+  const double left = 3 - std::max(0.5 - 0 - 0.1, 0.0) / 0.3;
+  CHECK(left_at_half == left);
+  CHECK(run_at_half == 0.5);
+  CHECK(r.jobs[0].finish == ceil_seconds(0.5 + left * 0.3));
+  CHECK(r.jobs[1].finish == ceil_seconds(0.5 + left * 0.3 + 0.3));
+}

@@ -159,3 +159,45 @@ TEST_CASE("muri fidelity: Muri-S / Muri-L variants on trace3 agree per job", "[m
   check_per_job("trace3", "muri-l-noblossom", "--set muri.autopack=false",
                 "trace3_n8g8/multi-resource-gpu-unaware-noautopack.job.csv");
 }
+
+namespace {
+
+// avg JCT, makespan and p99 JCT of `scheduler` on `trace` in the paper's raw numbers.
+Metrics paper_fig9_10(const std::string& trace, const std::string& scheduler) {
+  CsvReader csv(anchor("muri/paper_sim_results_fig9_10.csv"));
+  const auto t = csv.require({"trace"}), s = csv.require({"scheduler"}),
+             avg = csv.require({"avg_jct_s"}), mk = csv.require({"makespan_s"}),
+             p99 = csv.require({"p99_jct_s"});
+  while (csv.next()) {
+    if (csv.field(t) == trace && csv.field(s) == scheduler)
+      return {0, csv.get_double(avg), csv.get_double(mk), csv.get_double(p99)};
+  }
+  FAIL("no paper row for " << trace << " " << scheduler);
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("muri fidelity: Muri-S / Muri-L equal the paper's raw numbers (Figs. 9/10)",
+          "[muri][fidelity]") {
+  // No re-runs of the original exist for these traces in the anchors; the paper's numbers are
+  // printed to 10 significant digits. Both need Muri's float clock (EngineNeeds::iteration_clock:
+  // with every point rounded to µs, trace3_pr Muri-S drifts by 3 µs in its first events and ends
+  // 1.5 % low) and its blossom's fixed loop range (else a tie between two equal-weight matchings
+  // breaks the other way at t = 14,887 s on trace3_pr).
+  const std::pair<const char*, const char*> runs[] = {{"trace3_pr", "muri-s"},
+                                                      {"trace3_pr", "muri-l"},
+                                                      {"trace1", "muri-s"},
+                                                      {"trace1_pr", "muri-s"},
+                                                      {"trace1_pr", "muri-l"}};
+  for (auto [trace, policy] : runs) {
+    TempDir dir;
+    run_muri(dir, trace, policy, "--set muri.autopack=false");
+    const auto ours = metrics(dir.file("jobs.csv"), "jct_s", "finish_s");
+    const auto paper = paper_fig9_10(trace, policy == std::string("muri-s") ? "Muri-S" : "Muri-L");
+    INFO(trace << " " << policy);
+    CHECK(ours.avg == Approx(paper.avg).epsilon(1e-8));
+    CHECK(ours.makespan == Approx(paper.makespan).epsilon(1e-8));
+    CHECK(ours.p99 == Approx(paper.p99).epsilon(1e-8));
+  }
+}

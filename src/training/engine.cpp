@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -99,11 +100,21 @@ class TrainingEngine::Impl final : public SchedulingContext {
   std::vector<char> plan_no_overhead_;
   std::unordered_map<int, int> group_live_;  // running members per Assignment::group
   EventId wake_;                             // the latest policy wake-up
+  // EngineNeeds::iteration_clock: the exact time of the current point, and what the events
+  // since the previous point say it is (an arrival's time wins, as in Muri's event loop).
+  double xnow_ = 0;
+  static constexpr double kForeverSeconds = std::numeric_limits<double>::infinity();
+  double xbatch_ = kForeverSeconds;
+  bool xarrival_ = false;
 
   void arrive(int i) {
     auto& r = jobs_[i];
     r.status = JobStatus::kPending;
     r.last_update = now();
+    if (cfg_.iteration_clock) {
+      r.iterations_left = trace_.jobs[i].iterations;
+      xarrival_ = true;
+    }
     next_arrival_ = std::max(next_arrival_, static_cast<std::size_t>(i) + 1);
     active_.push_back(i);
     arrivals_.push_back(i);
@@ -112,6 +123,10 @@ class TrainingEngine::Impl final : public SchedulingContext {
 
   void complete(int i) {
     auto& r = jobs_[i];
+    if (cfg_.iteration_clock) {
+      xbatch_ = std::min(xbatch_, r.end_s);
+      xnow_ = r.end_s;
+    }
     bank(i);
     account_shared();
     r.work_done = r.work_total;
@@ -166,7 +181,14 @@ class TrainingEngine::Impl final : public SchedulingContext {
     auto& r = jobs_[i];
     const SimTime t = now();
     if (r.status == JobStatus::kRunning) {
-      if (r.event_overhead_s >= 0) {
+      if (cfg_.iteration_clock) {
+        // Muri's expressions and evaluation order, bit for bit.
+        const double dt = std::max(xnow_ - r.clock_s - std::max(r.event_overhead_s, 0.0), 0.0);
+        r.iterations_left -= dt / r.iteration_time_s;
+        r.run_s = r.run_s + xnow_ - r.clock_s;
+        const double iters = trace_.jobs[i].iterations;
+        r.work_done = r.work_total * (1 - std::max(r.iterations_left, 0.0) / iters);
+      } else if (r.event_overhead_s >= 0) {
         const double dt = to_seconds(t - r.last_update) - r.event_overhead_s;
         if (dt > 0) r.work_done += r.rate * dt;
       } else {
@@ -180,12 +202,27 @@ class TrainingEngine::Impl final : public SchedulingContext {
       r.pending_time += t - r.last_update;
     }
     r.last_update = t;
+    r.clock_s = xnow_;
   }
 
   void reschedule_completion(int i) {
     auto& r = jobs_[i];
     sim_.cancel(r.completion);
     if (r.rate <= 0) return;
+    if (cfg_.iteration_clock) {
+      r.end_s = xnow_ + r.iterations_left * r.iteration_time_s;
+      SimTime t = std::max(now(), ceil_seconds(r.end_s));
+      // Muri's event loop takes an end and the next arrival together, at the arrival's time,
+      // when math.isclose(end, arrival, abs_tol=1e-4) (so within 1e-9 relative, too).
+      if (next_arrival_ < trace_.jobs.size()) {
+        const SimTime a = trace_.jobs[next_arrival_].submit;
+        const double as = to_seconds(a);
+        if (a >= now() && std::fabs(r.end_s - as) <= std::max(1e-9 * std::max(r.end_s, as), 1e-4))
+          t = a;
+      }
+      r.completion = sim_.schedule_at(t, [this, i] { complete(i); });
+      return;
+    }
     const SimTime start = std::max(now(), r.overhead_until);
     const double secs = r.remaining() / r.rate;
     const SimTime need = cfg_.whole_seconds ? from_seconds(std::ceil(secs)) : ceil_seconds(secs);
@@ -204,6 +241,11 @@ class TrainingEngine::Impl final : public SchedulingContext {
 
   void decide() {
     last_decision_ = now();
+    if (cfg_.iteration_clock) {
+      xnow_ = xarrival_ || !(xbatch_ < kForeverSeconds) ? to_seconds(now()) : xbatch_;
+      xbatch_ = kForeverSeconds;
+      xarrival_ = false;
+    }
     std::erase_if(active_, [this](int i) {  // drop finished/rejected jobs, bank the others
       auto s = jobs_[i].status;
       if (s != JobStatus::kPending && s != JobStatus::kRunning) return true;
@@ -420,6 +462,11 @@ class TrainingEngine::Impl final : public SchedulingContext {
       const bool was_running = r.status == JobStatus::kRunning;
       const bool moved = was_running && where[k] != r.nodes;
       r.borrowed = a.borrowed;
+      if (cfg_.iteration_clock) {
+        if (!(a.iteration_time_s > 0))
+          policy_bug(fmt::format("job {} has no iteration time (iteration clock)", job.id));
+        r.iteration_time_s = a.iteration_time_s;
+      }
       if (was_running && r.gpus == a.gpus && !moved) {
         if (a.rate > 0 || a.group >= 0 || a.event_overhead_s >= 0 || r.group >= 0 ||
             r.event_overhead_s >= 0) {
@@ -428,7 +475,7 @@ class TrainingEngine::Impl final : public SchedulingContext {
           r.event_overhead_s = a.event_overhead_s;
           if (!(rate > 0))
             policy_bug(fmt::format("job {} has no throughput on {} GPUs", job.id, a.gpus));
-          if (rate != r.rate || r.event_overhead_s >= 0) {
+          if (rate != r.rate || r.event_overhead_s >= 0 || cfg_.iteration_clock) {
             r.rate = rate;
             reschedule_completion(a.job);
           }
@@ -527,6 +574,7 @@ TrainingEngine::TrainingEngine(const Cluster& c, const Trace& t, const Throughpu
     : impl_(nullptr) {
   const EngineNeeds needs = p.engine_needs();
   cfg.whole_seconds = cfg.whole_seconds || needs.whole_seconds;
+  cfg.iteration_clock = cfg.iteration_clock || needs.iteration_clock;
   if (cfg.min_interval == 0) cfg.min_interval = needs.min_interval;
   impl_ = std::make_unique<Impl>(c, t, tp, pl, oh, p, std::move(cfg));
 }

@@ -32,6 +32,8 @@ struct EngineConfig {
   /// Round each completion up to whole seconds after the job's (re)start or overhead window,
   /// as the ElasticFlow artifact does (`math.ceil(iter_left / rate)`). Off: microseconds.
   bool whole_seconds = false;
+  /// EngineNeeds::iteration_clock (set by the policies that need it).
+  bool iteration_clock = false;
   /// Record ClusterSample::efficiency (ElasticFlow's `ce`) at every scheduling point.
   bool efficiency = false;
 };

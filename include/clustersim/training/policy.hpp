@@ -52,6 +52,16 @@ struct JobRuntime {
   double event_overhead_s = -1;  ///< Assignment::event_overhead_s of the current run
   bool borrowed = false;         ///< Assignment::borrowed of the current run
   EventId completion;
+  /// EngineNeeds::iteration_clock only (iterations_left stays -1 otherwise): Muri's simulator
+  /// bookkeeping in double seconds on the exact clock, which its results depend on to the last
+  /// bit. Remaining iterations, less max(t - clock_s - event_overhead_s, 0) / iteration_time_s
+  /// at every point while running; held-GPU time summed as run_s + t - clock_s; the exact time
+  /// of the last point; the predicted completion, t + iterations_left x iteration_time_s.
+  double iterations_left = -1;
+  double iteration_time_s = 0;
+  double run_s = 0;
+  double clock_s = 0;
+  double end_s = 0;
 
   double remaining() const { return work_total > work_done ? work_total - work_done : 0.0; }
 };
@@ -78,6 +88,9 @@ struct Assignment {
   /// GPUs with guaranteed jobs or use idle ones): it takes no GPUs from the cluster state, is not
   /// counted as busy, and `nodes` (required, summing to `gpus`) are only recorded.
   bool borrowed = false;
+  /// EngineNeeds::iteration_clock: seconds per iteration at this allocation (required > 0; the
+  /// engine then counts progress in iterations, not by `rate`).
+  double iteration_time_s = 0;
 };
 
 struct Decision {
@@ -152,6 +165,13 @@ struct JobColumn {
 struct EngineNeeds {
   bool whole_seconds = false;
   SimTime min_interval = 0;  ///< 0 = no need
+  /// Muri's float clock. Every scheduling point also has an exact time in double seconds: an
+  /// arrival's submit time, else the earliest exact predicted completion among the events that
+  /// fell in its microsecond, else the point's own time. Jobs progress in iterations, as
+  /// Muri's simulator updates them (JobRuntime::iterations_left), and complete at the
+  /// microsecond their exact predicted end falls in. Muri's chaotic runs (grouping by
+  /// near-tied keys) diverge after a few hundred events if every point is rounded to µs.
+  bool iteration_clock = false;
 };
 
 class TrainingPolicy {

@@ -490,7 +490,9 @@ class Blossom {
         if (slack_[x] != 0) sld_[x] = dist(edge(slack_[x], x));
       }
       q.clear();
-      for (int x = 1; x <= nx_; ++x) {
+      // Up to the blossoms that exist now: Muri's range() is fixed before a found edge can add
+      // one (a new blossom's tight slack edge waits for the next pass).
+      for (int x = 1, nx = nx_; x <= nx; ++x) {
         if (st_[x] == x && slack_[x] != 0 && st_[slack_[x]] != x && not_positive(sld_[x])) {
           if (on_found_edge(edge(slack_[x], x))) return true;
         }

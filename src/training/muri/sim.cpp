@@ -1,6 +1,7 @@
 #include "clustersim/training/muri/sim.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include <fmt/format.h>
 
@@ -118,8 +119,12 @@ double RestartOverheads::seconds(int gpus, const std::string& model) const {
 }
 
 double isolated_iteration_time(const Job& job) {
-  if (job.iterations > 0 && job.iteration_time_s)
-    return *job.iteration_time_s * kIsolatedCalibration;
+  if (job.iterations > 0 && job.iteration_time_s) {
+    // Muri: ms x 1.015 / 1000, which is not always (ms / 1000) x 1.015 to the last bit.
+    const double ms = *job.iteration_time_s * 1000;
+    const double whole = std::nearbyint(ms);
+    return (std::fabs(ms - whole) < 1e-9 ? whole : ms) * kIsolatedCalibration / 1000;
+  }
   // Other formats: Muri's duration = iterations x iteration time; without stage times (all 0)
   // no group has a positive interleaving efficiency, so such jobs always run alone.
   if (job.iterations > 0 && job.duration_s && *job.duration_s > 0) {
@@ -138,6 +143,7 @@ std::array<double, 3> stage_times(const Job& job) {
 }
 
 double remaining_iterations(const Job& job, const JobRuntime& r) {
+  if (r.iterations_left >= 0) return r.iterations_left;
   return r.work_total > 0 ? r.remaining() * job.iterations / r.work_total : 0.0;
 }
 

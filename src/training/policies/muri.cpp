@@ -67,6 +67,8 @@ class Muri final : public TrainingPolicy {
     il_ = muri::Interleaver(calibration(v_.blossom));
   }
 
+  EngineNeeds engine_needs() const override { return {.iteration_clock = true}; }
+
   Decision schedule(const SchedulingContext& ctx) override {
     for (int i : ctx.arrivals()) {
       if (profile_of_.size() <= static_cast<std::size_t>(i)) grow(i + 1);
@@ -89,7 +91,7 @@ class Muri final : public TrainingPolicy {
         key_[i] = ran_[i] ? muri::remaining_iterations(j, r) * it_[i] * j.gpus
                           : j.duration_s.value_or(0) * j.gpus;
       } else {
-        key_[i] = to_seconds(r.run_time) * j.gpus;
+        key_[i] = r.run_s * j.gpus;
       }
     }
     std::stable_sort(order_.begin(), order_.end(), [&](int a, int b) { return key_[a] < key_[b]; });
@@ -198,7 +200,8 @@ class Muri final : public TrainingPolicy {
       const auto& g = groups[k].second;
       Assignment a{i, j.gpus, where[k]};
       a.group = g.size() > 1 ? k : -1;
-      a.rate = muri::rate_for(j, ctx.state(i), il_.time(profiles(g), v_.ordering));
+      a.iteration_time_s = il_.time(profiles(g), v_.ordering);
+      a.rate = muri::rate_for(j, ctx.state(i), a.iteration_time_s);
       if (oh_.enabled()) {
         a.event_overhead_s = 0;
         for (int m : g)
