@@ -269,3 +269,36 @@ TEST_CASE("the iteration clock updates progress with Muri's expressions", "[engi
   CHECK(r.jobs[0].finish == ceil_seconds(0.5 + left * 0.3));
   CHECK(r.jobs[1].finish == ceil_seconds(0.5 + left * 0.3 + 0.3));
 }
+
+TEST_CASE("the iteration clock merges ends as Muri's event lists do", "[engine]") {
+  // Muri lists a job's end in the first listed end within 1e-9 relative (math.isclose), so job 1
+  // (1e6 + 0.0005 s) ends with job 0 at exactly 1e6 s. With merge_end_near_arrival an end within
+  // 1e-4 s of the next arrival happens at the arrival: job 2 (1e6 + 999,999.99995 s, alone from
+  // 1e6) ends when job 3 arrives at 2e6 s.
+  auto merge = GENERATE(false, true);
+  Fixture f;
+  f.cluster = one_node(8);
+  f.config.iteration_clock = true;
+  f.config.merge_end_near_arrival = merge;
+  f.trace.jobs = {make_job(0, 0, 4, 1), make_job(1, 0, 4, 1), make_job(2, 0, 4, 1),
+                  make_job(3, 2e6, 4, 1)};
+  const double it[] = {1e6, 1e6 + 0.0005, 999'999.99995, 1};
+  for (auto& j : f.trace.jobs)
+    j.iterations = 1;
+  f.policy.fn = [&](const SchedulingContext& ctx) {
+    Decision d;
+    for (int i : ctx.active()) {
+      if (d.run.size() == 2) break;
+      Assignment a{i, 4, {}};
+      a.iteration_time_s = it[i];
+      a.rate = 1 / it[i];
+      a.event_overhead_s = 0;
+      d.run.push_back(a);
+    }
+    return d;
+  };
+  auto r = f.run();
+  CHECK(r.jobs[0].finish == seconds(1'000'000));
+  CHECK(r.jobs[1].finish == seconds(1'000'000));
+  CHECK(r.jobs[2].finish == (merge ? seconds(2'000'000) : seconds(2'000'000) - 50));
+}

@@ -211,17 +211,7 @@ class TrainingEngine::Impl final : public SchedulingContext {
     if (r.rate <= 0) return;
     if (cfg_.iteration_clock) {
       r.end_s = xnow_ + r.iterations_left * r.iteration_time_s;
-      SimTime t = std::max(now(), ceil_seconds(r.end_s));
-      // Muri's event loop takes an end and the next arrival together, at the arrival's time,
-      // when math.isclose(end, arrival, abs_tol=1e-4) (so within 1e-9 relative, too).
-      if (next_arrival_ < trace_.jobs.size()) {
-        const SimTime a = trace_.jobs[next_arrival_].submit;
-        const double as = to_seconds(a);
-        if (a >= now() && std::fabs(r.end_s - as) <= std::max(1e-9 * std::max(r.end_s, as), 1e-4))
-          t = a;
-      }
-      r.completion = sim_.schedule_at(t, [this, i] { complete(i); });
-      return;
+      return;  // scheduled by schedule_clock_ends() once every running job has its end
     }
     const SimTime start = std::max(now(), r.overhead_until);
     const double secs = r.remaining() / r.rate;
@@ -233,6 +223,43 @@ class TrainingEngine::Impl final : public SchedulingContext {
       t = std::max(now(), plan_end_[i]);
     }
     r.completion = sim_.schedule_at(t, [this, i] { complete(i); });
+  }
+
+  // EngineNeeds::iteration_clock: Muri's end events. In the decision's order, each running job
+  // joins the first listed end within math.isclose(rel_tol=1e-9) of its own (Muri's
+  // util.search_dict_list), ending at that time, else lists its own. An end near the next arrival
+  // (merge_end_near_arrival) happens at the arrival.
+  std::vector<std::pair<double, int>> ends_;  // (time, listing order), sorted by time
+  void schedule_clock_ends(const Decision& d) {
+    ends_.clear();
+    const auto close = [](double a, double b) {
+      return std::fabs(a - b) <= 1e-9 * std::max(std::fabs(a), std::fabs(b));
+    };
+    for (const auto& a : d.run) {
+      auto& r = jobs_[a.job];
+      double e = r.end_s;
+      const double tol = 2e-9 * std::fabs(e);
+      auto it = std::lower_bound(ends_.begin(), ends_.end(), std::make_pair(e - tol, -1));
+      int first = -1;
+      for (auto j = it; j != ends_.end() && j->first <= e + tol; ++j) {
+        if (close(j->first, e) && (first < 0 || j->second < ends_[first].second))
+          first = static_cast<int>(j - ends_.begin());
+      }
+      if (first >= 0)
+        e = ends_[first].first;
+      else
+        ends_.insert(it, {e, static_cast<int>(ends_.size())});
+      r.end_s = e;
+      SimTime t = std::max(now(), ceil_seconds(e));
+      if (cfg_.merge_end_near_arrival && next_arrival_ < trace_.jobs.size()) {
+        // math.isclose(end, arrival, abs_tol=1e-4): within 1e-4 s or 1e-9 relative.
+        const SimTime at = trace_.jobs[next_arrival_].submit;
+        const double as = to_seconds(at);
+        if (at >= now() && std::fabs(e - as) <= std::max(1e-9 * std::max(e, as), 1e-4)) t = at;
+      }
+      sim_.cancel(r.completion);
+      r.completion = sim_.schedule_at(t, [this, i = a.job] { complete(i); });
+    }
   }
 
   [[noreturn]] void policy_bug(const std::string& what) const {
@@ -507,6 +534,7 @@ class TrainingEngine::Impl final : public SchedulingContext {
       jobs_[i].status = JobStatus::kRejected;
       ++done_;
     }
+    if (cfg_.iteration_clock) schedule_clock_ends(d);
     if (!d.overhead.empty() || !d.planned_end.empty() || !plan_end_.empty())
       apply_artifact_extras(d, by_job);
 
@@ -575,6 +603,7 @@ TrainingEngine::TrainingEngine(const Cluster& c, const Trace& t, const Throughpu
   const EngineNeeds needs = p.engine_needs();
   cfg.whole_seconds = cfg.whole_seconds || needs.whole_seconds;
   cfg.iteration_clock = cfg.iteration_clock || needs.iteration_clock;
+  cfg.merge_end_near_arrival = cfg.merge_end_near_arrival || needs.merge_end_near_arrival;
   if (cfg.min_interval == 0) cfg.min_interval = needs.min_interval;
   impl_ = std::make_unique<Impl>(c, t, tp, pl, oh, p, std::move(cfg));
 }

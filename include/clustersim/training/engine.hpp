@@ -34,6 +34,7 @@ struct EngineConfig {
   bool whole_seconds = false;
   /// EngineNeeds::iteration_clock (set by the policies that need it).
   bool iteration_clock = false;
+  bool merge_end_near_arrival = false;
   /// Record ClusterSample::efficiency (ElasticFlow's `ce`) at every scheduling point.
   bool efficiency = false;
 };

@@ -172,6 +172,10 @@ struct EngineNeeds {
   /// microsecond their exact predicted end falls in. Muri's chaotic runs (grouping by
   /// near-tied keys) diverge after a few hundred events if every point is rounded to µs.
   bool iteration_clock = false;
+  /// With iteration_clock: an end within math.isclose(end, arrival, abs_tol=1e-4) of the next
+  /// arrival happens at the arrival, as in Muri's multi-resource event loop (its SRTF/SRSF loop
+  /// merges only equal times).
+  bool merge_end_near_arrival = false;
 };
 
 class TrainingPolicy {

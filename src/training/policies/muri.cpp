@@ -67,7 +67,9 @@ class Muri final : public TrainingPolicy {
     il_ = muri::Interleaver(calibration(v_.blossom));
   }
 
-  EngineNeeds engine_needs() const override { return {.iteration_clock = true}; }
+  EngineNeeds engine_needs() const override {
+    return {.iteration_clock = true, .merge_end_near_arrival = true};
+  }
 
   Decision schedule(const SchedulingContext& ctx) override {
     for (int i : ctx.arrivals()) {

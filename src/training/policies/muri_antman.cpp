@@ -79,6 +79,8 @@ class MuriAntman final : public TrainingPolicy {
     }
   }
 
+  EngineNeeds engine_needs() const override { return {.iteration_clock = true}; }
+
   Decision schedule(const SchedulingContext& ctx) override {
     for (int i : ctx.arrivals()) {
       if (jobs_.size() <= static_cast<std::size_t>(i)) jobs_.resize(i + 1);
@@ -141,6 +143,7 @@ class MuriAntman final : public TrainingPolicy {
           it->second += g;
       }
       a.borrowed = j.priority == 1;
+      a.iteration_time_s = s.current;
       a.rate = muri::rate_for(j, ctx.state(i), s.current);
       a.event_overhead_s = oh_.seconds(j.gpus, j.model);
       d.run.push_back(std::move(a));

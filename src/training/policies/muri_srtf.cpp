@@ -17,6 +17,8 @@ class MuriShortest final : public TrainingPolicy {
   MuriShortest(const PolicyEnv& env, bool gputime)
       : gputime_(gputime), yarn_(env.cluster), oh_(env.params) {}
 
+  EngineNeeds engine_needs() const override { return {.iteration_clock = true}; }
+
   Decision schedule(const SchedulingContext& ctx) override {
     for (int i : ctx.arrivals())
       order_.push_back(i);
@@ -43,7 +45,8 @@ class MuriShortest final : public TrainingPolicy {
       auto where = yarn_.place(j.gpus);
       if (!where) continue;
       Assignment a{i, j.gpus, std::move(*where)};
-      a.rate = muri::rate_for(j, ctx.state(i), muri::isolated_iteration_time(j));
+      a.iteration_time_s = muri::isolated_iteration_time(j);
+      a.rate = muri::rate_for(j, ctx.state(i), a.iteration_time_s);
       a.event_overhead_s = oh_.seconds(j.gpus, j.model);
       d.run.push_back(std::move(a));
     }
