@@ -12,8 +12,9 @@ jobs whose JCT agrees within 1e-6 relative (matched by job_id). job_type_4 is by
 trace3 (PROVENANCE.md), so our job_type_4 runs are compared with the trace3 references. Exit status 0 even if numbers
 differ: this is a report, the fidelity tests are the checks.
 
-Baselines that have no re-run (Themis and AntMan: the re-runs stubbed cvxpy) are compared with
-the paper's raw numbers instead (<data>/paper_sim_results_fig9_10.csv), marked "paper raw".
+Fig. 9/10 runs that have no re-run (Themis and AntMan: the re-runs stubbed cvxpy; Muri-S/L on
+trace1, 2, 4 and the _pr traces: hours each in the original) are compared with the paper's raw
+numbers instead (<data>/paper_sim_results_fig9_10.csv), marked "paper raw".
 """
 import argparse
 import csv
@@ -35,6 +36,8 @@ SCHED = {
 }
 # our policy -> scheduler name in paper_sim_results_fig9_10.csv, for runs without a re-run
 PAPER_ONLY = {"muri-themis": "Themis", "muri-antman": "AntMan"}
+# policies of Figs. 9/10 compared with the paper's raw numbers where no re-run exists
+FIG9_10 = ("muri-srtf", "muri-srsf", "muri-tiresias", "muri-s", "muri-l")
 METRICS = [("avg JCT", "jct_mean_s", "avg_jct_s"), ("makespan", "makespan_s", "makespan_s"),
            ("p99 JCT", "jct_p99_s", "p99_jct_s")]
 
@@ -92,7 +95,7 @@ def main():
 
     print(f"{'fig':<5} {'trace':<11} {'scheduler':<22} {'autopack':<8} {'metric':<9} {'ours (s)':>15} "
           f"{'reference (s)':>15} {'rel diff':>10}  per-job JCT")
-    seen, matched = set(), 0
+    seen, matched, rerun_rows = set(), 0, set()
     for ref in refs:
         sched = ref["scheduler"]
         if sched not in SCHED or ref["cluster"] != "n8g8":
@@ -112,6 +115,7 @@ def main():
             if key in seen:
                 continue
             seen.add(key)
+            rerun_rows.add((r["_dir"], r.get("run")))
             matched += 1
             jobs = ""
             ref_jobs = job_file(a.data, ref["trace"], sched, ref["autopack"])
@@ -129,8 +133,11 @@ def main():
     if os.path.isfile(paper_csv):
         paper = {(r["trace"], r["scheduler"]): r for r in read_csv(paper_csv)}
     seen_paper = set()
+    fig9_10 = {policy: sched for sched, (policy, _) in SCHED.items() if policy in FIG9_10}
     for r in rows:
         sched = PAPER_ONLY.get(r["policy"])
+        if not sched and r.get("figure") == "9_10" and (r["_dir"], r.get("run")) not in rerun_rows:
+            sched = fig9_10.get(r["policy"])
         if not sched or r.get("subset", "all") != "all" or r.get("cluster") != "n8g8":
             continue
         ref = paper.get((r["trace"], sched))
@@ -142,11 +149,11 @@ def main():
         for i, (label, ours_key, ref_key) in enumerate(METRICS):
             o, rv = float(r[ours_key]), float(ref[ref_key])
             d = o / rv - 1 if rv else math.nan
-            print(f"{r.get('figure', ''):<5} {r['trace']:<11} {sched:<22} {'n/a':<8} {label:<9} "
+            print(f"{r.get('figure', ''):<5} {r['trace']:<11} {sched:<22} {r.get('autopack', 'n/a'):<8} {label:<9} "
                   f"{o:>15.2f} {rv:>15.2f} {d:>+10.2e}  {'paper raw' if i == 0 else ''}")
     if not matched:
         print("(no run of these summaries has a reference: references exist for full trace1-3 "
-              "and job_type_1-3 on n8g8, paper raw numbers for Themis/AntMan on trace1-4(_pr))")
+              "and job_type_1-3 on n8g8, paper raw numbers for Fig. 9/10 on trace1-4(_pr))")
 
 
 if __name__ == "__main__":
