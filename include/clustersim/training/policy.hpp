@@ -9,6 +9,7 @@
 #pragma once
 
 #include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -52,12 +53,12 @@ struct JobRuntime {
   double event_overhead_s = -1;  ///< Assignment::event_overhead_s of the current run
   bool borrowed = false;         ///< Assignment::borrowed of the current run
   EventId completion;
-  /// EngineNeeds::iteration_clock only (iterations_left stays -1 otherwise): Muri's simulator
+  /// EngineNeeds::iteration_clock only (iterations_left stays NaN otherwise): Muri's simulator
   /// bookkeeping in double seconds on the exact clock, which its results depend on to the last
   /// bit. Remaining iterations, less max(t - clock_s - event_overhead_s, 0) / iteration_time_s
   /// at every point while running; held-GPU time summed as run_s + t - clock_s; the exact time
   /// of the last point; the predicted completion, t + iterations_left x iteration_time_s.
-  double iterations_left = -1;
+  double iterations_left = std::numeric_limits<double>::quiet_NaN();
   double iteration_time_s = 0;
   double run_s = 0;
   double clock_s = 0;

@@ -143,7 +143,7 @@ std::array<double, 3> stage_times(const Job& job) {
 }
 
 double remaining_iterations(const Job& job, const JobRuntime& r) {
-  if (r.iterations_left >= 0) return r.iterations_left;
+  if (!std::isnan(r.iterations_left)) return r.iterations_left;  // iteration clock
   return r.work_total > 0 ? r.remaining() * job.iterations / r.work_total : 0.0;
 }
 
