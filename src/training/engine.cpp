@@ -45,6 +45,7 @@ class TrainingEngine::Impl final : public SchedulingContext {
   const ClusterState& cluster_state() const override { return state_; }
   std::uint64_t round() const override { return round_; }
   std::size_t job_count() const override { return trace_.jobs.size(); }
+  double clock_s() const override { return cfg_.iteration_clock ? xnow_ : to_seconds(now()); }
   SimTime next_arrival() const override {
     return next_arrival_ < trace_.jobs.size() ? trace_.jobs[next_arrival_].submit : kForever;
   }

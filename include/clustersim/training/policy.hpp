@@ -152,6 +152,8 @@ class SchedulingContext {
   virtual SimTime next_arrival() const { return kForever; }
   /// Number of jobs in the trace (job(i) is valid for i < job_count(); 0 if unknown).
   virtual std::size_t job_count() const { return 0; }
+  /// This point's exact time in seconds under EngineNeeds::iteration_clock, else now().
+  virtual double clock_s() const { return to_seconds(now()); }
 };
 
 /// An extra per-job output column a policy contributes to jobs.csv (values indexed like

@@ -48,8 +48,10 @@ class MuriThemis final : public TrainingPolicy {
     return muri::isolated_iteration_time(j) / muri::kIsolatedCalibration * calibration_;
   }
 
+  EngineNeeds engine_needs() const override { return {.iteration_clock = true}; }
+
   Decision schedule(const SchedulingContext& ctx) override {
-    const double now = to_seconds(ctx.now());
+    const double now = ctx.clock_s();
     for (int i : ctx.arrivals()) {
       if (st_.size() <= static_cast<std::size_t>(i)) st_.resize(i + 1);
       st_[i] = PerJob{};
@@ -82,7 +84,7 @@ class MuriThemis final : public TrainingPolicy {
       for (std::size_t k = 0; k < n; ++k) {
         const int i = order_[k];
         auto& s = st_[i];
-        const double ran = to_seconds(ctx.state(i).run_time);
+        const double ran = ctx.state(i).run_s;
         s.share = x[k];
         s.rank = ran == 0 ? x[k] * 1e9 : x[k] / ran;
         s.deficit = s.should_receive - ran;
@@ -106,7 +108,8 @@ class MuriThemis final : public TrainingPolicy {
         auto where = yarn_.place(j.gpus);
         if (!where) continue;
         Assignment as{i, j.gpus, std::move(*where)};
-        as.rate = muri::rate_for(j, ctx.state(i), iteration_time(j));
+        as.iteration_time_s = iteration_time(j);
+        as.rate = muri::rate_for(j, ctx.state(i), as.iteration_time_s);
         as.event_overhead_s = oh_.seconds(j.gpus, j.model);
         d.run.push_back(std::move(as));
       }
