@@ -66,13 +66,17 @@ void run_muri(const TempDir& dir, const std::string& trace, const std::string& p
   REQUIRE(r.exit_code == 0);
 }
 
-void check_run(const std::string& trace, const std::string& policy, const std::string& sets,
-               const std::string& reference) {
+// The metrics of one run_muri run.
+Metrics run_metrics(const std::string& trace, const std::string& policy, const std::string& sets) {
   TempDir dir;
   run_muri(dir, trace, policy, sets);
-  const std::string a = anchor("muri");
-  auto ours = metrics(dir.file("jobs.csv"), "jct_s", "finish_s");
-  auto ref = metrics(a + "/reference_reruns/" + reference, "JCT", "end_time");
+  return metrics(dir.file("jobs.csv"), "jct_s", "finish_s");
+}
+
+void check_run(const std::string& trace, const std::string& policy, const std::string& sets,
+               const std::string& reference) {
+  const auto ours = run_metrics(trace, policy, sets);
+  const auto ref = metrics(anchor("muri") + "/reference_reruns/" + reference, "JCT", "end_time");
   INFO(trace << " " << policy << " " << sets);
   CHECK(ours.n == ref.n);
   CHECK(ours.avg == Approx(ref.avg).epsilon(1e-3));
@@ -200,9 +204,7 @@ TEST_CASE("muri fidelity: Muri-S, Muri-L and SRTF equal the paper's raw numbers 
                       {"trace1_pr", "muri-l", "Muri-L", "--set muri.autopack=false"},
                       {"trace2", "muri-srtf", "SRTF", ""}};
   for (auto [trace, policy, scheduler, sets] : runs) {
-    TempDir dir;
-    run_muri(dir, trace, policy, sets);
-    const auto ours = metrics(dir.file("jobs.csv"), "jct_s", "finish_s");
+    const auto ours = run_metrics(trace, policy, sets);
     const auto paper = paper_fig9_10(trace, scheduler);
     INFO(trace << " " << policy);
     CHECK(ours.avg == Approx(paper.avg).epsilon(1e-8));
