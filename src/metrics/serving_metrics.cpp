@@ -96,7 +96,8 @@ void ServingMetrics::add_all(SimTime t, std::size_t c, double v) {
 
 void ServingMetrics::on_arrival(SimTime t) {
   ++requests_;
-  add_all(t, kOffered, 1);
+  seconds_.row(t)[kOffered] += 1;
+  minutes_.row(t)[kOffered] += 1;
 }
 
 void ServingMetrics::on_answer(const RequestRecord& r) {
@@ -105,33 +106,31 @@ void ServingMetrics::on_answer(const RequestRecord& r) {
   const bool in_time = latency <= r.slo;
   ++answered_;
   latency_.add(latency);
-  add_all(t, kAnswered, 1);
-  add_all(t, kLatencySum, static_cast<double>(latency));
-  add_all(t, kLatencyMax, static_cast<double>(latency));
+  std::size_t column = kColumns;
   switch (r.outcome) {
     case RequestOutcome::kOk:
-      if (in_time) {
-        ++good_;
-        add_all(t, kGood, 1);
-      } else {
-        ++late_;
-        add_all(t, kLate, 1);
-      }
-      if (r.cold_start) {
-        ++cold_;
-        add_all(t, kCold, 1);
-      }
+      column = in_time ? kGood : kLate;
+      ++(in_time ? good_ : late_);
+      cold_ += r.cold_start;
       break;
     case RequestOutcome::kTimeout:
+      column = kDropped;
       ++dropped_;
-      add_all(t, kDropped, 1);
       break;
     case RequestOutcome::kError:
+      column = kErrors;
       ++errors_;
-      add_all(t, kErrors, 1);
       break;
     case RequestOutcome::kUnanswered:
       throw InvariantError("on_answer with an unanswered request");
+  }
+  const auto lat = static_cast<double>(latency);
+  for (double* row : {seconds_.row(t), minutes_.row(t)}) {
+    row[kAnswered] += 1;
+    row[kLatencySum] += lat;
+    row[kLatencyMax] = std::max(row[kLatencyMax], lat);
+    row[column] += 1;
+    if (r.outcome == RequestOutcome::kOk && r.cold_start) row[kCold] += 1;
   }
   if (requests_csv_) {
     line_.clear();
@@ -216,8 +215,8 @@ void ServingMetrics::collect(SimTime workload_end, RunOutput& out) const {
   out.add_metric("answered", answered_);
   out.add_metric("unanswered", unanswered_);
   out.add_metric("goodput", good_);
-  out.add_metric("goodput_mean_rps", static_cast<double>(good_) / span);
-  out.add_metric("goodput_peak_rps", peak(kGood));
+  out.add_metric("mean_goodput_rps", static_cast<double>(good_) / span);
+  out.add_metric("peak_goodput_rps", peak(kGood));
   out.add_metric("offered_mean_rps", static_cast<double>(requests_) / span);
   out.add_metric("offered_peak_rps", peak(kOffered));
   out.add_metric("throughput_mean_rps", static_cast<double>(answered_) / span);

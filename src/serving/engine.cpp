@@ -55,6 +55,11 @@ enum RequestState : std::uint8_t { kFree = 0, kQueued = 1, kInInfer = 2 };
 class CpuPool {
  public:
   explicit CpuPool(int threads) : free_ns_(static_cast<std::size_t>(std::max(threads, 1)), 0) {}
+  /// When an item submitted at t would start.
+  SimTime start(SimTime t) const {
+    const std::int64_t free = *std::min_element(free_ns_.begin(), free_ns_.end());
+    return std::max(t * 1000, free) / 1000;
+  }
   SimTime submit(SimTime t, double cost_us) {
     auto it = std::min_element(free_ns_.begin(), free_ns_.end());
     const std::int64_t cost = std::llround(cost_us * 1000.0);
@@ -116,13 +121,15 @@ struct ActionRec {
   int padded = 0;
   std::vector<RequestId> requests;
   SimTime earliest = 0, latest = kForever, start = -1, end = -1;
+  SimTime arrive = 0;  // at the worker
   std::uint32_t version = 0;
   std::uint64_t tag = 0;
 };
 
 struct WorkerChannel {
-  std::deque<std::uint32_t> queue;  // action slots, in arrival order
+  std::deque<std::uint32_t> queue;  // action slots, in arrival order (some may not have arrived)
   bool busy = false;
+  bool waiting = false;  // an event is due at the front action's arrival
   std::uint32_t current = 0;
 };
 
@@ -245,7 +252,18 @@ struct ServingEngine::Impl final : ServingContext {
       to_controller(a, std::max(error_at, sent));
       return;
     }
-    sim_.schedule_at(sent + cfg_.network, [this, a] { on_worker_arrive(a); });
+    // Messages to one GPU arrive in the order they are sent, so the action joins its channel's
+    // queue now; an event is needed only when it would find the channel idle.
+    ActionRec& r = actions_[a];
+    r.arrive = sent + cfg_.network;
+    const int ch = r.type == ActionType::kInfer ? 0 : 1;
+    WorkerChannel& c = gpus_[static_cast<std::size_t>(r.gpu)].channel[ch];
+    c.queue.push_back(a);
+    if (!c.busy && !c.waiting) {
+      c.waiting = true;
+      const int gpu = r.gpu;
+      sim_.schedule_at(r.arrive, [this, gpu, ch] { on_worker_arrive(gpu, ch); });
+    }
   }
 
   void send(InferAction act) override {
@@ -411,20 +429,22 @@ struct ServingEngine::Impl final : ServingContext {
     return std::max<SimTime>(1, static_cast<SimTime>(std::llround(static_cast<double>(base) * f)));
   }
 
-  void on_worker_arrive(std::uint32_t a) {
+  void on_worker_arrive(int gpu, int ch) {
     enter();
-    const ActionRec& r = actions_[a];
-    const int ch = r.type == ActionType::kInfer ? 0 : 1;
-    WorkerChannel& c = gpus_[static_cast<std::size_t>(r.gpu)].channel[ch];
-    c.queue.push_back(a);
-    if (!c.busy) start_next(r.gpu, ch);
+    gpus_[static_cast<std::size_t>(gpu)].channel[ch].waiting = false;
+    start_next(gpu, ch);
     leave();
   }
 
   void start_next(int gpu, int ch) {
     WorkerChannel& c = gpus_[static_cast<std::size_t>(gpu)].channel[ch];
-    while (!c.busy && !c.queue.empty()) {
+    while (!c.busy && !c.waiting && !c.queue.empty()) {
       const std::uint32_t a = c.queue.front();
+      if (actions_[a].arrive > now_) {  // still on the wire
+        c.waiting = true;
+        sim_.schedule_at(actions_[a].arrive, [this, gpu, ch] { on_worker_arrive(gpu, ch); });
+        return;
+      }
       c.queue.pop_front();
       if (start(a)) {
         c.busy = true;
@@ -649,6 +669,11 @@ struct ServingEngine::Impl final : ServingContext {
       const RequestId id = new_request(a);
       if (admit_cost_ <= 0) {
         admit(id);
+      } else if (pool_.start(now_) > now_ + cfg_.max_admission_wait) {
+        // Shed at the controller's input: more than max_admission_wait of work is queued ahead
+        // of it. Answered with a timeout at its deadline, no controller time.
+        ++stats_.shed;
+        answer(id, RequestOutcome::kTimeout, a.time + models_[a.model].slo, 0, -1);
       } else {
         const SimTime done = pool_.submit(now_, admit_cost_);
         if (!admissions_.empty() && done < admissions_.back().first)

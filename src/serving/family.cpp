@@ -32,8 +32,10 @@ const ParamSpecs& serving_params() {
       param::real("serving.slo_ms", 100, "ms", "latency SLO of every request", 0.001, 1e9),
       param::real("serving.slo_factor", 0, "",
                   "if > 0: SLO = this x the model's batch-1 time (Clockwork's slo_factor)", 0, 1e9),
-      param::real("serving.network_ms", 1, "ms",
-                  "controller <-> worker delay, each way (Clockwork assumes 1 ms)", 0, 1e6),
+      param::real("serving.network_ms", 0.027, "ms",
+                  "controller <-> worker delay, each way (half the 54 us RTT of Clockwork's "
+                  "docs/firstrun.md; the scheduler itself assumes 1 ms: clockwork.future_ms)",
+                  0, 1e6),
       param::real("serving.exec_noise_sigma", 0, "",
                   "lognormal sigma of execution-time noise (mean 1; 0 = the profile exactly)", 0,
                   10),
@@ -53,13 +55,19 @@ const ParamSpecs& serving_params() {
                      "drops its final minute)",
                      0, 1e6),
       param::integer("controller.threads", 1, "threads", "controller CPU threads", 1, 1e6),
-      param::real("controller.admit_us", 0, "us", "controller CPU per admitted request", 0, 1e9),
-      param::real("controller.admit_per_gpu_us", 0, "us",
-                  "controller CPU per admitted request and GPU", 0, 1e9),
+      param::real("controller.admit_us", 8.0, "us",
+                  "controller CPU per admitted request (calibrated: docs/serving.md)", 0, 1e9),
+      param::real("controller.admit_per_gpu_us", 0.083, "us",
+                  "controller CPU per admitted request and GPU (calibrated: docs/serving.md)", 0,
+                  1e9),
       param::real("controller.schedule_us", 0, "us",
                   "controller CPU per scheduling attempt on one GPU", 0, 1e9),
       param::real("controller.action_us", 0, "us", "controller CPU per action sent", 0, 1e9),
       param::real("controller.result_us", 0, "us", "controller CPU per result received", 0, 1e9),
+      param::real("controller.max_queue_ms", 10, "ms",
+                  "a request finding more controller work than this queued ahead of it is shed "
+                  "(answered with a timeout)",
+                  0, 1e9),
   };
   return specs;
 }
@@ -97,6 +105,7 @@ class PreparedServing final : public PreparedRun {
     const double span = std::max(to_seconds(stats_.end), 1e-9);
     out.add_metric("controller_utilization",
                    stats_.controller_busy / (engine_config_.costs.threads * span));
+    out.add_metric("shed", stats_.shed);
     out.add_metric("peak_live_requests", stats_.peak_live_requests);
     out.add_metric("peak_pending_events", stats_.peak_pending_events);
     out.add_metric("simulated_s", to_seconds(stats_.end));
@@ -178,6 +187,7 @@ class ServingFamily final : public Family {
     ec.costs.schedule_us = p.get_double("controller.schedule_us");
     ec.costs.action_us = p.get_double("controller.action_us");
     ec.costs.result_us = p.get_double("controller.result_us");
+    ec.max_admission_wait = ms_to_time(p.get_double("controller.max_queue_ms"));
     ec.exec_noise_sigma = p.get_double("serving.exec_noise_sigma");
     ec.load_noise_sigma = p.get_double("serving.load_noise_sigma");
     ec.drain = from_seconds(p.get_double("serving.drain_s"));

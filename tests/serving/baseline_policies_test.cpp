@@ -88,6 +88,24 @@ TEST_CASE("controller CPU: admissions and attempts queue on the controller's thr
     CHECK(run.requests[2].departure == 3330);
     CHECK(run.stats.controller_busy == Approx((300 + 4 * 10) * 1e-6));
   }
+  SECTION("a request finding more than max_admission_wait of work queued is shed") {
+    // 100 us per admission, at most 150 us of queued work: requests 0 and 1 start at 0 and
+    // 100 us; requests 2 and 3 would start at 200 us and are answered with a timeout at their
+    // deadline (0 + 100 ms) without using the controller.
+    cfg.costs.threads = 1;
+    cfg.costs.admit_us = 100;
+    cfg.max_admission_wait = 150;
+    ScriptedWorkload w({0}, {{0, 0}, {0, 0}, {0, 0}, {0, 0}}, ms(10));
+    auto run = run_engine(zoo, w, "fifo", cfg);
+    CHECK(run.requests[0].departure == 1100);
+    CHECK(run.requests[1].departure == 2100);
+    for (int i : {2, 3}) {
+      CHECK(run.requests[i].status == "timeout");
+      CHECK(run.requests[i].departure == ms(100));
+    }
+    CHECK(run.stats.shed == 2);
+    CHECK(run.stats.controller_busy == Approx(200e-6));
+  }
   SECTION("two threads share the admissions") {
     // 0..100 and 0..100 on two threads, then 100..200: admitted at 100, 100, 200 us.
     cfg.costs.threads = 2;

@@ -98,8 +98,8 @@ TEST_CASE("serving metrics: goodput, late, dropped and the peak bucket", "[servi
   CHECK(s["goodput"] == 9);
   CHECK(s["late"] == 1);
   CHECK(s["dropped"] == 1);
-  CHECK(s["goodput_peak_rps"].get<double>() == Approx(0.3));  // 3 in bucket 0 of 10 s
-  CHECK(s["goodput_mean_rps"].get<double>() == Approx(9.0 / 30));
+  CHECK(s["peak_goodput_rps"].get<double>() == Approx(0.3));  // 3 in bucket 0 of 10 s
+  CHECK(s["mean_goodput_rps"].get<double>() == Approx(9.0 / 30));
   CHECK(s["slo_attainment"].get<double>() == Approx(9.0 / 11));
   CHECK(s["mean_batch"].get<double>() == Approx((16.0 + 4) / 6));  // sum b^2 / sum b
   CHECK(s["latency_max_ms"].get<double>() == Approx(150));

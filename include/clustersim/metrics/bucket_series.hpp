@@ -28,6 +28,8 @@ class BucketSeries {
     else if (value > cell)
       cell = value;
   }
+  /// The cells of the bucket holding t >= 0, one per column (valid until the next extension).
+  double* row(SimTime t) { return &cell_at(0, t); }
   SimTime width() const { return width_; }
   std::size_t buckets() const { return data_.size() / columns_.size(); }
   /// Makes the series at least `n` buckets long (so empty trailing buckets are written).

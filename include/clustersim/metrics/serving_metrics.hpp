@@ -1,5 +1,5 @@
 // Metrics of a serving run (Clockwork's request and action telemetry, research/clockwork.md 3):
-//   summary.json  requests, answered, unanswered, goodput, goodput_mean_rps, goodput_peak_rps,
+//   summary.json  requests, answered, unanswered, goodput, mean_goodput_rps, peak_goodput_rps,
 //                 offered_mean_rps, offered_peak_rps, throughput_mean_rps, throughput_peak_rps,
 //                 slo_attainment, dropped, late, errors, cold_starts, infers, mean_batch,
 //                 loads, load_errors, evictions, latency_{mean,p50,p99,p999,p9999,p999999,max}_ms

@@ -13,7 +13,10 @@
 // Controller CPU (ControllerCosts): every admitted request, scheduling attempt, action sent and
 // result received is a work item on a FIFO pool of `threads` threads; the item's effect happens
 // when the item completes (a request joins the queues, a decision is taken, an action leaves, a
-// result is seen). With all costs zero the controller is infinitely fast.
+// result is seen). With all costs zero the controller is infinitely fast. A request that finds
+// more than `max_admission_wait` of work queued ahead of its admission is shed: answered with a
+// timeout at its deadline without using the controller, so an overloaded controller keeps
+// serving what it admits instead of letting every request wait until it is hopeless.
 //
 // Events: arrivals, admissions and request timeouts are merged streams (no pending event per
 // request; timeouts are swept in order); the event queue holds one event per action stage and
@@ -50,6 +53,7 @@ struct ServingEngineConfig {
   int pages_per_gpu = 1376;
   SimTime network = 0;  ///< one way, controller <-> worker
   ControllerCosts costs;
+  SimTime max_admission_wait = 10 * kMillisecond;
   double exec_noise_sigma = 0;
   double load_noise_sigma = 0;
   SimTime drain = 60 * kSecond;  ///< simulated after the workload's end, at most
@@ -67,6 +71,7 @@ struct ServingRunStats {
   double controller_busy = 0;  ///< CPU-seconds of the controller pool
   std::uint64_t arrivals = 0;
   std::uint64_t attempts = 0;
+  std::uint64_t shed = 0;  ///< requests the controller could not start admitting within their SLO
   std::size_t peak_live_requests = 0;
   std::size_t peak_pending_events = 0;
 };

@@ -121,6 +121,8 @@ class ClockworkPolicy final : public ServingPolicy {
         max_load_slo_(ms_param(p, "clockwork.max_loadweights_slo_ms")),
         send_slack_(ms_param(p, "clockwork.send_by_slack_ms")),
         only_unmet_(p.get_bool("clockwork.load_only_unmet_demand")),
+        tracker_period_(static_cast<SimTime>(
+            std::llround(p.get_double("clockwork.tracker_period_ms") * 1000.0))),
         load_expiry_(p.get_bool("clockwork.load_demand_expiry")) {}
 
   void start(ServingContext& ctx) override {
@@ -149,8 +151,9 @@ class ClockworkPolicy final : public ServingPolicy {
       idle_.push_back(g);
     }
     instances_.resize(static_cast<std::size_t>(G) * served.size());
-    tracker_ = std::make_unique<LoadTracker>(G, static_cast<int>(served.size()),
-                                             1000 * slo_capacity(served), only_unmet_);
+    tracker_ =
+        std::make_unique<LoadTracker>(G, static_cast<int>(served.size()),
+                                      1000 * slo_capacity(served), only_unmet_, tracker_period_);
   }
 
   void on_request(RequestId id) override {
@@ -262,7 +265,9 @@ class ClockworkPolicy final : public ServingPolicy {
   const int window_;
   const double percentile_;
   const SimTime lag_, future_, max_load_slo_, send_slack_;
-  const bool only_unmet_, load_expiry_;
+  const bool only_unmet_;
+  const SimTime tracker_period_;
+  const bool load_expiry_;
 
   ServingContext* ctx_ = nullptr;
   std::vector<Model> models_;
@@ -436,8 +441,11 @@ class ClockworkPolicy final : public ServingPolicy {
       while (gpu.pending[w]) {
         const int bit = std::countr_zero(gpu.pending[w]);
         gpu.pending[w] &= gpu.pending[w] - 1;
-        add_strategies(g, static_cast<std::uint32_t>(w * 64 + static_cast<std::size_t>(bit)),
-                       INT32_MAX);
+        const auto m = static_cast<std::uint32_t>(w * 64 + static_cast<std::size_t>(bit));
+        if (models_[m].empty())
+          instance(g, m).active = false;  // what add_strategies would conclude
+        else
+          add_strategies(g, m, INT32_MAX);
       }
     }
     const SimTime now = ctx_->now();
@@ -509,7 +517,7 @@ class ClockworkPolicy final : public ServingPolicy {
       return false;
     }
     if (load_expiry_) expire_load_demand(now);
-    const int m = tracker_->load_model(g);
+    const int m = tracker_->load_model(g, now);
     if (m < 0) {
       if (!gpu.load_idle) {
         gpu.load_idle = true;
@@ -521,7 +529,7 @@ class ClockworkPolicy final : public ServingPolicy {
     const int size = ctx_->models()[model].pages;
     // evict_pages: least recently used first, idle models before busy ones.
     while (gpu.free_pages < size) {
-      const int victim = tracker_->evict_model(g);
+      const int victim = tracker_->evict_model(g, now);
       if (victim < 0) break;
       Instance& v = instance(g, static_cast<std::uint32_t>(victim));
       ++v.version;
@@ -592,6 +600,11 @@ const bool registered = register_serving_policy(
         param::flag("clockwork.load_only_unmet_demand", false,
                     "load only models with unmet demand (intended; the code's pointer "
                     "comparison loads any model with outstanding requests)"),
+        param::real("clockwork.tracker_period_ms", 10, "ms",
+                    "the load tracker applies demand changes at a LOAD decision only if its last "
+                    "update is this old (the original's tracker thread works in batches; 0 = "
+                    "before every decision)",
+                    0, 1e6),
         param::flag("clockwork.load_demand_expiry", false,
                     "let a request's load demand lapse at its latest useful LOAD start "
                     "(intended; the code records 0 for it)"),

@@ -68,16 +68,24 @@ namespace {
 constexpr std::int64_t kEmpty = std::numeric_limits<std::int64_t>::min();
 }
 
-LoadTracker::LoadTracker(int gpus, int models, std::int64_t capacity_ns, bool only_unmet)
-    : n_gpus_(gpus), n_models_(models), capacity_(capacity_ns), only_unmet_(only_unmet) {
+LoadTracker::LoadTracker(int gpus, int models, std::int64_t capacity_ns, bool only_unmet,
+                         SimTime period)
+    : n_gpus_(gpus),
+      n_models_(models),
+      capacity_(capacity_ns),
+      only_unmet_(only_unmet),
+      period_(period) {
   models_.resize(static_cast<std::size_t>(models));
+  empty_.assign(static_cast<std::size_t>(models), 1);
   gpus_.resize(static_cast<std::size_t>(gpus));
   const std::size_t cells = static_cast<std::size_t>(models) * static_cast<std::size_t>(gpus);
   holds_.assign(cells, 0);
   loading_.assign(cells, 0);
   last_used_.resize(cells);
-  for (std::size_t c = 0; c < cells; ++c)
-    last_used_[c] = seqno_++;  // model-major, as the constructor's loop
+  slot_.assign(cells, 0);
+  for (int m = 0; m < models; ++m)  // model-major, as the constructor's loop
+    for (int g = 0; g < gpus; ++g)
+      last_used_[cell(m, g)] = seqno_++;
   while (leaves_ < static_cast<std::size_t>(std::max(models, 1)))
     leaves_ *= 2;
   tree_.assign(2 * leaves_, kEmpty);
@@ -152,7 +160,9 @@ void LoadTracker::load_complete(int model, int gpu, bool success) {
 }
 
 // The tracker thread's work since the last decision, then the decision's refreshPriorities.
-void LoadTracker::process_pending() {
+void LoadTracker::process_pending(SimTime now) {
+  if (period_ > 0 && applied_ >= 0 && now - applied_ < period_) return;
+  applied_ = now;
   for (int model : pending_)
     process(model);
   pending_.clear();
@@ -189,13 +199,14 @@ void LoadTracker::process(int model) {
     std::sort(m.touched.begin(), m.touched.end());
     m.touched.erase(std::unique(m.touched.begin(), m.touched.end()), m.touched.end());
     for (int g : m.touched)
-      last_used_[cell(model, g)] = seqno_++;
+      set_used(model, g);
     m.touched.clear();
   }
   for (auto [g, ok] : m.events) {
     if (ok) {  // addGPUcomplete
       loading_[cell(model, g)] = 0;
-      last_used_[cell(model, g)] = seqno_++;
+      gpus_[static_cast<std::size_t>(g)].cached[slot_[cell(model, g)]].loading = false;
+      set_used(model, g);
     } else {
       remove_gpu(model, g);
     }
@@ -213,20 +224,37 @@ void LoadTracker::distribute(int model) {
   const std::int64_t load_delta = std::max<std::int64_t>(m.completed_load, 0);
   m.outstanding_load -= load_delta;
   m.completed_load -= load_delta;
-  for (auto [g, a] : m.allocations)
+  for (auto [g, a] : m.allocations) {
     gpus_[static_cast<std::size_t>(g)].outstanding -= a;
-  m.allocations.clear();
+    gpus_[static_cast<std::size_t>(g)].weight_current = false;
+  }
+  m.allocations.clear();  // zero allocations are not kept: subtracting them changes nothing
   if (m.gpus.empty()) return;
+  if (m.outstanding_exec == 0) {  // every allocation is 0; weights are only recomputed
+    for (int g : m.gpus) {
+      Gpu& gpu = gpus_[static_cast<std::size_t>(g)];
+      if (gpu.weight_current) continue;
+      gpu.weight = static_cast<double>(capacity_) / static_cast<double>(gpu.outstanding);
+      gpu.weight_current = true;
+    }
+    return;
+  }
   double total_weight = 0;
   for (int g : m.gpus)
     total_weight += gpus_[static_cast<std::size_t>(g)].weight;
+  const auto exec = static_cast<double>(m.outstanding_exec);
   for (int g : m.gpus) {
     Gpu& gpu = gpus_[static_cast<std::size_t>(g)];
-    const auto allocation = static_cast<std::int64_t>(static_cast<std::uint64_t>(
-        static_cast<double>(m.outstanding_exec) * (gpu.weight / total_weight)));
-    m.allocations.emplace_back(g, allocation);
-    gpu.outstanding += allocation;
-    gpu.weight = static_cast<double>(capacity_) / static_cast<double>(gpu.outstanding);
+    const auto allocation =
+        static_cast<std::int64_t>(static_cast<std::uint64_t>(exec * (gpu.weight / total_weight)));
+    if (allocation != 0) {
+      m.allocations.emplace_back(g, allocation);
+      gpu.outstanding += allocation;
+      gpu.weight = static_cast<double>(capacity_) / static_cast<double>(gpu.outstanding);
+    } else if (!gpu.weight_current) {
+      gpu.weight = static_cast<double>(capacity_) / static_cast<double>(gpu.outstanding);
+    }
+    gpu.weight_current = true;
   }
 }
 
@@ -248,6 +276,7 @@ void LoadTracker::refresh(int model) {
   }
   m.priority = priority;
   m.empty = m.outstanding_load == 0 && m.outstanding_exec == 0;
+  empty_[static_cast<std::size_t>(model)] = m.empty;
   set_leaf(model, m.empty ? kEmpty : priority);
 }
 
@@ -263,8 +292,16 @@ void LoadTracker::add_gpu(int model, int gpu) {
   m.gpus.insert(std::lower_bound(m.gpus.begin(), m.gpus.end(), gpu), gpu);
   holds_[cell(model, gpu)] = 1;
   loading_[cell(model, gpu)] = 1;
-  last_used_[cell(model, gpu)] = seqno_++;
-  gpus_[static_cast<std::size_t>(gpu)].cached.push_back(model);
+  auto& cached = gpus_[static_cast<std::size_t>(gpu)].cached;
+  slot_[cell(model, gpu)] = static_cast<std::uint32_t>(cached.size());
+  cached.push_back({model, true, 0});
+  set_used(model, gpu);
+}
+
+void LoadTracker::set_used(int model, int gpu) {
+  const std::size_t c = cell(model, gpu);
+  last_used_[c] = seqno_++;
+  if (holds_[c]) gpus_[static_cast<std::size_t>(gpu)].cached[slot_[c]].last_used = last_used_[c];
 }
 
 void LoadTracker::remove_gpu(int model, int gpu) {
@@ -275,7 +312,10 @@ void LoadTracker::remove_gpu(int model, int gpu) {
   holds_[cell(model, gpu)] = 0;
   loading_[cell(model, gpu)] = 0;
   auto& cached = gpus_[static_cast<std::size_t>(gpu)].cached;
-  cached.erase(std::find(cached.begin(), cached.end(), model));
+  const std::uint32_t i = slot_[cell(model, gpu)];
+  cached[i] = cached.back();
+  slot_[cell(cached[i].model, gpu)] = i;
+  cached.pop_back();
 }
 
 // Best candidate under `node` for `gpu`: highest priority among non-empty models the GPU does
@@ -304,8 +344,8 @@ void LoadTracker::search(std::size_t node, int gpu, int& best, std::int64_t& bes
   }
 }
 
-int LoadTracker::load_model(int gpu) {
-  process_pending();
+int LoadTracker::load_model(int gpu, SimTime now) {
+  process_pending(now);
   int best = -1;
   std::int64_t best_priority = 0;
   std::uint64_t best_used = 0;
@@ -320,17 +360,18 @@ int LoadTracker::load_model(int gpu) {
   return best;
 }
 
-int LoadTracker::evict_model(int gpu) {
-  process_pending();
+int LoadTracker::evict_model(int gpu, SimTime now) {
+  process_pending(now);
   // Least recently used among the models without demand, else among all (loading ones are
   // neither loadable nor evictable).
   int best = -1;
   bool best_empty = false;
   std::uint64_t best_used = 0;
-  for (int model : gpus_[static_cast<std::size_t>(gpu)].cached) {
-    if (loading_[cell(model, gpu)]) continue;
-    const bool empty = models_[static_cast<std::size_t>(model)].empty;
-    const std::uint64_t used = last_used_[cell(model, gpu)];
+  for (const auto& c : gpus_[static_cast<std::size_t>(gpu)].cached) {
+    if (c.loading) continue;
+    const int model = c.model;
+    const bool empty = empty_[static_cast<std::size_t>(model)] != 0;
+    const std::uint64_t used = c.last_used;
     if (best < 0 || (empty && !best_empty) || (empty == best_empty && used < best_used)) {
       best = model;
       best_empty = empty;

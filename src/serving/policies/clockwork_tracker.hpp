@@ -63,7 +63,10 @@ class LoadTracker {
     std::int64_t load = 0;
   };
 
-  LoadTracker(int gpus, int models, std::int64_t capacity_ns, bool only_unmet_demand);
+  /// `period`: events are applied at a decision only if the last application is at least this
+  /// old (the original's tracker thread applies them in batches); 0 = before every decision.
+  LoadTracker(int gpus, int models, std::int64_t capacity_ns, bool only_unmet_demand,
+              SimTime period);
 
   // Events (ModelLoadTracker): applied to the model at the next decision.
   Demand add_request(int model, std::int64_t size_ns, std::int64_t exec_slo_ns,
@@ -78,9 +81,9 @@ class LoadTracker {
   bool has_demand(int model) const;
 
   /// The model GPU `gpu` should load next (marked as loading there), or -1.
-  int load_model(int gpu);
+  int load_model(int gpu, SimTime now);
   /// The model GPU `gpu` should evict (removed from it), or -1.
-  int evict_model(int gpu);
+  int evict_model(int gpu, SimTime now);
   bool holds(int model, int gpu) const { return holds_[cell(model, gpu)] != 0; }
 
  private:
@@ -102,18 +105,28 @@ class LoadTracker {
   struct Gpu {
     std::int64_t outstanding = 1000000;  // always assume 1 ms of outstanding work
     double weight = 0.01;
-    std::vector<int> cached;  // models held (loaded or loading)
+    bool weight_current = false;  // weight == capacity / outstanding
+    struct Cached {
+      int model;
+      bool loading;
+      std::uint64_t last_used;
+    };
+    std::vector<Cached> cached;  // models held (loaded or loading), any order
   };
 
   int n_gpus_, n_models_;
   std::int64_t capacity_;
   bool only_unmet_;
+  SimTime period_;
+  SimTime applied_ = -1;  // when pending events were last applied
   std::uint64_t seqno_ = 0;
   std::vector<Model> models_;
   std::vector<Gpu> gpus_;
-  std::vector<std::uint8_t> holds_;    // model * G + gpu: held or loading
-  std::vector<std::uint8_t> loading_;  // model * G + gpu
-  std::vector<std::uint64_t> last_used_;
+  std::vector<std::uint8_t> holds_;       // gpu * M + model: held or loading
+  std::vector<std::uint8_t> loading_;     // gpu * M + model
+  std::vector<std::uint64_t> last_used_;  // gpu * M + model
+  std::vector<std::uint8_t> empty_;       // per model: Model::empty (dense, for eviction scans)
+  std::vector<std::uint32_t> slot_;       // gpu * M + model: index in Gpu::cached
   std::vector<int> pending_;  // models with unapplied events, in the order they got some
   std::vector<int> stale_;    // models whose priority is out of date, in invalidation order
   // Max-tree over models of the refreshed load priority (empty models: lowest).
@@ -121,11 +134,11 @@ class LoadTracker {
   std::vector<std::int64_t> tree_;
 
   std::size_t cell(int model, int gpu) const {
-    return static_cast<std::size_t>(model) * static_cast<std::size_t>(n_gpus_) +
-           static_cast<std::size_t>(gpu);
+    return static_cast<std::size_t>(gpu) * static_cast<std::size_t>(n_models_) +
+           static_cast<std::size_t>(model);
   }
   void touch(int model);
-  void process_pending();
+  void process_pending(SimTime now);
   void process(int model);
   void distribute(int model);
   void refresh(int model);
@@ -134,6 +147,7 @@ class LoadTracker {
   void add_gpu(int model, int gpu);
   void remove_gpu(int model, int gpu);
   void set_leaf(int model, std::int64_t value);
+  void set_used(int model, int gpu);
   void search(std::size_t node, int gpu, int& best, std::int64_t& best_priority,
               std::uint64_t& best_used) const;
 };
