@@ -70,5 +70,8 @@ inline bool register_workload(std::string name, std::string description, Workloa
 
 /// Zoo indexes in Clockwork's model-zoo order: by directory name (std::map, byte order).
 std::vector<int> zoo_name_order(const ModelZoo& zoo);
+/// Zoo indexes of a comma-separated list of model names; `key` names the setting in errors.
+std::vector<int> zoo_models_named(const ModelZoo& zoo, const std::string& list,
+                                  const std::string& key);
 
 }  // namespace clustersim::serving

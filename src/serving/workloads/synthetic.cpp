@@ -28,26 +28,8 @@ ParamSpecs synthetic_params() {
 }
 
 std::vector<int> synthetic_models(const WorkloadEnv& env) {
-  std::vector<int> zoo_ids;
-  const std::string list = env.params.get_string("synthetic.models");
-  std::size_t start = 0;
-  while (start <= list.size()) {
-    std::size_t comma = list.find(',', start);
-    if (comma == std::string::npos) comma = list.size();
-    std::string name = list.substr(start, comma - start);
-    while (!name.empty() && name.front() == ' ')
-      name.erase(0, 1);
-    while (!name.empty() && name.back() == ' ')
-      name.pop_back();
-    if (!name.empty()) {
-      const int z = env.zoo.find(name);
-      if (z < 0)
-        throw InputError(
-            fmt::format("synthetic.models: '{}' is not a model of {}", name, env.zoo.path));
-      zoo_ids.push_back(z);
-    }
-    start = comma + 1;
-  }
+  const std::vector<int> zoo_ids =
+      zoo_models_named(env.zoo, env.params.get_string("synthetic.models"), "synthetic.models");
   if (zoo_ids.empty()) throw InputError("synthetic.models: no model given");
   std::vector<int> models;
   const auto copies = env.params.get_int("synthetic.copies");
