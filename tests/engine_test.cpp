@@ -7,6 +7,7 @@
 #include "clustersim/cluster/cluster.hpp"
 #include "clustersim/core/error.hpp"
 #include "clustersim/training/engine.hpp"
+#include "clustersim/training/iteration_clock.hpp"
 #include "test_support.hpp"
 
 using namespace clustersim;
@@ -59,6 +60,14 @@ struct Fixture {
             ? std::map<std::string, std::string>{{"overhead.seconds", std::to_string(overhead_s)}}
             : std::map<std::string, std::string>{};
     overhead = e.factory(test::declared_params(e.params, settings));
+  }
+  /// The run uses the iteration clock with these settings.
+  void use_clock(bool merge_end_near_arrival = false, bool earliest_end_only = false) {
+    const auto& e = progress_models().get("iteration-clock");
+    const Params p = test::declared_params(
+        e.params, {{"progress.merge_end_near_arrival", merge_end_near_arrival ? "true" : "false"},
+                   {"progress.earliest_end_only", earliest_end_only ? "true" : "false"}});
+    config.make_progress = [make = e.factory.make, p](ProgressHost& host) { return make(host, p); };
   }
   RunResult run() {
     TrainingEngine e(cluster, trace, *tp, *placement, *overhead, policy, config);
@@ -222,7 +231,7 @@ TEST_CASE("the iteration clock keeps Muri's exact float times", "[engine]") {
   // loop the arrival's time is the point's time, so job 2 ends at 0.666667 + 1/3 s (recorded
   // 1,000,001 µs; from 0.6666...6 it would be 1,000,000).
   Fixture f;
-  f.config.iteration_clock = true;
+  f.use_clock();
   f.trace.jobs = {make_job(0, 0, 4, 1), make_job(1, 0, 4, 1), make_job(2, 0.666667, 4, 1)};
   for (auto& j : f.trace.jobs)
     j.iterations = 1;
@@ -231,9 +240,7 @@ TEST_CASE("the iteration clock keeps Muri's exact float times", "[engine]") {
     Decision d;
     if (ctx.active().empty()) return d;
     Assignment a{ctx.active().front(), 4, {}};
-    a.iteration_time_s = third;
-    a.rate = 1 / third;
-    a.event_overhead_s = 0;
+    plan_for<IterationClockPlan>(d).set(a.job, third, 0);
     d.run.push_back(a);
     return d;
   };
@@ -248,7 +255,7 @@ TEST_CASE("the iteration clock updates progress with Muri's expressions", "[engi
   // arrives at 0.5 s and waits. At 0.5 Muri computes remaining = 3 - max(0.5 - 0 - 0.1, 0) / 0.3
   // and executed = 0 + 0.5 - 0, in double; the end is then 0.5 + remaining x 0.3.
   Fixture f;
-  f.config.iteration_clock = true;
+  f.use_clock();
   f.trace.jobs = {make_job(0, 0, 4, 0.9), make_job(1, 0.5, 4, 0.3)};
   f.trace.jobs[0].iterations = 3;
   f.trace.jobs[1].iterations = 1;
@@ -257,13 +264,11 @@ TEST_CASE("the iteration clock updates progress with Muri's expressions", "[engi
     Decision d;
     if (ctx.active().empty()) return d;
     if (ctx.now() == from_seconds(0.5)) {
-      left_at_half = ctx.state(0).iterations_left;
-      run_at_half = ctx.state(0).run_s;
+      left_at_half = clock_job(ctx, 0).iterations_left;
+      run_at_half = clock_job(ctx, 0).run_s;
     }
     Assignment a{ctx.active().front(), 4, {}};
-    a.iteration_time_s = 0.3;
-    a.rate = 1 / 0.3;
-    a.event_overhead_s = 0.1;
+    plan_for<IterationClockPlan>(d).set(a.job, 0.3, 0.1);
     d.run.push_back(a);
     return d;
   };
@@ -283,8 +288,7 @@ TEST_CASE("the iteration clock merges ends as Muri's event lists do", "[engine]"
   auto merge = GENERATE(false, true);
   Fixture f;
   f.cluster = one_node(8);
-  f.config.iteration_clock = true;
-  f.config.merge_end_near_arrival = merge;
+  f.use_clock(merge, false);
   f.trace.jobs = {make_job(0, 0, 4, 1), make_job(1, 0, 4, 1), make_job(2, 0, 4, 1),
                   make_job(3, 2e6, 4, 1)};
   const double it[] = {1e6, 1e6 + 0.0005, 999'999.99995, 1};
@@ -295,9 +299,7 @@ TEST_CASE("the iteration clock merges ends as Muri's event lists do", "[engine]"
     for (int i : ctx.active()) {
       if (d.run.size() == 2) break;
       Assignment a{i, 4, {}};
-      a.iteration_time_s = it[i];
-      a.rate = 1 / it[i];
-      a.event_overhead_s = 0;
+      plan_for<IterationClockPlan>(d).set(a.job, it[i], 0);
       d.run.push_back(a);
     }
     return d;
@@ -316,8 +318,7 @@ TEST_CASE("earliest_end_only: an end a bit later than the earliest is re-predict
   auto earliest = GENERATE(false, true);
   Fixture f;
   f.cluster = one_node(8);
-  f.config.iteration_clock = true;
-  f.config.earliest_end_only = earliest;
+  f.use_clock(false, earliest);
   f.trace.jobs = {make_job(0, 0, 4, 1), make_job(1, 0, 4, 1)};
   const double it[] = {1000, std::nextafter(1000.0, 2000.0)};
   for (auto& j : f.trace.jobs)
@@ -326,9 +327,7 @@ TEST_CASE("earliest_end_only: an end a bit later than the earliest is re-predict
     Decision d;
     for (int i : ctx.active()) {
       Assignment a{i, 4, {}};
-      a.iteration_time_s = it[i];
-      a.rate = 1 / it[i];
-      a.event_overhead_s = 5;
+      plan_for<IterationClockPlan>(d).set(a.job, it[i], 5);
       d.run.push_back(a);
     }
     return d;
@@ -343,8 +342,7 @@ TEST_CASE("an exact wake-up may fall in the current microsecond and sets the clo
   // at 2.5 s + 1e-12 (same µs), then none. The points' exact times are 0, 2.5, 2.5 + 1e-12,
   // and the job (banked at each) ends at exactly 10 s.
   Fixture f;
-  f.config.iteration_clock = true;
-  f.config.earliest_end_only = true;
+  f.use_clock(false, true);
   f.trace.jobs = {make_job(0, 0, 4, 10)};
   f.trace.jobs[0].iterations = 10;
   std::vector<double> clocks;
@@ -354,12 +352,10 @@ TEST_CASE("an exact wake-up may fall in the current microsecond and sets the clo
     if (ctx.active().empty()) return d;
     clocks.push_back(ctx.clock_s());
     Assignment a{0, 4, {}};
-    a.iteration_time_s = 1;
-    a.rate = 1;
-    a.event_overhead_s = 0;
+    plan_for<IterationClockPlan>(d).set(a.job, 1, 0);
     d.run.push_back(a);
-    if (clocks.size() == 1) d.wake_at_s = 2.5;
-    if (clocks.size() == 2) d.wake_at_s = second;
+    if (clocks.size() == 1) plan_for<IterationClockPlan>(d).wake_at_s = 2.5;
+    if (clocks.size() == 2) plan_for<IterationClockPlan>(d).wake_at_s = second;
     d.wake_replaces_previous = true;
     return d;
   };

@@ -169,7 +169,7 @@ class Chronus final : public TrainingPolicy {
   }
 
   // Lease ends come from the policy's plans (planned ends), with its own preemption overhead.
-  EngineNeeds engine_needs() const override { return {.own_overhead = true}; }
+  EngineNeeds engine_needs() const override { return {.progress = "planned-end", .defaults = {}}; }
 
   Decision schedule(const SchedulingContext& ctx) override {
     const Sec now = ctx.now() / kSecond;
@@ -202,7 +202,7 @@ class Chronus final : public TrainingPolicy {
       if (!s.running || ctx.state(i).status == JobStatus::kFinished) continue;
       d.run.push_back({i, s.g, {}});
       const SimTime end = std::max(ctx.now(), static_cast<SimTime>(std::llround(s.end * kSecond)));
-      d.planned_end.push_back({i, ctx.now(), end});
+      plan_for<PlannedEndPlan>(d).ends.push_back({i, ctx.now(), end});
     }
     if (!alive_.empty() || !queue_.empty()) d.wake_at = next_boundary_ * kSecond;
     return d;

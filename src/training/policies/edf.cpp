@@ -25,9 +25,7 @@ class Edf final : public TrainingPolicy {
 
   // The artifact's EDF has no overheads: the run's overhead model (default none) applies.
   EngineNeeds engine_needs() const override {
-    auto n = ef::artifact_engine_needs(slot_, false);
-    n.own_overhead = false;
-    return n;
+    return ef::artifact_engine_needs(slot_, false, "rate");
   }
 
   Decision schedule(const SchedulingContext& ctx) override {

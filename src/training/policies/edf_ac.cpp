@@ -120,8 +120,8 @@ class EdfAc final : public TrainingPolicy {
       }
       s.end += o;
       d.run.push_back({r, s.num, {}});
-      if (o > 0) d.overhead.push_back({r, o * kSecond});
-      d.planned_end.push_back({r, s.end * kSecond, s.end * kSecond});
+      if (o > 0) plan_for<PlannedEndPlan>(d).overhead.push_back({r, o * kSecond});
+      plan_for<PlannedEndPlan>(d).ends.push_back({r, s.end * kSecond, s.end * kSecond});
     }
     return d;
   }

@@ -7,7 +7,7 @@
 //    leftover GPUs go one level at a time to the job with the highest "marginal GPU-time".
 //  * A job completes at its plan's slot-aligned end plus the overheads charged since (the
 //    artifact's end event), or earlier at a point where its work is done; it makes no progress
-//    past its planned real end (Decision::planned_end).
+//    past its planned real end (planned-end progress).
 //  * Overhead (ef.overhead=artifact): at every point every job holding GPUs loses 2 s (7 s on
 //    >= 256 GPUs) if its GPU ranks under the artifact's elastic placement were seen before, else
 //    2 + 2(log2 n + 1) s, +27 s (+20 s more on >= 256 GPUs) on every `slot`-th point, when the
@@ -157,7 +157,7 @@ class ElasticFlow final : public TrainingPolicy {
       move_end(r, s.end, s.end + o, now);
       s.end += o;
       d.run.push_back({r, s.num, {}});
-      if (o > 0) d.overhead.push_back({r, o * kSecond});
+      if (o > 0) plan_for<PlannedEndPlan>(d).overhead.push_back({r, o * kSecond});
       // Stall guard: a job whose remaining work fits inside one overhead window never progresses
       // under the artifact's cap (the artifact would loop forever); let it use the window.
       const double left = ctx.state(r).remaining();
@@ -166,8 +166,9 @@ class ElasticFlow final : public TrainingPolicy {
       s.held = true;
       s.last_left = left;
       if (stalled) ++stall_fixes_;
-      d.planned_end.push_back({r, (stalled ? s.real_end + o : s.real_end) * kSecond,
-                               s.end * kSecond, artifact_early_finish_});
+      plan_for<PlannedEndPlan>(d).ends.push_back({r,
+                                                  (stalled ? s.real_end + o : s.real_end) * kSecond,
+                                                  s.end * kSecond, artifact_early_finish_});
     }
     for (int r : runnable_) {
       if (js_[r].num <= 0) {

@@ -16,6 +16,7 @@
 
 #include "clustersim/core/params.hpp"
 #include "clustersim/training/job.hpp"
+#include "clustersim/training/planned_end.hpp"
 #include "clustersim/training/policy.hpp"
 #include "clustersim/training/throughput.hpp"
 
@@ -31,16 +32,15 @@ Sec slot_param(const Params& params);
 ParamSpec slot_spec();
 /// `ef.overhead`: artifact|none (the artifact's restart/resize overheads or none).
 ParamSpec overhead_spec();
-/// What the artifact's event loop needs from the engine (the run's defaults for engine.*):
-/// whole-second times and scheduling points at least one slot apart. `own_placement`: the
-/// policy keeps the artifact's node sets itself; the artifact's overheads are always its own.
-inline EngineNeeds artifact_engine_needs(Sec slot, bool own_placement) {
-  EngineNeeds n;
-  n.whole_seconds = true;
-  n.min_interval = seconds(slot);
-  n.own_placement = own_placement;
-  n.own_overhead = true;
-  return n;
+/// What the artifact's event loop needs from the engine: ends and overheads from the policy's
+/// plans (`planned-end`, or `rate` for a policy without plans), whole-second times and
+/// scheduling points at least one slot apart (the run's defaults for engine.*).
+/// `own_placement`: the policy keeps the artifact's node sets itself.
+inline EngineNeeds artifact_engine_needs(Sec slot, bool own_placement,
+                                         const char* progress = "planned-end") {
+  return {progress,
+          {{"engine.whole_seconds", "true"}, {"engine.min_interval_s", std::to_string(slot)}},
+          own_placement};
 }
 /// The artifact's deadline satisfactory ratio, accepted / (accepted + declined) over deadline
 /// jobs (admission refusals among the declined); null without deadline jobs.

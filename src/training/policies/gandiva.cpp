@@ -86,7 +86,8 @@ class Gandiva final : public TrainingPolicy {
         for (std::size_t k = 0; k < s.jobs.size() && static_cast<int>(k) < concurrency(s); ++k) {
           const int j = s.jobs[k];
           d.run.push_back({j, ctx.job(j).gpus, {}});
-          d.planned_end.push_back({j, ctx.now(), ctx.now() + seconds(Sec{1} << 40)});
+          plan_for<PlannedEndPlan>(d).ends.push_back(
+              {j, ctx.now(), ctx.now() + seconds(Sec{1} << 40)});
         }
       }
     }
@@ -318,7 +319,7 @@ class Gandiva final : public TrainingPolicy {
               ++declined_;
               --accepted_;
             }
-            d.finish.push_back({j, seconds(end)});
+            plan_for<PlannedEndPlan>(d).finish.push_back({j, seconds(end)});
           }
         }
         if (rotate && static_cast<int>(s.jobs.size()) > conc) {

@@ -25,6 +25,7 @@
 #include <fmt/format.h>
 
 #include "clustersim/core/error.hpp"
+#include "clustersim/training/iteration_clock.hpp"
 #include "clustersim/training/muri/grouping.hpp"
 #include "clustersim/training/muri/sim.hpp"
 #include "clustersim/training/policy.hpp"
@@ -60,10 +61,9 @@ class Muri final : public TrainingPolicy {
   }
 
   EngineNeeds engine_needs() const override {
-    return {.iteration_clock = true,
-            .merge_end_near_arrival = true,
-            .own_placement = true,
-            .own_overhead = true};
+    return {.progress = "iteration-clock",
+            .defaults = {{"progress.merge_end_near_arrival", "true"}},
+            .own_placement = true};
   }
 
   Decision schedule(const SchedulingContext& ctx) override {
@@ -85,10 +85,10 @@ class Muri final : public TrainingPolicy {
       const auto& r = ctx.state(i);
       if (r.status == JobStatus::kRunning) ran_[i] = 1;
       if (v_.know_duration) {
-        key_[i] = ran_[i] ? muri::remaining_iterations(j, r) * it_[i] * j.gpus
+        key_[i] = ran_[i] ? muri::remaining_iterations(ctx, i) * it_[i] * j.gpus
                           : j.duration_s.value_or(0) * j.gpus;
       } else {
-        key_[i] = r.run_s * j.gpus;
+        key_[i] = clock_job(ctx, i).run_s * j.gpus;
       }
     }
     std::stable_sort(order_.begin(), order_.end(), [&](int a, int b) { return key_[a] < key_[b]; });
@@ -184,6 +184,7 @@ class Muri final : public TrainingPolicy {
     std::vector<char> placed(groups.size(), 0);
     yarn_.reset();
     Decision d;
+    auto& plan = plan_for<IterationClockPlan>(d);
     for (int i : order_) {
       const int k = group_of_[i];
       if (k < 0) continue;
@@ -197,13 +198,13 @@ class Muri final : public TrainingPolicy {
       const auto& g = groups[k].second;
       Assignment a{i, j.gpus, where[k]};
       a.group = g.size() > 1 ? k : -1;
-      a.iteration_time_s = il_.time(profiles(g), v_.ordering);
-      a.rate = muri::rate_for(j, ctx.state(i), a.iteration_time_s);
+      double overhead = -1;  // a group pays every member's restart overhead at every event
       if (oh_.enabled()) {
-        a.event_overhead_s = 0;
+        overhead = 0;
         for (int m : g)
-          a.event_overhead_s += oh_.seconds(j.gpus, ctx.job(m).model);
+          overhead += oh_.seconds(j.gpus, ctx.job(m).model);
       }
+      plan.set(i, il_.time(profiles(g), v_.ordering), overhead);
       d.run.push_back(std::move(a));
     }
     return d;

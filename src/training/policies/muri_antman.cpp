@@ -31,6 +31,7 @@
 #include <fmt/format.h>
 
 #include "clustersim/core/error.hpp"
+#include "clustersim/training/iteration_clock.hpp"
 #include "clustersim/training/muri/sim.hpp"
 #include "clustersim/training/policy.hpp"
 
@@ -80,7 +81,7 @@ class MuriAntman final : public TrainingPolicy {
   }
 
   EngineNeeds engine_needs() const override {
-    return {.iteration_clock = true, .own_placement = true, .own_overhead = true};
+    return {.progress = "iteration-clock", .defaults = {}, .own_placement = true};
   }
 
   Decision schedule(const SchedulingContext& ctx) override {
@@ -128,6 +129,7 @@ class MuriAntman final : public TrainingPolicy {
       }
     }
     Decision d;
+    auto& plan = plan_for<IterationClockPlan>(d);
     for (int i : order_) {
       auto& s = jobs_[i];
       if (!s.running) continue;
@@ -145,9 +147,7 @@ class MuriAntman final : public TrainingPolicy {
           it->second += g;
       }
       a.borrowed = j.priority == 1;
-      a.iteration_time_s = s.current;
-      a.rate = muri::rate_for(j, ctx.state(i), s.current);
-      a.event_overhead_s = oh_.seconds(j.gpus, j.model);
+      plan.set(i, s.current, oh_.seconds(j.gpus, j.model));
       d.run.push_back(std::move(a));
     }
     return d;

@@ -6,6 +6,7 @@
 // with Muri's per-event restart overhead (see clustersim/training/muri/sim.hpp).
 #include <algorithm>
 
+#include "clustersim/training/iteration_clock.hpp"
 #include "clustersim/training/muri/sim.hpp"
 #include "clustersim/training/policy.hpp"
 
@@ -18,7 +19,7 @@ class MuriShortest final : public TrainingPolicy {
       : gputime_(gputime), yarn_(env.cluster), oh_(env.params) {}
 
   EngineNeeds engine_needs() const override {
-    return {.iteration_clock = true, .own_placement = true, .own_overhead = true};
+    return {.progress = "iteration-clock", .defaults = {}, .own_placement = true};
   }
 
   Decision schedule(const SchedulingContext& ctx) override {
@@ -32,13 +33,14 @@ class MuriShortest final : public TrainingPolicy {
     keyed.reserve(order_.size());
     for (int i : order_) {
       const Job& j = ctx.job(i);
-      double k = muri::remaining_iterations(j, ctx.state(i)) * muri::isolated_iteration_time(j);
+      double k = muri::remaining_iterations(ctx, i) * muri::isolated_iteration_time(j);
       if (gputime_) k *= j.gpus;
       keyed.emplace_back(k, i);
     }
     std::stable_sort(keyed.begin(), keyed.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
     Decision d;
+    auto& plan = plan_for<IterationClockPlan>(d);
     yarn_.reset();
     for (std::size_t k = 0; k < keyed.size(); ++k) {
       const int i = keyed[k].second;
@@ -47,9 +49,7 @@ class MuriShortest final : public TrainingPolicy {
       auto where = yarn_.place(j.gpus);
       if (!where) continue;
       Assignment a{i, j.gpus, std::move(*where)};
-      a.iteration_time_s = muri::isolated_iteration_time(j);
-      a.rate = muri::rate_for(j, ctx.state(i), a.iteration_time_s);
-      a.event_overhead_s = oh_.seconds(j.gpus, j.model);
+      plan.set(i, muri::isolated_iteration_time(j), oh_.seconds(j.gpus, j.model));
       d.run.push_back(std::move(a));
     }
     return d;

@@ -22,6 +22,7 @@
 #include <fmt/format.h>
 
 #include "clustersim/core/error.hpp"
+#include "clustersim/training/iteration_clock.hpp"
 #include "clustersim/training/muri/sim.hpp"
 #include "clustersim/training/muri/themis_lp.hpp"
 #include "clustersim/training/policy.hpp"
@@ -45,7 +46,7 @@ class MuriThemis final : public TrainingPolicy {
   }
 
   EngineNeeds engine_needs() const override {
-    return {.iteration_clock = true, .own_placement = true, .own_overhead = true};
+    return {.progress = "iteration-clock", .defaults = {}, .own_placement = true};
   }
 
   Decision schedule(const SchedulingContext& ctx) override {
@@ -69,7 +70,7 @@ class MuriThemis final : public TrainingPolicy {
         const int i = order_[k];
         const Job& j = ctx.job(i);
         auto& s = st_[i];
-        const double rem = muri::remaining_iterations(j, ctx.state(i));
+        const double rem = muri::remaining_iterations(ctx, i);
         const double a = std::min(per_job / j.gpus, 1.0);
         if (s.seen) s.cumulative += (s.prev_remaining - rem) / s.prev_share;
         s.seen = true;
@@ -82,7 +83,7 @@ class MuriThemis final : public TrainingPolicy {
       for (std::size_t k = 0; k < n; ++k) {
         const int i = order_[k];
         auto& s = st_[i];
-        const double ran = ctx.state(i).run_s;
+        const double ran = clock_job(ctx, i).run_s;
         s.share = x[k];
         s.rank = ran == 0 ? x[k] * 1e9 : x[k] / ran;
         s.deficit = s.should_receive - ran;
@@ -106,9 +107,7 @@ class MuriThemis final : public TrainingPolicy {
         auto where = yarn_.place(j.gpus);
         if (!where) continue;
         Assignment as{i, j.gpus, std::move(*where)};
-        as.iteration_time_s = iteration_time(j);
-        as.rate = muri::rate_for(j, ctx.state(i), as.iteration_time_s);
-        as.event_overhead_s = oh_.seconds(j.gpus, j.model);
+        plan_for<IterationClockPlan>(d).set(i, iteration_time(j), oh_.seconds(j.gpus, j.model));
         d.run.push_back(std::move(as));
       }
     }

@@ -21,6 +21,7 @@
 #include <fmt/format.h>
 
 #include "clustersim/core/error.hpp"
+#include "clustersim/training/iteration_clock.hpp"
 #include "clustersim/training/muri/sim.hpp"
 #include "clustersim/training/policy.hpp"
 
@@ -40,7 +41,7 @@ class MuriTiresias final : public TrainingPolicy {
   // Muri's dlas event loop on its float clock, with Muri's per-event restart overheads
   // (muri.overhead*), not the run's overhead model.
   EngineNeeds engine_needs() const override {
-    return {.iteration_clock = true, .earliest_end_only = true, .own_overhead = true};
+    return {.progress = "iteration-clock", .defaults = {{"progress.earliest_end_only", "true"}}};
   }
 
   Decision schedule(const SchedulingContext& ctx) override {
@@ -63,7 +64,7 @@ class MuriTiresias final : public TrainingPolicy {
       if (r.status != JobStatus::kRunning) continue;
       const int q = qid_[i];
       if (q >= 2) continue;
-      if (r.run_s * ctx.job(i).gpus >= limits_[q]) {
+      if (clock_job(ctx, i).run_s * ctx.job(i).gpus >= limits_[q]) {
         auto& from = queues_[q];
         from.erase(std::find(from.begin(), from.end(), i));
         queues_[q + 1].push_back(i);
@@ -71,6 +72,7 @@ class MuriTiresias final : public TrainingPolicy {
       }
     }
     Decision d;
+    auto& plan = plan_for<IterationClockPlan>(d);
     int free = ctx.cluster().total_gpus();
     run_.assign(qid_.size(), 0);
     for (const auto& q : queues_) {
@@ -80,9 +82,7 @@ class MuriTiresias final : public TrainingPolicy {
         free -= j.gpus;
         run_[i] = 1;
         Assignment a{i, j.gpus, {}};
-        a.iteration_time_s = muri::isolated_iteration_time(j);
-        a.rate = muri::rate_for(j, ctx.state(i), a.iteration_time_s);
-        a.event_overhead_s = oh_.seconds(j.gpus, j.model);
+        plan.set(i, muri::isolated_iteration_time(j), oh_.seconds(j.gpus, j.model));
         d.run.push_back(std::move(a));
       }
     }
@@ -94,12 +94,12 @@ class MuriTiresias final : public TrainingPolicy {
     for (const auto& a : d.run) {
       const int q = qid_[a.job];
       if (q >= 2) continue;
-      jump =
-          std::min(jump, std::ceil(limits_[q] / a.gpus) - ctx.state(a.job).run_s + ctx.clock_s());
+      jump = std::min(jump,
+                      std::ceil(limits_[q] / a.gpus) - clock_job(ctx, a.job).run_s + ctx.clock_s());
     }
     // A jump not after this point would repeat it forever in the original; never seen.
     if (jump <= ctx.clock_s()) jump = std::nextafter(ctx.clock_s(), HUGE_VAL);
-    d.wake_at_s = jump;
+    plan.wake_at_s = jump;
     d.wake_replaces_previous = true;
     return d;
   }

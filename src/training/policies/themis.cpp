@@ -53,7 +53,7 @@ class Themis final : public TrainingPolicy {
         else
           ++accepted_;
       }
-      d.finish.push_back({i, seconds(s.end_time)});
+      plan_for<PlannedEndPlan>(d).finish.push_back({i, seconds(s.end_time)});
       std::erase(runnable_, i);
     }
     for (int i : ctx.arrivals()) {
@@ -94,7 +94,7 @@ class Themis final : public TrainingPolicy {
         s.end_time = e;
       }
       d.run.push_back({i, ctx.job(i).gpus, {}});
-      d.planned_end.push_back({i, ctx.now(), ctx.now() + seconds(Sec{1} << 40)});
+      plan_for<PlannedEndPlan>(d).ends.push_back({i, ctx.now(), ctx.now() + seconds(Sec{1} << 40)});
     }
     if (!runnable_.empty() || ctx.next_arrival() != kForever) d.replan_at = seconds(now + slot_);
     return d;

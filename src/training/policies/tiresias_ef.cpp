@@ -140,7 +140,7 @@ class TiresiasEf final : public TrainingPolicy {
       if (!st(i).running) continue;
       d.run.push_back({i, ctx.job(i).gpus, {}});
       const bool ends = std::find(group.begin(), group.end(), i) != group.end();
-      d.planned_end.push_back(
+      plan_for<PlannedEndPlan>(d).ends.push_back(
           {i, ctx.now(), ends ? std::max(ctx.now(), seconds(st(i).end_time)) : far});
     }
     if (jump != kNever) d.replan_at = seconds(std::max(jump, now + 1));

@@ -71,9 +71,7 @@ double isolated_iteration_time(const Job& job);
 /// The job's (data, GPU, network) stage times per iteration; a job without any (other trace
 /// formats) is taken as GPU-bound: its whole uncalibrated iteration time in the GPU stage.
 std::array<double, 3> stage_times(const Job& job);
-/// The engine's exact count under EngineNeeds::iteration_clock, else from the remaining work.
-double remaining_iterations(const Job& job, const JobRuntime& r);
-/// Engine rate (work units per second) of a job running one iteration per `iteration_time_s`.
-double rate_for(const Job& job, const JobRuntime& r, double iteration_time_s);
+/// The iteration clock's exact count of the job's remaining iterations.
+double remaining_iterations(const SchedulingContext& ctx, int job);
 
 }  // namespace clustersim::muri
