@@ -13,7 +13,9 @@
 // then run at their full trace GPU count in decreasing x (ties keep the previous order) while they
 // fit. Progress is executed seconds against the trace's duration; a job that completes within a
 // lease ends at the next lease with its exact end time. No overhead (the artifact never charges
-// one). Parameters: ef.slot_s (60).
+// one). themis.solver=exact (default, the above) | ipm: the shares an interior-point method in
+// ECOS's family stops at (clustersim/training/themis_ipm.hpp), themis.optimum then unused.
+// Parameters: ef.slot_s (60).
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -22,6 +24,7 @@
 
 #include "clustersim/core/error.hpp"
 #include "clustersim/training/policy.hpp"
+#include "clustersim/training/themis_ipm.hpp"
 #include "elasticflow_planner.hpp"
 
 namespace clustersim {
@@ -37,6 +40,9 @@ class Themis final : public TrainingPolicy {
     if (opt != "fill" && opt != "least")
       throw InputError("themis.optimum must be 'fill' or 'least'");
     fill_ = opt == "fill";
+    const std::string sv = env.params.get_string("themis.solver", "exact");
+    if (sv != "exact" && sv != "ipm") throw InputError("themis.solver must be 'exact' or 'ipm'");
+    ipm_ = sv == "ipm";
   }
 
   EngineNeeds engine_needs() const override { return ef::artifact_engine_needs(slot_); }
@@ -118,6 +124,7 @@ class Themis final : public TrainingPolicy {
   int G_;
   Sec event_time_ = 0;
   bool fill_ = true;
+  bool ipm_ = false;
   std::vector<State> st_;
   std::vector<int> runnable_;
   int accepted_ = 0, declined_ = 0;
@@ -151,6 +158,15 @@ class Themis final : public TrainingPolicy {
       I[k] = s.cumulative + s.left / iso;
       g[k] = ctx.job(i).gpus;
       lo = std::max(lo, (A[k] + L[k] / T[k]) / I[k]);  // x_k <= 1
+    }
+    if (ipm_) {
+      std::vector<themis::FairnessJob> jobs(n);
+      for (std::size_t k = 0; k < n; ++k)
+        jobs[k] = {static_cast<int>(g[k]), A[k], L[k] / T[k], I[k]};
+      const auto r = themis::solve_ipm(jobs, G_);
+      for (std::size_t k = 0; k < n; ++k)
+        st(runnable_[k]).x = r.x[k];
+      return;
     }
     auto x_at = [&](double rho, std::size_t k) { return L[k] / (T[k] * (rho * I[k] - A[k])); };
     auto used = [&](double rho) {
