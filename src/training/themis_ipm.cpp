@@ -105,8 +105,13 @@ class Ipm {
   std::vector<Real> phi_, d_;
   std::vector<Mat3> w_, winv_;
   // Per-job 2x2 blocks of G' Phi G on (x_i, u_i) (without the arrow and the rank one).
-  std::vector<Mat2> blk_;
-  std::vector<Real> schur_;
+  // Per job: the inverse 2x2 block, its solve against the tau coupling, the cones' Phi; tau's
+  // Schur complement; the block solve against the capacity row and g' of it.
+  std::vector<Mat2> binv_;
+  std::vector<Vec2> be_;
+  std::vector<Mat3> phi3_;
+  std::vector<Real> q_;
+  Real den_ = 0, gq_ = 0;
 
   std::vector<Real> g_mul(const std::vector<Real>& z) const {
     std::vector<Real> out(lp_ + 3 * n_);
@@ -146,7 +151,6 @@ class Ipm {
   }
   // phi_ and the cones' Phi = W^-2 (identity for the least-squares start) -> the blocks.
   void build_blocks(bool identity);
-  Mat3 cone_phi(std::size_t i) const { return winv_[i] * winv_[i]; }
   // Solves (G' Phi G) dz = r in O(n).
   std::vector<Real> solve_normal(const std::vector<Real>& r) const;
   std::vector<Real> solve_block(const std::vector<Real>& r) const;
@@ -158,14 +162,15 @@ class Ipm {
 };
 
 void Ipm::build_blocks(bool identity) {
-  blk_.resize(n_);
-  schur_.resize(n_);
+  binv_.resize(n_);
+  be_.resize(n_);
+  phi3_.resize(n_);
+  den_ = 0;
+  Eigen::Matrix<Real, 3, 2> p;  // P = [[1, 1], [1, -1], [0, 0]] (the cone rows are -P)
+  p << 1, 1, 1, -1, 0, 0;
   for (std::size_t i = 0; i < n_; ++i) {
-    Mat3 phi = identity ? Mat3::Identity() : cone_phi(i);
-    // P = [[1, 1], [1, -1], [0, 0]] (the cone rows are -P): P' Phi P.
-    Eigen::Matrix<Real, 3, 2> p;
-    p << 1, 1, 1, -1, 0, 0;
-    Mat2 b = p.transpose() * phi * p;
+    phi3_[i] = identity ? Mat3::Identity() : Mat3(winv_[i] * winv_[i]);
+    Mat2 b = p.transpose() * phi3_[i] * p;
     const Real pa = identity ? 1 : phi_[i], pb = identity ? 1 : phi_[n_ + i];
     const Real pd = identity ? 1 : phi_[2 * n_ + 1 + i];
     b(0, 0) += pa + pb;
@@ -173,30 +178,35 @@ void Ipm::build_blocks(bool identity) {
     // phi_d det(B0) / det(B) with B0 the block before the epigraph row's phi_d c^2.
     const Real det0 = b(0, 0) * b(1, 1) - b(0, 1) * b(0, 1);
     b(1, 1) += pd * c_[i] * c_[i];
-    blk_[i] = b;
-    schur_[i] = pd * det0 / (b(0, 0) * b(1, 1) - b(0, 1) * b(0, 1));
+    const Real det = b(0, 0) * b(1, 1) - b(0, 1) * b(0, 1);
+    binv_[i] << b(1, 1) / det, -b(0, 1) / det, -b(0, 1) / det, b(0, 0) / det;
+    be_[i] = binv_[i] * Vec2(0, -pd * c_[i]);
+    den_ += pd * det0 / det;
   }
+  std::vector<Real> gv(2 * n_ + 1, 0.0);
+  for (std::size_t i = 0; i < n_; ++i)
+    gv[i] = g_[i];
+  q_ = solve_block(gv);
+  gq_ = 0;
+  for (std::size_t i = 0; i < n_; ++i)
+    gq_ += g_[i] * q_[i];
 }
 
 std::vector<Real> Ipm::solve_block(const std::vector<Real>& r) const {
   // Arrow: job i's (x_i, u_i) couple to tau through e_i = (0, -phi_d c_i).
-  Real num = r[2 * n_], den = 0;
-  std::vector<Vec2> br(n_), be(n_);
-  for (std::size_t i = 0; i < n_; ++i) {
-    const Real pd = phi_.empty() ? 1 : phi_[2 * n_ + 1 + i];
-    const Vec2 e(0, -pd * c_[i]);
-    const auto lu = blk_[i].ldlt();
-    br[i] = lu.solve(Vec2(r[i], r[n_ + i]));
-    be[i] = lu.solve(e);
-    num -= e.dot(br[i]);
-    den += schur_[i];
-  }
-  const Real vt = num / den;
+  Real num = r[2 * n_];
   std::vector<Real> out(2 * n_ + 1);
   for (std::size_t i = 0; i < n_; ++i) {
-    const Vec2 v = br[i] - be[i] * vt;
-    out[i] = v(0);
-    out[n_ + i] = v(1);
+    const Real pd = phi_.empty() ? 1 : phi_[2 * n_ + 1 + i];
+    const Vec2 br = binv_[i] * Vec2(r[i], r[n_ + i]);
+    out[i] = br(0);
+    out[n_ + i] = br(1);
+    num += pd * c_[i] * br(1);
+  }
+  const Real vt = num / den_;
+  for (std::size_t i = 0; i < n_; ++i) {
+    out[i] -= be_[i](0) * vt;
+    out[n_ + i] -= be_[i](1) * vt;
   }
   out[2 * n_] = vt;
   return out;
@@ -205,18 +215,12 @@ std::vector<Real> Ipm::solve_block(const std::vector<Real>& r) const {
 std::vector<Real> Ipm::solve_normal(const std::vector<Real>& r) const {
   const Real pc = phi_.empty() ? 1 : phi_[2 * n_];
   auto p = solve_block(r);
-  std::vector<Real> gv(2 * n_ + 1, 0.0);
+  Real gp = 0;
   for (std::size_t i = 0; i < n_; ++i)
-    gv[i] = g_[i];
-  auto q = solve_block(gv);
-  Real gp = 0, gq = 0;
-  for (std::size_t i = 0; i < n_; ++i) {
     gp += g_[i] * p[i];
-    gq += g_[i] * q[i];
-  }
-  const Real f = pc * gp / (1 + pc * gq);
+  const Real f = pc * gp / (1 + pc * gq_);
   for (std::size_t k = 0; k < p.size(); ++k)
-    p[k] -= f * q[k];
+    p[k] -= f * q_[k];
   return p;
 }
 
@@ -225,7 +229,7 @@ std::vector<Real> Ipm::phi_mul(const std::vector<Real>& v) const {
   for (std::size_t k = 0; k < lp_; ++k)
     out[k] = phi_[k] * v[k];
   for (std::size_t i = 0; i < n_; ++i) {
-    const Vec3 r = cone_phi(i) * Vec3(v[lp_ + 3 * i], v[lp_ + 3 * i + 1], v[lp_ + 3 * i + 2]);
+    const Vec3 r = phi3_[i] * Vec3(v[lp_ + 3 * i], v[lp_ + 3 * i + 1], v[lp_ + 3 * i + 2]);
     for (int k = 0; k < 3; ++k)
       out[lp_ + 3 * i + k] = r(k);
   }
