@@ -400,7 +400,7 @@ TEST_CASE("themis with the interior-point solve gives the paper's fig 8a ratio",
           "[elasticflow][fidelity][.slow]") {
   // The paper (ECOS inside cvxpy) plots 0.312; the interior-point solve's stopping point
   // gives 61/195 = 0.3128 (exact solve 0.2821, the reference run's bisection stand-in 0.2667).
-  // About 25 s of CPU.
+  // About 17 s of CPU.
   auto c = fig8a("themis");
   c.params.set("themis.solver", "ipm");
   const double r = execute_run(c).summary["deadline_satisfaction_artifact"].get<double>();

@@ -158,6 +158,14 @@ class Ipm {
   std::vector<Real> phi_mul(const std::vector<Real>& v) const;
   std::vector<Real> w_mul(const std::vector<Real>& v, bool inverse) const;
   void shift_into_cone(std::vector<Real>& v) const;
+  void nt_scaling(const std::vector<Real>& s, const std::vector<Real>& y);
+  // The linearised system G' dy = a, G dz + ds = b, ds + W^2 dy = c, through the normal matrix.
+  void kkt(const std::vector<Real>& a, const std::vector<Real>& b, const std::vector<Real>& c,
+           std::vector<Real>& oz, std::vector<Real>& os, std::vector<Real>& oy) const;
+  void newton(const std::vector<Real>& rc, const std::vector<Real>& ry, const std::vector<Real>& rz,
+              std::vector<Real>& dz, std::vector<Real>& ds, std::vector<Real>& dy) const;
+  std::vector<Vec3> lam_;  // lambda = W y per cone, and per linear row
+  std::vector<Real> lam_lp_;
   Real max_step(const std::vector<Real>& v, const std::vector<Real>& d) const;
 };
 
@@ -283,6 +291,110 @@ Real norm(const std::vector<Real>& v) {
   return std::sqrt(s);
 }
 
+void Ipm::nt_scaling(const std::vector<Real>& s, const std::vector<Real>& y) {
+  for (std::size_t k = 0; k < lp_; ++k) {
+    phi_[k] = y[k] / s[k];
+    d_[k] = std::sqrt(s[k] / y[k]);
+    lam_lp_[k] = std::sqrt(s[k] * y[k]);
+  }
+  for (std::size_t i = 0; i < n_; ++i) {
+    const std::size_t o = lp_ + 3 * i;
+    const Vec3 sv(s[o], s[o + 1], s[o + 2]), yv(y[o], y[o + 1], y[o + 2]);
+    // W = beta (2 v v' - J), v = (wbar + e) / sqrt(2 (wbar_0 + 1)), wbar = (sbar + J ybar) /
+    // (2 gamma): the symmetric W with W^2 y = s (Vandenberghe, CVXOPT's cone solvers, 4.3).
+    const Real ns = std::sqrt(det_stable(sv)), ny = std::sqrt(det_stable(yv));
+    const Vec3 sb = sv / ns, yb = yv / ny;
+    const Real gamma = std::sqrt((1 + sb.dot(yb)) / 2);
+    const Vec3 wb = Vec3(sb(0) + yb(0), sb(1) - yb(1), sb(2) - yb(2)) / (2 * gamma);
+    const Vec3 v = Vec3(wb(0) + 1, wb(1), wb(2)) / std::sqrt(2 * (wb(0) + 1));
+    const Vec3 jv(v(0), -v(1), -v(2));
+    const Real beta = std::sqrt(ns / ny);
+    const Mat3 jm = Vec3(1, -1, -1).asDiagonal();
+    w_[i] = beta * (2 * v * v.transpose() - jm);
+    winv_[i] = (2 * jv * jv.transpose() - jm) / beta;
+    lam_[i] = w_[i] * yv;
+  }
+}
+
+void Ipm::kkt(const std::vector<Real>& a, const std::vector<Real>& b, const std::vector<Real>& c,
+              std::vector<Real>& oz, std::vector<Real>& os, std::vector<Real>& oy) const {
+  const std::size_t nv = 2 * n_ + 1, m = lp_ + 3 * n_;
+  std::vector<Real> t(m);
+  for (std::size_t k = 0; k < m; ++k)
+    t[k] = c[k] - b[k];
+  const auto gpt = gt_mul(phi_mul(t));
+  std::vector<Real> rhs(nv);
+  for (std::size_t k = 0; k < nv; ++k)
+    rhs[k] = a[k] - gpt[k];
+  oz = solve_normal(rhs);
+  auto gdz = g_mul(oz);
+  for (std::size_t k = 0; k < m; ++k)
+    gdz[k] += t[k];
+  oy = phi_mul(gdz);
+  os.resize(m);
+  for (std::size_t k = 0; k < m; ++k)
+    os[k] = b[k] - (gdz[k] - t[k]);  // the primal equation exactly
+}
+
+// Newton direction for the complementarity right-hand side rc (in lambda space).
+void Ipm::newton(const std::vector<Real>& rc, const std::vector<Real>& ry,
+                 const std::vector<Real>& rz, std::vector<Real>& dz, std::vector<Real>& ds,
+                 std::vector<Real>& dy) const {
+  const std::size_t nv = 2 * n_ + 1, m = lp_ + 3 * n_;
+  std::vector<Real> rho(m);
+  for (std::size_t k = 0; k < lp_; ++k)
+    rho[k] = rc[k] / lam_lp_[k];
+  for (std::size_t i = 0; i < n_; ++i) {
+    const std::size_t o = lp_ + 3 * i;
+    const Vec3 r = jordan_solve(lam_[i], Vec3(rc[o], rc[o + 1], rc[o + 2]));
+    for (int k = 0; k < 3; ++k)
+      rho[o + k] = r(k);
+  }
+  // The linearised system: G' dy = r1, G dz + ds = r2, ds + W^2 dy = r3 (= W rho), reduced
+  // to (G' Phi G) dz = r1 - G' Phi (r3 - r2), dy = Phi (G dz + r3 - r2), ds = r3 - W^2 dy;
+  // then iterative refinement on all three (the reduction is ill-conditioned near the end).
+  const auto r3 = w_mul(rho, false);
+  std::vector<Real> r1(nv), r2(m);
+  for (std::size_t k = 0; k < nv; ++k)
+    r1[k] = -rz[k];
+  for (std::size_t k = 0; k < m; ++k)
+    r2[k] = -ry[k];
+  kkt(r1, r2, r3, dz, ds, dy);
+  Real scale = 0, last = std::numeric_limits<Real>::infinity();
+  for (Real v : r1)
+    scale = std::max(scale, std::abs(v));
+  for (std::size_t k = 0; k < m; ++k)
+    scale = std::max({scale, std::abs(r2[k]), std::abs(r3[k])});
+  for (int ref = 0; ref < 3; ++ref) {
+    auto e1 = gt_mul(dy);
+    auto e2 = g_mul(dz);
+    const auto w2y = w_mul(w_mul(dy, false), false);
+    std::vector<Real> e3(m);
+    Real en = 0;
+    for (std::size_t k = 0; k < nv; ++k) {
+      e1[k] = r1[k] - e1[k];
+      en = std::max(en, std::abs(e1[k]));
+    }
+    for (std::size_t k = 0; k < m; ++k) {
+      e2[k] = r2[k] - e2[k] - ds[k];
+      e3[k] = r3[k] - ds[k] - w2y[k];
+      en = std::max({en, std::abs(e2[k]), std::abs(e3[k])});
+    }
+    if (en <= 1e-14 * scale || en >= 0.5 * last) break;  // accurate, or not improving
+    last = en;
+    std::vector<Real> cz, cs, cy;
+    kkt(e1, e2, e3, cz, cs, cy);
+    for (std::size_t k = 0; k < nv; ++k)
+      dz[k] += cz[k];
+    for (std::size_t k = 0; k < m; ++k) {
+      ds[k] += cs[k];
+      dy[k] += cy[k];
+    }
+  }
+}
+
+// One loop in ECOS's order: residuals and stopping test, scaling, predictor, corrector, step
+// (over 80 lines: kept in one piece so that the order of the steps reads as ECOS's).
 IpmResult Ipm::solve(const IpmSettings& st) {
   const std::size_t nv = 2 * n_ + 1, m = lp_ + 3 * n_;
   const auto hv = h();
@@ -312,8 +424,8 @@ IpmResult Ipm::solve(const IpmSettings& st) {
   d_.assign(lp_, 0);
   w_.assign(n_, Mat3::Identity());
   winv_.assign(n_, Mat3::Identity());
-  std::vector<Vec3> lam(n_);
-  std::vector<Real> lam_lp(lp_);
+  lam_.assign(n_, Vec3::Zero());
+  lam_lp_.assign(lp_, 0);
   std::vector<Real> prev_z = z;
   Real prev_pres = 0, prev_dres = 0;
   bool prev_inacc = false;
@@ -359,114 +471,19 @@ IpmResult Ipm::solve(const IpmSettings& st) {
     prev_dres = dres;
     prev_inacc = pres <= 1e-4 && dres <= 1e-4 && (gap <= 5e-5 || relgap <= 5e-5);
     if (it == st.max_iterations) break;
-    // Nesterov-Todd scaling.
-    for (std::size_t k = 0; k < lp_; ++k) {
-      phi_[k] = y[k] / s[k];
-      d_[k] = std::sqrt(s[k] / y[k]);
-      lam_lp[k] = std::sqrt(s[k] * y[k]);
-    }
-    for (std::size_t i = 0; i < n_; ++i) {
-      const std::size_t o = lp_ + 3 * i;
-      const Vec3 sv(s[o], s[o + 1], s[o + 2]), yv(y[o], y[o + 1], y[o + 2]);
-      // W = beta (2 v v' - J), v = (wbar + e) / sqrt(2 (wbar_0 + 1)), wbar = (sbar + J ybar) /
-      // (2 gamma): the symmetric W with W^2 y = s (Vandenberghe, CVXOPT's cone solvers, 4.3).
-      const Real ns = std::sqrt(det_stable(sv)), ny = std::sqrt(det_stable(yv));
-      const Vec3 sb = sv / ns, yb = yv / ny;
-      const Real gamma = std::sqrt((1 + sb.dot(yb)) / 2);
-      const Vec3 wb = Vec3(sb(0) + yb(0), sb(1) - yb(1), sb(2) - yb(2)) / (2 * gamma);
-      const Vec3 v = Vec3(wb(0) + 1, wb(1), wb(2)) / std::sqrt(2 * (wb(0) + 1));
-      const Vec3 jv(v(0), -v(1), -v(2));
-      const Real beta = std::sqrt(ns / ny);
-      const Mat3 jm = Vec3(1, -1, -1).asDiagonal();
-      w_[i] = beta * (2 * v * v.transpose() - jm);
-      winv_[i] = (2 * jv * jv.transpose() - jm) / beta;
-      lam[i] = w_[i] * yv;
-    }
+    nt_scaling(s, y);
     build_blocks(false);
     const Real mu = gap / degree;
-    // Newton direction for the complementarity right-hand side rc (in lambda space).
-    auto direction = [&](const std::vector<Real>& rc, std::vector<Real>& dz, std::vector<Real>& ds,
-                         std::vector<Real>& dy) {
-      std::vector<Real> rho(m);
-      for (std::size_t k = 0; k < lp_; ++k)
-        rho[k] = rc[k] / lam_lp[k];
-      for (std::size_t i = 0; i < n_; ++i) {
-        const std::size_t o = lp_ + 3 * i;
-        const Vec3 r = jordan_solve(lam[i], Vec3(rc[o], rc[o + 1], rc[o + 2]));
-        for (int k = 0; k < 3; ++k)
-          rho[o + k] = r(k);
-      }
-      // The linearised system: G' dy = r1, G dz + ds = r2, ds + W^2 dy = r3 (= W rho), reduced
-      // to (G' Phi G) dz = r1 - G' Phi (r3 - r2), dy = Phi (G dz + r3 - r2), ds = r3 - W^2 dy;
-      // then iterative refinement on all three (the reduction is ill-conditioned near the end).
-      const auto r3 = w_mul(rho, false);
-      std::vector<Real> r1(nv), r2(m);
-      for (std::size_t k = 0; k < nv; ++k)
-        r1[k] = -rz[k];
-      for (std::size_t k = 0; k < m; ++k)
-        r2[k] = -ry[k];
-      auto kkt = [&](const std::vector<Real>& a, const std::vector<Real>& b,
-                     const std::vector<Real>& c, std::vector<Real>& oz, std::vector<Real>& os,
-                     std::vector<Real>& oy) {
-        std::vector<Real> t(m);
-        for (std::size_t k = 0; k < m; ++k)
-          t[k] = c[k] - b[k];
-        const auto gpt = gt_mul(phi_mul(t));
-        std::vector<Real> rhs(nv);
-        for (std::size_t k = 0; k < nv; ++k)
-          rhs[k] = a[k] - gpt[k];
-        oz = solve_normal(rhs);
-        auto gdz = g_mul(oz);
-        for (std::size_t k = 0; k < m; ++k)
-          gdz[k] += t[k];
-        oy = phi_mul(gdz);
-        os.resize(m);
-        for (std::size_t k = 0; k < m; ++k)
-          os[k] = b[k] - (gdz[k] - t[k]);  // the primal equation exactly
-      };
-      kkt(r1, r2, r3, dz, ds, dy);
-      Real scale = 0, last = std::numeric_limits<Real>::infinity();
-      for (Real v : r1)
-        scale = std::max(scale, std::abs(v));
-      for (std::size_t k = 0; k < m; ++k)
-        scale = std::max({scale, std::abs(r2[k]), std::abs(r3[k])});
-      for (int ref = 0; ref < 3; ++ref) {
-        auto e1 = gt_mul(dy);
-        auto e2 = g_mul(dz);
-        const auto w2y = w_mul(w_mul(dy, false), false);
-        std::vector<Real> e3(m);
-        Real en = 0;
-        for (std::size_t k = 0; k < nv; ++k) {
-          e1[k] = r1[k] - e1[k];
-          en = std::max(en, std::abs(e1[k]));
-        }
-        for (std::size_t k = 0; k < m; ++k) {
-          e2[k] = r2[k] - e2[k] - ds[k];
-          e3[k] = r3[k] - ds[k] - w2y[k];
-          en = std::max({en, std::abs(e2[k]), std::abs(e3[k])});
-        }
-        if (en <= 1e-14 * scale || en >= 0.5 * last) break;  // accurate, or not improving
-        last = en;
-        std::vector<Real> cz, cs, cy;
-        kkt(e1, e2, e3, cz, cs, cy);
-        for (std::size_t k = 0; k < nv; ++k)
-          dz[k] += cz[k];
-        for (std::size_t k = 0; k < m; ++k) {
-          ds[k] += cs[k];
-          dy[k] += cy[k];
-        }
-      }
-    };
     std::vector<Real> rc(m);
     for (std::size_t k = 0; k < lp_; ++k)
-      rc[k] = -lam_lp[k] * lam_lp[k];
+      rc[k] = -lam_lp_[k] * lam_lp_[k];
     for (std::size_t i = 0; i < n_; ++i) {
-      const Vec3 ll = -jordan(lam[i], lam[i]);
+      const Vec3 ll = -jordan(lam_[i], lam_[i]);
       for (int k = 0; k < 3; ++k)
         rc[lp_ + 3 * i + k] = ll(k);
     }
     std::vector<Real> dz, ds, dy;
-    direction(rc, dz, ds, dy);
+    newton(rc, ry, rz, dz, ds, dy);
     const Real a_aff = std::min<Real>(1, std::min(max_step(s, ds), max_step(y, dy)));
     const Real sigma = std::clamp<Real>(std::pow(1 - a_aff, 3), 1e-4, 1);
     // Corrector: rc = -lambda o lambda - (W^-1 ds_a) o (W dy_a) + sigma mu e.
@@ -481,7 +498,7 @@ IpmResult Ipm::solve(const IpmSettings& st) {
       rc[o + 1] -= corr(1);
       rc[o + 2] -= corr(2);
     }
-    direction(rc, dz, ds, dy);
+    newton(rc, ry, rz, dz, ds, dy);
     const Real amax = std::min(max_step(s, ds), max_step(y, dy));
     const Real alpha = std::min<Real>(1, Real(0.99) * amax);
     for (std::size_t k = 0; k < nv; ++k)
