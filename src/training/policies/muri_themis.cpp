@@ -15,7 +15,9 @@
 //     are chosen; then place the chosen jobs for real with yarn in GPU-count-descending order
 //     (stable; the list keeps this order for the next event): a chosen job that no longer fits
 //     waits. Jobs not placed are preempted.
-// Parameters: muri.themis.optimum (center | minimal) plus the muri.overhead* keys.
+// Parameters: muri.themis.solver (exact | ipm: clustersim/training/themis_ipm.hpp, an
+// interior-point solve in ECOS's family whose stopping point replaces the rule below),
+// muri.themis.optimum (center | minimal, for exact) plus the muri.overhead* keys.
 #include <algorithm>
 #include <cmath>
 
@@ -26,6 +28,7 @@
 #include "clustersim/training/muri/sim.hpp"
 #include "clustersim/training/muri/themis_lp.hpp"
 #include "clustersim/training/policy.hpp"
+#include "clustersim/training/themis_ipm.hpp"
 
 namespace clustersim {
 namespace {
@@ -36,6 +39,7 @@ class MuriThemis final : public TrainingPolicy {
     optimum_ = env.params.get_string("muri.themis.optimum") == "center"
                    ? muri::ThemisOptimum::kCenter
                    : muri::ThemisOptimum::kMinimal;
+    ipm_ = env.params.get_string("muri.themis.solver") == "ipm";
     calibration_ = env.params.get_double("muri.themis.calibration");
     if (!(calibration_ > 0)) throw InputError("muri.themis.calibration must be > 0");
   }
@@ -79,7 +83,7 @@ class MuriThemis final : public TrainingPolicy {
         lp[k] = {j.gpus, now - to_seconds(j.submit), rem * iteration_time(j),
                  s.cumulative + rem / a};
       }
-      const auto x = muri::themis_shares(lp, total, optimum_);
+      const auto x = ipm_ ? solve_ipm(lp, total) : muri::themis_shares(lp, total, optimum_);
       for (std::size_t k = 0; k < n; ++k) {
         const int i = order_[k];
         auto& s = st_[i];
@@ -127,6 +131,14 @@ class MuriThemis final : public TrainingPolicy {
   muri::YarnPlacer yarn_;
   muri::RestartOverheads oh_;
   muri::ThemisOptimum optimum_ = muri::ThemisOptimum::kCenter;
+  bool ipm_ = false;
+
+  static std::vector<double> solve_ipm(const std::vector<muri::ThemisJob>& lp, int total) {
+    std::vector<themis::FairnessJob> jobs(lp.size());
+    for (std::size_t k = 0; k < lp.size(); ++k)
+      jobs[k] = {lp[k].gpus, lp[k].waited_s, lp[k].remaining_work, lp[k].isolated};
+    return themis::solve_ipm(jobs, total).x;
+  }
   double calibration_ = muri::kIsolatedCalibration;
   std::vector<int> order_;
   std::vector<PerJob> st_;
@@ -142,6 +154,9 @@ const bool registered = register_policy(
       specs.push_back(param::choice("muri.themis.optimum", "center", {"center", "minimal"},
                                     "where the min-max optimum is not unique: the analytic centre "
                                     "of the optimal face, or least shares"));
+      specs.push_back(param::choice("muri.themis.solver", "exact", {"exact", "ipm"},
+                                    "min-max program: exact, or an interior-point solve that "
+                                    "stops near the optimal face's centre as ECOS does"));
       specs.push_back(param::real("muri.themis.calibration", muri::kIsolatedCalibration, "",
                                   "factor on the trace's isolated iteration time (the paper's "
                                   "runs used 1)"));

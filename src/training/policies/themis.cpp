@@ -13,7 +13,9 @@
 // then run at their full trace GPU count in decreasing x (ties keep the previous order) while they
 // fit. Progress is executed seconds against the trace's duration; a job that completes within a
 // lease ends at the next lease with its exact end time. No overhead (the artifact never charges
-// one). Parameters: ef.slot_s (60).
+// one). themis.solver=exact (default, the above) | ipm: the shares an interior-point method in
+// ECOS's family stops at (clustersim/training/themis_ipm.hpp), themis.optimum then unused.
+// Parameters: ef.slot_s (60).
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -22,6 +24,7 @@
 
 #include "clustersim/core/error.hpp"
 #include "clustersim/training/policy.hpp"
+#include "clustersim/training/themis_ipm.hpp"
 #include "elasticflow_planner.hpp"
 
 namespace clustersim {
@@ -34,6 +37,7 @@ class Themis final : public TrainingPolicy {
   explicit Themis(const PolicyEnv& env)
       : slot_(ef::slot_param(env.params)), G_(env.cluster.total_gpus()) {
     fill_ = env.params.get_string("themis.optimum") == "fill";
+    ipm_ = env.params.get_string("themis.solver") == "ipm";
   }
 
   EngineNeeds engine_needs() const override { return ef::artifact_engine_needs(slot_, false); }
@@ -115,6 +119,7 @@ class Themis final : public TrainingPolicy {
   int G_;
   Sec event_time_ = 0;
   bool fill_ = true;
+  bool ipm_ = false;
   std::vector<State> st_;
   std::vector<int> runnable_;
   int accepted_ = 0, declined_ = 0;
@@ -148,6 +153,15 @@ class Themis final : public TrainingPolicy {
       I[k] = s.cumulative + s.left / iso;
       g[k] = ctx.job(i).gpus;
       lo = std::max(lo, (A[k] + L[k] / T[k]) / I[k]);  // x_k <= 1
+    }
+    if (ipm_) {
+      std::vector<themis::FairnessJob> jobs(n);
+      for (std::size_t k = 0; k < n; ++k)
+        jobs[k] = {static_cast<int>(g[k]), A[k], L[k] / T[k], I[k]};
+      const auto r = themis::solve_ipm(jobs, G_);
+      for (std::size_t k = 0; k < n; ++k)
+        st(runnable_[k]).x = r.x[k];
+      return;
     }
     auto x_at = [&](double rho, std::size_t k) { return L[k] / (T[k] * (rho * I[k] - A[k])); };
     auto used = [&](double rho) {
@@ -192,7 +206,11 @@ const bool registered = register_policy(
     [](const PolicyEnv& env) { return std::make_unique<Themis>(env); },
     {ef::slot_spec(), param::choice("themis.optimum", "fill", {"fill", "least"},
                                     "where the min-max optimum is not unique: fill the remaining "
-                                    "jobs in order, or least shares")});
+                                    "jobs in order, or least shares"),
+                     param::choice("themis.solver", "exact", {"exact", "ipm"},
+                                   "min-max program: exact bisection, or an interior-point "
+                                   "solve that stops near the optimal face's centre as ECOS "
+                                   "does")});
 
 }  // namespace
 }  // namespace clustersim
