@@ -51,11 +51,19 @@ class Edf final : public TrainingPolicy {
     ef::FreeTimeline tl;
     tl.pts = {{now, G}};
     Decision d;
+    if (started_.empty()) started_.resize(ctx.job_count());
+    submits_.read(ctx);
+    ends_.clear();
     for (int i : plan_order) {
       ef::PlanJob& pj = plan_job(ctx, i);
       auto plan = ef::edf_plan(pj, now, slot_, G, tl);
-      if (plan.gpus_now > 0) d.run.push_back({i, plan.gpus_now, {}});
+      if (plan.gpus_now > 0) {
+        d.run.push_back({i, plan.gpus_now, {}});
+        started_[i] = 1;
+      }
+      if (started_[i]) ends_.push_back(plan.end);  // a started job keeps an end event
     }
+    d.unspaced_at = submits_.lone_event(now, ends_);
     return d;
   }
 
@@ -64,6 +72,9 @@ class Edf final : public TrainingPolicy {
   std::vector<int> order_;
   std::vector<ef::PlanJob> pj_;  // per job; levels and rates are looked up once
   std::vector<Sec> ddl_;         // per job
+  std::vector<char> started_;    // per job: has held GPUs (has an end event in the artifact)
+  ef::SubmitTimes submits_;
+  std::vector<Sec> ends_;  // scratch
 
   static Sec to_sec(SimTime t) { return ef::whole_seconds(t, "edf"); }
   static Sec ddl(const Job& j) { return j.deadline ? to_sec(*j.deadline) : ef::kNoDeadline; }

@@ -69,15 +69,19 @@ class EdfAc final : public TrainingPolicy {
       admitted_any = true;
       runnable_.push_back(a);
       plans = std::move(p.per_job);
+      // The artifact applies each admitted arrival's plan at once: the pending jobs it gives GPUs
+      // start now (their logged start), even if a later arrival's plan takes the GPUs back.
+      for (auto& pl : plans)
+        st_[pl.job].num = pl.gpus;
+      for (int r : runnable_) {
+        if (!is_running(r) && st_[r].num > 0) start(ctx, r, now);
+      }
     }
     std::vector<int> starting;
     if (admitted_any) {
       for (auto& pl : plans) {
         st_[pl.job].num = pl.gpus;
         st_[pl.job].end = pl.end;
-      }
-      for (int r : runnable_) {
-        if (!is_running(r) && st_[r].num > 0) starting.push_back(r);
       }
     } else {
       std::stable_sort(runnable_.begin(), runnable_.end(),
@@ -91,10 +95,8 @@ class EdfAc final : public TrainingPolicy {
         }
       }
     }
-    for (int s : starting) {
-      running_.push_back(s);
-      if (!ctx.job(s).best_effort) ++accepted_;
-    }
+    for (int s : starting)
+      start(ctx, s, now);
 
     // Ranks under the artifact's elastic placement, in runnable order.
     std::vector<std::pair<int, int>> jobs;
@@ -126,6 +128,12 @@ class EdfAc final : public TrainingPolicy {
       if (o > 0) d.overhead.push_back({r, o * kSecond});
       d.planned_end.push_back({r, s.end * kSecond, s.end * kSecond});
     }
+    // Every started job keeps an end event, also while it holds no GPUs.
+    submits_.read(ctx);
+    ends_.clear();
+    for (int r : running_)
+      ends_.push_back(st_[r].end);
+    d.unspaced_at = submits_.lone_event(now, ends_);
     return d;
   }
 
@@ -133,10 +141,19 @@ class EdfAc final : public TrainingPolicy {
     s["deadline_satisfaction_artifact"] = ef::artifact_ratio(accepted_, declined_);
   }
 
+  std::vector<JobColumn> extra_job_columns(std::size_t jobs) const override {
+    JobColumn c{"ef_start_s", std::vector<std::string>(jobs)};
+    for (std::size_t i = 0; i < st_.size() && i < jobs; ++i) {
+      if (st_[i].logged_start >= 0) c.values[i] = std::to_string(st_[i].logged_start);
+    }
+    return {c};
+  }
+
  private:
   struct State {
     int num = 0;
     Sec end = 0;
+    Sec logged_start = -1;  // the artifact's start_time
     bool in_cache = false;
   };
   struct Plan {
@@ -156,7 +173,14 @@ class EdfAc final : public TrainingPolicy {
   std::vector<std::pair<int, int>> cache_;
   std::uint64_t count_ = 0;
   int accepted_ = 0, declined_ = 0;
+  ef::SubmitTimes submits_;
+  std::vector<Sec> ends_;  // scratch
 
+  void start(const SchedulingContext& ctx, int i, Sec now) {
+    running_.push_back(i);
+    st_[i].logged_start = now;
+    if (!ctx.job(i).best_effort) ++accepted_;
+  }
   bool is_running(int i) const {
     return std::find(running_.begin(), running_.end(), i) != running_.end();
   }

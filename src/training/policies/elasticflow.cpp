@@ -56,6 +56,10 @@ class ElasticFlow final : public TrainingPolicy {
     if (ef != "artifact" && ef != "exact")
       throw InputError("ef.early_finish must be 'artifact' or 'exact'");
     artifact_early_finish_ = ef == "artifact";
+    const std::string v = env.params.get_string("ef.version", "04a0109");
+    if (v != "04a0109" && v != "0d29ad9")
+      throw InputError("ef.version must be '04a0109' or '0d29ad9'");
+    grant_real_end_ = v == "04a0109";
     const auto& nodes = env.cluster.nodes();
     if (nodes.empty()) throw InputError("elasticflow: empty cluster");
     gpn_ = nodes.front().gpus;
@@ -184,6 +188,10 @@ class ElasticFlow final : public TrainingPolicy {
     }
     // The next of the artifact's queued events (planned ends of jobs without GPUs, scale events).
     if (!events_.empty()) d.replan_at = events_.begin()->first * kSecond;
+    others_.clear();
+    for (const auto& e : events_)
+      others_.push_back(e.first);
+    d.unspaced_at = submits_.lone_event(now, others_);
     return d;
   }
 
@@ -219,6 +227,7 @@ class ElasticFlow final : public TrainingPolicy {
   int G_, gpn_ = 1;
   bool overhead_ = true;
   bool artifact_early_finish_ = true;
+  bool grant_real_end_ = true;  // a leftover-GPU grant also moves the planned real end (04a0109)
   std::unique_ptr<ef::ElasticNodeSets> placement_;
   std::vector<JobState> js_;
   std::vector<int> runnable_, pending_, running_;
@@ -229,6 +238,8 @@ class ElasticFlow final : public TrainingPolicy {
   std::map<Sec, std::vector<int>> events_;  // the artifact's future events: time -> planned ends
   std::set<Sec> submit_times_;
   bool submits_read_ = false;
+  ef::SubmitTimes submits_;
+  std::vector<Sec> others_;  // scratch
   std::uint64_t count_ = 0;
   int accepted_ = 0, declined_ = 0, refused_ = 0;
   std::uint64_t stall_fixes_ = 0;
@@ -244,6 +255,7 @@ class ElasticFlow final : public TrainingPolicy {
   }
 
   void ensure(const SchedulingContext& ctx) {
+    submits_.read(ctx);
     if (!submits_read_) {
       submits_read_ = true;
       for (std::size_t i = 0; i < ctx.job_count(); ++i)
@@ -417,6 +429,7 @@ class ElasticFlow final : public TrainingPolicy {
         s.num = s.next;
         move_end(r, s.end, plan_.end, now);
         s.end = plan_.end;
+        if (grant_real_end_) s.real_end = plan_.real_end;
         if (std::find(pending_.begin(), pending_.end(), r) != pending_.end()) start(r, ctx);
         allocatable -= s.num - old;
         granted = true;

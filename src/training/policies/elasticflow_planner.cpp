@@ -25,6 +25,23 @@ nlohmann::json artifact_ratio(int accepted, int declined) {
   return den ? nlohmann::json(static_cast<double>(accepted) / den) : nlohmann::json(nullptr);
 }
 
+void SubmitTimes::read(const SchedulingContext& ctx) {
+  if (read_) return;
+  read_ = true;
+  for (std::size_t i = 0; i < ctx.job_count(); ++i)
+    times_.push_back(whole_seconds(ctx.job(static_cast<int>(i)).submit, "elasticflow"));
+  std::sort(times_.begin(), times_.end());
+  times_.erase(std::unique(times_.begin(), times_.end()), times_.end());
+}
+
+SimTime SubmitTimes::lone_event(Sec now, std::vector<Sec>& others) const {
+  const auto next = std::upper_bound(times_.begin(), times_.end(), now);
+  if (times_.end() - next >= 2) return kForever;
+  if (next != times_.end()) others.push_back(*next);
+  const auto [lo, hi] = std::minmax_element(others.begin(), others.end());
+  return lo != others.end() && *lo == *hi ? seconds(*lo) : kForever;
+}
+
 int FreeTimeline::find(Sec t) const {
   auto it = std::lower_bound(pts.begin(), pts.end(), t,
                              [](const Point& p, Sec v) { return p.first < v; });

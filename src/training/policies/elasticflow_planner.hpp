@@ -38,6 +38,23 @@ inline EngineNeeds artifact_engine_needs(Sec slot) {
 /// jobs (admission refusals among the declined); null without deadline jobs.
 nlohmann::json artifact_ratio(int accepted, int declined);
 
+/// The trace's distinct submit times (whole seconds), to tell how many start events the
+/// artifact still has queued at a scheduling point.
+class SubmitTimes {
+ public:
+  /// Reads every job's submit time once (at the first call), then nothing.
+  void read(const SchedulingContext& ctx);
+  /// The artifact's event list after the point at `now`: its start events after `now` plus one
+  /// event per distinct time in `others` (end and scale events; reordered). The time of its only
+  /// event, which the artifact's loop handles at its own time instead of one slot after `now` at
+  /// the earliest (Decision::unspaced_at), or kForever if it holds none or several.
+  SimTime lone_event(Sec now, std::vector<Sec>& others) const;
+
+ private:
+  std::vector<Sec> times_;  ///< sorted, distinct
+  bool read_ = false;
+};
+
 /// `utils.align_to_time_slot`: the first `start + k*slot` (k >= 0) at or after `t`.
 inline Sec align(Sec start, Sec t, Sec slot) {
   const Sec d = t - start;

@@ -146,6 +146,10 @@ class TiresiasEf final : public TrainingPolicy {
           {i, ctx.now(), ends ? std::max(ctx.now(), seconds(st(i).end_time)) : far});
     }
     if (jump != kNever) d.replan_at = seconds(std::max(jump, now + 1));
+    // Only start events share the artifact's coalesced list; ends and jumps are a slot away.
+    submits_.read(ctx);
+    no_others_.clear();
+    d.unspaced_at = submits_.lone_event(now, no_others_);
     return d;
   }
 
@@ -168,6 +172,8 @@ class TiresiasEf final : public TrainingPolicy {
   std::vector<int> runnable_;
   std::uint64_t count_ = 0;
   int accepted_ = 0, declined_ = 0;
+  ef::SubmitTimes submits_;
+  std::vector<Sec> no_others_;
 
   State& st(int i) {
     if (static_cast<std::size_t>(i) >= st_.size()) st_.resize(i + 1);
