@@ -175,7 +175,7 @@ EdfPlan edf_plan(const PlanJob& j, Sec start, Sec slot, int cluster_gpus, FreeTi
       iter -= dur * j.rate(base);
       if (ev == start) out.gpus_now = base;
       p[kev].second -= base;
-    } else if (avail > 0 && base > 0) {
+    } else if (avail >= j.min_gpu && base > 0) {  // 04a0109; before: avail > 0
       int g = 0;
       for (int c : j.columns) {
         if (c > avail) break;

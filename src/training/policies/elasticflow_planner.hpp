@@ -94,6 +94,7 @@ struct PlanJob {
   double iter_left = 0;
   Sec ddl = kNoDeadline;
   int max_gpu = 1;
+  int min_gpu = 1;            ///< the artifact's job_dict['min_gpu']: 1 for every job
   std::vector<int> columns;   ///< usable table levels, ascending
   std::vector<double> rates;  ///< iterations/s at each column
   double rate(int g) const;
@@ -171,8 +172,8 @@ class ElasticNodeSets {
 };
 
 /// `edf_sim_allocation`: greedy maximum share (the job's cap) in deadline order, else the
-/// largest level that fits, else wait; reserves the job's use in `tl` (merged, as every
-/// timeline the planners return is).
+/// largest level that fits if at least min_gpu GPUs are free, else wait; reserves the job's use in
+/// `tl` (merged, as every timeline the planners return is).
 EdfPlan edf_plan(const PlanJob& j, Sec start, Sec slot, int cluster_gpus, FreeTimeline& tl);
 
 }  // namespace clustersim::ef
