@@ -55,79 +55,9 @@ class EdfAc final : public TrainingPolicy {
     for (int i : ctx.arrivals()) {
       if (static_cast<std::size_t>(i) >= st_.size()) st_.resize(i + 1);
     }
-    bool admitted_any = false;
-    std::vector<Plan> plans;
-    for (int a : ctx.arrivals()) {
-      std::vector<int> list = runnable_;
-      list.push_back(a);
-      auto p = plan(ctx, list, now);
-      if (!p.ok) {
-        d.reject.push_back(a);
-        ++declined_;
-        continue;
-      }
-      admitted_any = true;
-      runnable_.push_back(a);
-      plans = std::move(p.per_job);
-      // The artifact applies each admitted arrival's plan at once: the pending jobs it gives GPUs
-      // start now (their logged start), even if a later arrival's plan takes the GPUs back.
-      for (auto& pl : plans)
-        st_[pl.job].num = pl.gpus;
-      for (int r : runnable_) {
-        if (!is_running(r) && st_[r].num > 0) start(ctx, r, now);
-      }
-    }
-    std::vector<int> starting;
-    if (admitted_any) {
-      for (auto& pl : plans) {
-        st_[pl.job].num = pl.gpus;
-        st_[pl.job].end = pl.end;
-      }
-    } else {
-      std::stable_sort(runnable_.begin(), runnable_.end(),
-                       [&](int x, int y) { return ddl(ctx.job(x)) < ddl(ctx.job(y)); });
-      auto p = plan(ctx, runnable_, now);
-      for (auto& pl : p.per_job) {
-        st_[pl.job].num = pl.gpus;
-        if (pl.gpus > 0) {
-          st_[pl.job].end = pl.end;
-          if (!is_running(pl.job)) starting.push_back(pl.job);
-        }
-      }
-    }
-    for (int s : starting)
-      start(ctx, s, now);
-
-    // Ranks under the artifact's elastic placement, in runnable order.
-    std::vector<std::pair<int, int>> jobs;
-    for (int r : runnable_) {
-      if (st_[r].num > 0) jobs.push_back({r, st_[r].num});
-    }
-    const auto first = placement_->place(jobs);
-    for (std::size_t k = 0; k < jobs.size(); ++k) {
-      if (first[k] < 0) throw InvariantError("edf-ac: the artifact's elastic placement failed");
-      const std::pair<int, int> key{first[k], jobs[k].second};
-      auto& s = st_[jobs[k].first];
-      s.in_cache = std::find(cache_.begin(), cache_.end(), key) != cache_.end();
-      if (!s.in_cache) cache_.push_back(key);
-    }
-    const bool restart = count_ > 0 && count_ % slot_ == 0;
-    ++count_;
-    if (restart) cache_.clear();
-    for (int r : running_) {
-      auto& s = st_[r];
-      if (s.num <= 0) continue;
-      Sec o = 0;
-      if (overhead_) {
-        o = G_ >= 256 ? 7 : 2;
-        if (!s.in_cache)
-          o += (restart ? (G_ >= 256 ? 47 : 27) : 0) + 2 * (std::lround(std::log2(s.num)) + 1);
-      }
-      s.end += o;
-      d.run.push_back({r, s.num, {}});
-      if (o > 0) d.overhead.push_back({r, o * kSecond});
-      d.planned_end.push_back({r, s.end * kSecond, s.end * kSecond});
-    }
+    if (!admit(ctx, now, d)) replan(ctx, now);
+    mark_cache();
+    run_and_charge(d);
     // Every started job keeps an end event, also while it holds no GPUs.
     submits_.read(ctx);
     ends_.clear();
@@ -175,6 +105,92 @@ class EdfAc final : public TrainingPolicy {
   int accepted_ = 0, declined_ = 0;
   ef::SubmitTimes submits_;
   std::vector<Sec> ends_;  // scratch
+
+  // Tests the arrivals one at a time; an admitted one's plan of every admitted job applies at
+  // once, so the pending jobs it gives GPUs start now (their logged start), even if a later
+  // arrival's plan takes the GPUs back. The last admitted plan stands. False if none was admitted.
+  bool admit(const SchedulingContext& ctx, Sec now, Decision& d) {
+    bool admitted_any = false;
+    std::vector<Plan> plans;
+    for (int a : ctx.arrivals()) {
+      std::vector<int> list = runnable_;
+      list.push_back(a);
+      auto p = plan(ctx, list, now);
+      if (!p.ok) {
+        d.reject.push_back(a);
+        ++declined_;
+        continue;
+      }
+      admitted_any = true;
+      runnable_.push_back(a);
+      plans = std::move(p.per_job);
+      for (auto& pl : plans)
+        st_[pl.job].num = pl.gpus;
+      for (int r : runnable_) {
+        if (!is_running(r) && st_[r].num > 0) start(ctx, r, now);
+      }
+    }
+    for (auto& pl : plans) {
+      st_[pl.job].num = pl.gpus;
+      st_[pl.job].end = pl.end;
+    }
+    return admitted_any;
+  }
+
+  // Without an admission: every admitted job replanned in deadline order; a job holding no GPUs
+  // keeps its end event where it was.
+  void replan(const SchedulingContext& ctx, Sec now) {
+    std::stable_sort(runnable_.begin(), runnable_.end(),
+                     [&](int x, int y) { return ddl(ctx.job(x)) < ddl(ctx.job(y)); });
+    std::vector<int> starting;
+    for (auto& pl : plan(ctx, runnable_, now).per_job) {
+      st_[pl.job].num = pl.gpus;
+      if (pl.gpus > 0) {
+        st_[pl.job].end = pl.end;
+        if (!is_running(pl.job)) starting.push_back(pl.job);
+      }
+    }
+    for (int s : starting)
+      start(ctx, s, now);
+  }
+
+  // Ranks under the artifact's elastic placement, in runnable order: seen before or not.
+  void mark_cache() {
+    std::vector<std::pair<int, int>> jobs;
+    for (int r : runnable_) {
+      if (st_[r].num > 0) jobs.push_back({r, st_[r].num});
+    }
+    const auto first = placement_->place(jobs);
+    for (std::size_t k = 0; k < jobs.size(); ++k) {
+      if (first[k] < 0) throw InvariantError("edf-ac: the artifact's elastic placement failed");
+      const std::pair<int, int> key{first[k], jobs[k].second};
+      auto& s = st_[jobs[k].first];
+      s.in_cache = std::find(cache_.begin(), cache_.end(), key) != cache_.end();
+      if (!s.in_cache) cache_.push_back(key);
+    }
+  }
+
+  // Every running job holding GPUs runs and pays this point's overhead; it completes at its
+  // planned end moved by that overhead.
+  void run_and_charge(Decision& d) {
+    const bool restart = count_ > 0 && count_ % slot_ == 0;
+    ++count_;
+    if (restart) cache_.clear();
+    for (int r : running_) {
+      auto& s = st_[r];
+      if (s.num <= 0) continue;
+      Sec o = 0;
+      if (overhead_) {
+        o = G_ >= 256 ? 7 : 2;
+        if (!s.in_cache)
+          o += (restart ? (G_ >= 256 ? 47 : 27) : 0) + 2 * (std::lround(std::log2(s.num)) + 1);
+      }
+      s.end += o;
+      d.run.push_back({r, s.num, {}});
+      if (o > 0) d.overhead.push_back({r, o * kSecond});
+      d.planned_end.push_back({r, s.end * kSecond, s.end * kSecond});
+    }
+  }
 
   void start(const SchedulingContext& ctx, int i, Sec now) {
     running_.push_back(i);

@@ -83,109 +83,11 @@ class ElasticFlow final : public TrainingPolicy {
       on_complete(ctx, i);
     }
     if (runnable_.empty() && ctx.arrivals().empty() && ctx.completions().empty()) return d;
-
-    const auto& arrivals = ctx.arrivals();
-    bool admitted = true;
-    if (!arrivals.empty()) {
-      std::vector<int> all = runnable_;
-      all.insert(all.end(), arrivals.begin(), arrivals.end());
-      sort_by_ddl(all);
-      admitted = !admission_ || plan_all(ctx, all, now);
-      for (int a : arrivals) {
-        if (admitted || ctx.job(a).best_effort) {
-          runnable_.push_back(a);
-          pending_.push_back(a);
-        } else {
-          d.reject.push_back(a);
-          ++declined_;
-          ++refused_;
-        }
-      }
-    }
-    sort_by_ddl(runnable_);
-    std::vector<Sec> prev_end(runnable_.size());
-    for (std::size_t k = 0; k < runnable_.size(); ++k)
-      prev_end[k] = js_[runnable_[k]].prev_end;
-    if (arrivals.empty() || !admitted || !admission_) plan_all(ctx, runnable_, now);
-    for (std::size_t k = 0; k < runnable_.size(); ++k) {
-      const int r = runnable_[k];
-      js_[r].num = js_[r].alloc.pts.front().second;
-      move_end(r, prev_end[k], js_[r].end, now);
-    }
-
-    // Pending jobs whose plan starts now start (the artifact's new_start_list).
-    std::vector<int> starting;
-    for (int p : pending_) {
-      bool later = false;
-      for (auto& [t, g] : js_[p].alloc.pts) {
-        if (g == 0) continue;
-        later = t > now;
-        break;
-      }
-      if (!later)
-        starting.push_back(p);
-      else if (!admission_)
-        scale_event(js_[p].alloc, now);
-    }
-    for (int p : starting)
-      start(p, ctx);
-
+    replan(ctx, now, d);
+    start_planned(ctx, now);
     allocate_free_gpus(ctx, now);
-
-    Sec first_scale = kNever;
-    for (int r : runnable_) {
-      for (auto& [t, g] : js_[r].alloc.pts) {
-        if (t > now) {
-          first_scale = std::min(first_scale, t);
-          break;
-        }
-      }
-    }
-    std::vector<int>& order = admission_ ? runnable_ : running_;
-    if (admission_) {
-      std::stable_sort(runnable_.begin(), runnable_.end(),
-                       [&](int a, int b) { return js_[a].num > js_[b].num; });
-    }
-    mark_cache(order);
-
-    if (admission_) {
-      // The scale event is added only if it comes before every event already queued.
-      Sec next_event = to_sec_or_never(ctx.next_arrival());
-      if (!events_.empty()) next_event = std::min(next_event, events_.begin()->first);
-      if (first_scale < next_event) events_[first_scale];
-    } else {
-      for (int r : running_)
-        scale_event(js_[r].alloc, now);
-    }
-    const bool restart = count_ > 0 && count_ % slot_ == 0;
-    ++count_;
-    if (restart) cache_.clear();
-    for (int r : (admission_ ? runnable_ : running_)) {
-      auto& s = js_[r];
-      if (s.num <= 0) continue;
-      const Sec o = overhead_ ? overhead_s(s.num, restart, s.in_cache) : 0;
-      move_end(r, s.end, s.end + o, now);
-      s.end += o;
-      d.run.push_back({r, s.num, {}});
-      if (o > 0) d.overhead.push_back({r, o * kSecond});
-      // Stall guard: a job whose remaining work fits inside one overhead window never progresses
-      // under the artifact's cap (the artifact would loop forever); let it use the window.
-      const double left = ctx.state(r).remaining();
-      s.stalls = s.held && left >= s.last_left ? s.stalls + 1 : 0;
-      const bool stalled = s.stalls >= kStallPoints;
-      s.held = true;
-      s.last_left = left;
-      if (stalled) ++stall_fixes_;
-      d.planned_end.push_back({r, (stalled ? s.real_end + o : s.real_end) * kSecond,
-                               s.end * kSecond, artifact_early_finish_});
-    }
-    for (int r : runnable_) {
-      if (js_[r].num <= 0) {
-        js_[r].held = false;
-        js_[r].stalls = 0;
-      }
-      js_[r].prev_end = js_[r].end;
-    }
+    file_scale_event(ctx, now);
+    run_and_charge(ctx, now, d);
     // The next of the artifact's queued events (planned ends of jobs without GPUs, scale events).
     if (!events_.empty()) d.replan_at = events_.begin()->first * kSecond;
     others_.clear();
@@ -440,6 +342,121 @@ class ElasticFlow final : public TrainingPolicy {
         if (js_[r].next - js_[r].num > 0) get_marginal(js_[r], allocatable, now);
       }
       sort_by_marginal();
+    }
+  }
+
+  // Admission of the arrivals (a plan of every live job plus them), then every live job's plan
+  // from now: its GPUs now and its end event.
+  void replan(const SchedulingContext& ctx, Sec now, Decision& d) {
+    const auto& arrivals = ctx.arrivals();
+    bool admitted = true;
+    if (!arrivals.empty()) {
+      std::vector<int> all = runnable_;
+      all.insert(all.end(), arrivals.begin(), arrivals.end());
+      sort_by_ddl(all);
+      admitted = !admission_ || plan_all(ctx, all, now);
+      for (int a : arrivals) {
+        if (admitted || ctx.job(a).best_effort) {
+          runnable_.push_back(a);
+          pending_.push_back(a);
+        } else {
+          d.reject.push_back(a);
+          ++declined_;
+          ++refused_;
+        }
+      }
+    }
+    sort_by_ddl(runnable_);
+    std::vector<Sec> prev_end(runnable_.size());
+    for (std::size_t k = 0; k < runnable_.size(); ++k)
+      prev_end[k] = js_[runnable_[k]].prev_end;
+    if (arrivals.empty() || !admitted || !admission_) plan_all(ctx, runnable_, now);
+    for (std::size_t k = 0; k < runnable_.size(); ++k) {
+      const int r = runnable_[k];
+      js_[r].num = js_[r].alloc.pts.front().second;
+      move_end(r, prev_end[k], js_[r].end, now);
+    }
+  }
+
+  // Pending jobs whose plan starts now start (the artifact's new_start_list).
+  void start_planned(const SchedulingContext& ctx, Sec now) {
+    std::vector<int> starting;
+    for (int p : pending_) {
+      bool later = false;
+      for (auto& [t, g] : js_[p].alloc.pts) {
+        if (g == 0) continue;
+        later = t > now;
+        break;
+      }
+      if (!later)
+        starting.push_back(p);
+      else if (!admission_)
+        scale_event(js_[p].alloc, now);
+    }
+    for (int p : starting)
+      start(p, ctx);
+  }
+
+  // The ranks under the artifact's placement (for the overhead cache) and its scale events:
+  // elasticflow files the earliest planned change only if it comes before every queued event,
+  // elasticflow-noac each running job's next change.
+  void file_scale_event(const SchedulingContext& ctx, Sec now) {
+    Sec first_scale = kNever;
+    for (int r : runnable_) {
+      for (auto& [t, g] : js_[r].alloc.pts) {
+        if (t > now) {
+          first_scale = std::min(first_scale, t);
+          break;
+        }
+      }
+    }
+    std::vector<int>& order = admission_ ? runnable_ : running_;
+    if (admission_) {
+      std::stable_sort(runnable_.begin(), runnable_.end(),
+                       [&](int a, int b) { return js_[a].num > js_[b].num; });
+    }
+    mark_cache(order);
+    if (admission_) {
+      Sec next_event = to_sec_or_never(ctx.next_arrival());
+      if (!events_.empty()) next_event = std::min(next_event, events_.begin()->first);
+      if (first_scale < next_event) events_[first_scale];
+    } else {
+      for (int r : running_)
+        scale_event(js_[r].alloc, now);
+    }
+  }
+
+  // Every job holding GPUs runs, pays this point's overhead (its end event moves by it) and makes
+  // no progress past its planned real end.
+  void run_and_charge(const SchedulingContext& ctx, Sec now, Decision& d) {
+    const bool restart = count_ > 0 && count_ % slot_ == 0;
+    ++count_;
+    if (restart) cache_.clear();
+    for (int r : (admission_ ? runnable_ : running_)) {
+      auto& s = js_[r];
+      if (s.num <= 0) continue;
+      const Sec o = overhead_ ? overhead_s(s.num, restart, s.in_cache) : 0;
+      move_end(r, s.end, s.end + o, now);
+      s.end += o;
+      d.run.push_back({r, s.num, {}});
+      if (o > 0) d.overhead.push_back({r, o * kSecond});
+      // Stall guard: a job whose remaining work fits inside one overhead window never progresses
+      // under the artifact's cap (the artifact would loop forever); let it use the window.
+      const double left = ctx.state(r).remaining();
+      s.stalls = s.held && left >= s.last_left ? s.stalls + 1 : 0;
+      const bool stalled = s.stalls >= kStallPoints;
+      s.held = true;
+      s.last_left = left;
+      if (stalled) ++stall_fixes_;
+      d.planned_end.push_back({r, (stalled ? s.real_end + o : s.real_end) * kSecond,
+                               s.end * kSecond, artifact_early_finish_});
+    }
+    for (int r : runnable_) {
+      if (js_[r].num <= 0) {
+        js_[r].held = false;
+        js_[r].stalls = 0;
+      }
+      js_[r].prev_end = js_[r].end;
     }
   }
 

@@ -61,89 +61,18 @@ class TiresiasEf final : public TrainingPolicy {
       runnable_.push_back(i);
       queues_[0].push_back(i);
     }
-    for (int i : std::vector<int>(runnable_)) {
-      auto& s = st(i);
-      if (s.running) {
-        const Sec tmp = std::max<Sec>(now - s.last_check - s.overhead, 0);
-        s.total += tmp;
-        s.executed += tmp;
-        s.last_check = now;
-        s.overhead = 0;
-        const int q = s.q;
-        if (q + 1 < static_cast<int>(queues_.size()) &&
-            s.executed * ctx.job(i).gpus >= limits_[q]) {
-          s.q = q + 1;
-          queues_[q + 1].push_back(i);
-          std::erase(queues_[q], i);
-        }
-      } else {
-        s.last_check = now;
-      }
-    }
+    credit_and_demote(ctx, now);
     const bool restart = count_ > 0 && count_ % slot_ == 0;
     ++count_;
-    int free = G_;
-    std::vector<int> run, preempt;
-    for (auto& queue : queues_) {
-      for (int i : queue) {
-        const int g = ctx.job(i).gpus;
-        if (free >= g) {
-          if (!st(i).running) {
-            run.push_back(i);
-            st(i).overhead = overhead_s(g, restart);
-          }
-          free -= g;
-        } else if (st(i).running) {
-          preempt.push_back(i);
-        }
-      }
-    }
-    for (int i : preempt)
-      st(i).running = false;
-    for (int i : run)
-      st(i).running = true;
-    std::stable_sort(runnable_.begin(), runnable_.end(),
-                     [&](int a, int b) { return ctx.job(a).gpus > ctx.job(b).gpus; });
-    for (auto& queue : queues_) {
-      std::stable_partition(queue.begin(), queue.end(), [&](int i) { return st(i).running; });
-    }
-    // The next end event: the running jobs with the earliest max(now + slot, end time).
-    Sec min_event = kNever;
-    std::vector<int> group;
-    for (int i : runnable_) {
-      auto& s = st(i);
-      if (!s.running) continue;
-      Sec remaining = s.duration - s.total;
-      if (restart) {
-        s.overhead = overhead_s(ctx.job(i).gpus, true);
-        remaining += s.overhead;
-      }
-      const Sec end_time = now + remaining;
-      const Sec ev = std::max(now + slot_, end_time);
-      if (ev < min_event) {
-        min_event = ev;
-        group = {i};
-        s.end_time = end_time;
-      } else if (ev == min_event) {
-        group.push_back(i);
-        s.end_time = end_time;
-      }
-    }
+    select(ctx, restart);
+    Decision d;
+    end_event(ctx, now, restart, d);
     Sec jump = kNever;
     for (int i : runnable_) {
       const auto& s = st(i);
       if (!s.running || s.q + 1 >= static_cast<int>(queues_.size())) continue;
       const double g = ctx.job(i).gpus;
       jump = std::min(jump, static_cast<Sec>(std::ceil((limits_[s.q] - s.executed) / g)) + now);
-    }
-    Decision d;
-    const SimTime far = ctx.now() + seconds(Sec{1} << 40);
-    for (int i : runnable_) {
-      if (!st(i).running) continue;
-      d.run.push_back({i, ctx.job(i).gpus, {}});
-      const bool ends = std::find(group.begin(), group.end(), i) != group.end();
-      d.planned_end.push_back(
-          {i, ctx.now(), ends ? std::max(ctx.now(), seconds(st(i).end_time)) : far});
     }
     if (jump != kNever) d.replan_at = seconds(std::max(jump, now + 1));
     // Only start events share the artifact's coalesced list; ends and jumps are a slot away.
@@ -174,6 +103,93 @@ class TiresiasEf final : public TrainingPolicy {
   int accepted_ = 0, declined_ = 0;
   ef::SubmitTimes submits_;
   std::vector<Sec> no_others_;
+
+  // Running jobs are credited the whole seconds since the last point, less their overhead, and
+  // drop a queue once their GPU-time passes its limit.
+  void credit_and_demote(const SchedulingContext& ctx, Sec now) {
+    for (int i : std::vector<int>(runnable_)) {
+      auto& s = st(i);
+      if (!s.running) {
+        s.last_check = now;
+        continue;
+      }
+      const Sec tmp = std::max<Sec>(now - s.last_check - s.overhead, 0);
+      s.total += tmp;
+      s.executed += tmp;
+      s.last_check = now;
+      s.overhead = 0;
+      const int q = s.q;
+      if (q + 1 < static_cast<int>(queues_.size()) && s.executed * ctx.job(i).gpus >= limits_[q]) {
+        s.q = q + 1;
+        queues_[q + 1].push_back(i);
+        std::erase(queues_[q], i);
+      }
+    }
+  }
+
+  // Queues high first, FIFO within: every job that fits runs (a (re)started one pays the
+  // overhead), the others are preempted; pending jobs move to the back of their queue.
+  void select(const SchedulingContext& ctx, bool restart) {
+    int free = G_;
+    std::vector<int> run, preempt;
+    for (auto& queue : queues_) {
+      for (int i : queue) {
+        const int g = ctx.job(i).gpus;
+        if (free >= g) {
+          if (!st(i).running) {
+            run.push_back(i);
+            st(i).overhead = overhead_s(g, restart);
+          }
+          free -= g;
+        } else if (st(i).running) {
+          preempt.push_back(i);
+        }
+      }
+    }
+    for (int i : preempt)
+      st(i).running = false;
+    for (int i : run)
+      st(i).running = true;
+    std::stable_sort(runnable_.begin(), runnable_.end(),
+                     [&](int a, int b) { return ctx.job(a).gpus > ctx.job(b).gpus; });
+    for (auto& queue : queues_) {
+      std::stable_partition(queue.begin(), queue.end(), [&](int i) { return st(i).running; });
+    }
+  }
+
+  // The next end event: the running jobs with the earliest max(now + slot, end time) end there;
+  // the others hold GPUs with no end planned.
+  void end_event(const SchedulingContext& ctx, Sec now, bool restart, Decision& d) {
+    Sec min_event = kNever;
+    std::vector<int> group;
+    for (int i : runnable_) {
+      auto& s = st(i);
+      if (!s.running) continue;
+      Sec remaining = s.duration - s.total;
+      if (restart) {
+        s.overhead = overhead_s(ctx.job(i).gpus, true);
+        remaining += s.overhead;
+      }
+      const Sec end_time = now + remaining;
+      const Sec ev = std::max(now + slot_, end_time);
+      if (ev < min_event) {
+        min_event = ev;
+        group = {i};
+        s.end_time = end_time;
+      } else if (ev == min_event) {
+        group.push_back(i);
+        s.end_time = end_time;
+      }
+    }
+    const SimTime far = ctx.now() + seconds(Sec{1} << 40);
+    for (int i : runnable_) {
+      if (!st(i).running) continue;
+      d.run.push_back({i, ctx.job(i).gpus, {}});
+      const bool ends = std::find(group.begin(), group.end(), i) != group.end();
+      d.planned_end.push_back(
+          {i, ctx.now(), ends ? std::max(ctx.now(), seconds(st(i).end_time)) : far});
+    }
+  }
 
   State& st(int i) {
     if (static_cast<std::size_t>(i) >= st_.size()) st_.resize(i + 1);
