@@ -19,7 +19,7 @@ import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from common import ROOT, Context, Row  # noqa: E402
+from common import ROOT, Context  # noqa: E402
 
 
 def checkers(only):
