@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """The fidelity guard: runs every reproduced figure and prints one table (figure, point, ours,
-reference, difference, tolerance, status, reason). Usage: see scripts/check_fidelity.sh --help.
+reference, difference, tolerance, status, reason). Run it as scripts/check_fidelity.sh.
 
 Each module in scripts/fidelity/checks/ is one checker: FIGURE (its label) and rows(ctx), a
 generator of common.Row. Expected values come from the anchors; documented exceptions carry their
