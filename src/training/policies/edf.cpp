@@ -2,7 +2,9 @@
 // point every live job is replanned in deadline order on a fresh free-GPU timeline; each job asks
 // for its cap (min(64, batch, largest table level)) and takes it if free, else the largest level
 // that fits, else waits (preemptive, elastic, no admission control, no overhead). Jobs without a
-// deadline are planned last. Parameters:
+// deadline are planned last. Every started job keeps an end event in the artifact's list; when
+// that list holds a single event, the next point comes at its time, not a slot later
+// (Decision::unspaced_at). Parameters:
 //   ef.slot_s (60)  the artifact's --scheduling_slot (timeline alignment and, through
 //                   engine_needs, the spacing of scheduling points)
 // Times must be whole seconds (ElasticFlow traces are).

@@ -5,7 +5,10 @@
 // 2 s / uncached 2 + 2(log2 n + 1) s / +27 s on restart rounds, ranks from the artifact's elastic
 // placement in EDF order); a job completes at its planned end plus that overhead, or at an
 // earlier point where its work is done. deadline_satisfaction_artifact judges the completion
-// time against the deadline with refusals in the denominator.
+// time against the deadline with refusals in the denominator. Each admitted arrival's plan
+// applies at once: a pending job it gives GPUs starts (jobs.csv ef_start_s, the artifact's logged
+// start) even if a later arrival of the point takes them back. A lone event of the artifact's
+// list is not spaced a slot away (Decision::unspaced_at).
 // Known difference: the artifact also force-completes a job that was preempted to 0 GPUs when
 // its stale end event fires; here such a job simply resumes later.
 // Parameters: ef.slot_s (60), ef.overhead (artifact|none).

@@ -4,7 +4,9 @@
 //    with its minimum satisfactory share (ef_plan); if any plan misses its deadline, every
 //    arrival of the point is refused (best-effort arrivals are queued instead).
 //  * Every point: all live jobs are replanned the same way; each gets its planned GPUs now;
-//    leftover GPUs go one level at a time to the job with the highest "marginal GPU-time".
+//    leftover GPUs go one level at a time to the job with the highest "marginal GPU-time"; a
+//    grant moves the job's end event and (ef.version=04a0109, the default) its planned real end
+//    to the raised plan's; ef.version=0d29ad9 keeps the lower level's real end.
 //  * A job completes at its plan's slot-aligned end plus the overheads charged since (the
 //    artifact's end event), or earlier at a point where its work is done; it makes no progress
 //    past its planned real end (Decision::planned_end).
@@ -19,10 +21,13 @@
 //    recorded as (previous point + whole seconds its work needed), without the overhead paid in
 //    between (jobs.run_all_jobs; ef.early_finish=artifact, the default), or including it
 //    (ef.early_finish=exact). elasticflow-noac judges deadlines by this finish, as the artifact.
+//  * The next point is the artifact's next event, one slot away at the earliest unless it is
+//    the only event left (Decision::unspaced_at).
 // elasticflow-noac is the artifact's `ef`: same planner without admission control; a job is met
 // if its (slot-aligned, overhead-extended) end is within the deadline.
-// Parameters: ef.slot_s (60), ef.overhead (artifact|none), ef.early_finish (artifact|exact),
-// gpu_type (T4 selects the T4 caps of models.get_max_gpu, anything else the A100 ones).
+// Parameters: ef.slot_s (60), ef.version (04a0109|0d29ad9), ef.overhead (artifact|none),
+// ef.early_finish (artifact|exact), gpu_type (T4 selects the T4 caps of models.get_max_gpu,
+// anything else the A100 ones).
 #include <algorithm>
 #include <cmath>
 #include <limits>

@@ -9,7 +9,8 @@
 // scheduling points (the arrivals, coalesced one slot apart, then one slot apart once every job
 // has arrived), so a job's finish is recorded retroactively. Every running job pays the
 // uncached ElasticFlow overhead (2 + 2(log2 n + 1) s, +27 s every `slot`-th point) at every
-// point. Parameters: ef.slot_s (60).
+// point. A job's logged start (jobs.csv ef_start_s, the artifact's start_time) is when it joins
+// a node set, time-sliced out or not. Parameters: ef.slot_s (60).
 #include <algorithm>
 #include <cmath>
 #include <limits>

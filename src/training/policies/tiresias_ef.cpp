@@ -9,7 +9,9 @@
 // +27 s on every `slot`-th point, when every running job pays it) from its next interval.
 // As in the artifact, only the running jobs with the earliest end form the next end event (at
 // least one slot away), and a job ends there even if the overhead left work undone; its end
-// time (and its deadline check) is the point plus its remaining duration at that point.
+// time (and its deadline check) is the point plus its remaining duration at that point. The
+// last arrival, when it is the only start event left, is handled at its own time, not a slot
+// after the previous point (Decision::unspaced_at).
 // Parameters: ef.slot_s (60), tiresias-ef.queue_limits (3250,7200).
 #include <algorithm>
 #include <cmath>
