@@ -38,9 +38,8 @@ def experiments(fig, quick):
                 yield (t, c, "A100", 60, p, None, None)
     elif fig == "fig9":
         specs = [("n8g8", 64)] if quick else [("n8g8", 64), ("n16g8", 128), ("n32g8", 256)]
-        pols = ["edf", "edf-ac", "elasticflow"] if quick else ["edf", "edf-ac", "elasticflow-noac", "elasticflow"]
         for c, g in specs:
-            for p in pols:
+            for p in ["edf", "edf-ac", "elasticflow-noac", "elasticflow"]:
                 yield ("1000job_1500lam", c, "A100", 240, p, "cluster_gpus", g)
     elif fig == "fig10":
         for p in FIG8_POLICIES:
@@ -133,12 +132,13 @@ def main():
         for k, v in s.items():
             if k != "run" and not isinstance(v, (dict, list)) and k not in keys:
                 keys.append(k)
-    header = ["figure", "trace", "cluster", "policy"] + ([var] if var else []) + keys + ["wall_s"]
+    # subset: "quick" marks a --quick run (the plots say they show a subset).
+    header = ["figure", "subset", "trace", "cluster", "policy"] + ([var] if var else []) + keys + ["wall_s"]
     with open(os.path.join(out, "summary.csv"), "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(header)
         for e, s, wall in rows:
-            w.writerow([a.figure, e[0], e[1], e[4]] + ([e[6]] if var else []) +
+            w.writerow([a.figure, "quick" if a.quick else "all", e[0], e[1], e[4]] + ([e[6]] if var else []) +
                        ["" if s.get(k) is None else s.get(k) for k in keys] + [f"{wall:.3f}"])
     print(f"{a.figure}: wrote {os.path.join(out, 'summary.csv')} ({len(rows)} runs)", file=sys.stderr)
     return 0 if len(rows) == len(exps) else 1

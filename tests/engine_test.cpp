@@ -176,6 +176,26 @@ TEST_CASE("min_interval coalesces events into the next allowed point", "[engine]
   CHECK(r.jobs[2].finish == seconds(160));
 }
 
+TEST_CASE("unspaced_at exempts a point due exactly then from min_interval", "[engine]") {
+  // Spacing 60 s. Job 0 (0..30) and job 1 (arrives at 40) on 1 GPU each. The decision at 0 names
+  // 40: the arrival's point comes at 40, not at 60. The decision at 40 names 90 while job 1 ends
+  // at 40 + 30 = 70: that completion's point is spaced to 40 + 60 = 100 as usual.
+  Fixture f;
+  f.config.min_interval = seconds(60);
+  f.trace.jobs = {make_job(0, 0, 1, 30), make_job(1, 40, 1, 30)};
+  f.policy.fn = [&](const SchedulingContext& ctx) {
+    Decision d;
+    for (int i : ctx.active())
+      d.run.push_back({i, 1, {}});
+    d.unspaced_at = ctx.now() == 0 ? seconds(40) : seconds(90);
+    return d;
+  };
+  auto r = f.run();
+  CHECK(f.policy.points == std::vector<SimTime>{0, seconds(40), seconds(100)});
+  CHECK(r.jobs[0].finish == seconds(30));
+  CHECK(r.jobs[1].finish == seconds(70));
+}
+
 TEST_CASE("periodic slots add scheduling points while jobs are live", "[engine]") {
   // One 150 s job from t=0 with a 60 s slot: points at 0, 60, 120 and at its completion, 150.
   Fixture f;

@@ -111,6 +111,7 @@ class TrainingEngine::Impl final : public SchedulingContext, public ProgressHost
   EventId decision_;
   SimTime decision_time_ = 0;
   SimTime last_decision_ = -1;
+  SimTime unspaced_at_ = kForever;  // Decision::unspaced_at of the last decision
   SimTime next_slot_ = -1;
   double policy_s_ = 0;
   std::size_t next_arrival_ = 0;  // jobs are sorted by submit time
@@ -160,7 +161,7 @@ class TrainingEngine::Impl final : public SchedulingContext, public ProgressHost
 
   void request_decision() {
     SimTime t = now();
-    if (last_decision_ >= 0 && cfg_.min_interval > 0)
+    if (last_decision_ >= 0 && cfg_.min_interval > 0 && t != unspaced_at_)
       t = std::max(t, last_decision_ + cfg_.min_interval);
     if (sim_.is_pending(decision_)) {
       if (decision_time_ <= t) return;
@@ -261,6 +262,7 @@ void TrainingEngine::Impl::decide() {
   auto t0 = std::chrono::steady_clock::now();
   Decision d = policy_.schedule(*this);
   policy_s_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  unspaced_at_ = d.unspaced_at;
   apply(d);
 
   ++round_;

@@ -85,6 +85,11 @@ struct Decision {
   /// true cancels the wake-up asked for by the previous decision (if still pending) before
   /// scheduling this one, so only the latest requested wake-up fires.
   bool wake_replaces_previous = false;
+  /// Optional (the ElasticFlow artifact's event loop): a scheduling point due exactly at this
+  /// time is not delayed by EngineConfig::min_interval. The artifact moves its next event to one
+  /// slot after the current point only when its event list holds at least two events; a lone
+  /// event (the last arrival, or the last running job's end) is handled at its own time.
+  SimTime unspaced_at = kForever;
   /// The run's progress model's part of the decision (its own plan type; null for `rate`).
   std::shared_ptr<ProgressPlan> progress;
 };

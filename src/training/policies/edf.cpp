@@ -2,7 +2,9 @@
 // point every live job is replanned in deadline order on a fresh free-GPU timeline; each job asks
 // for its cap (min(64, batch, largest table level)) and takes it if free, else the largest level
 // that fits, else waits (preemptive, elastic, no admission control, no overhead). Jobs without a
-// deadline are planned last. Parameters:
+// deadline are planned last. Every started job keeps an end event in the artifact's list; when
+// that list holds a single event, the next point comes at its time, not a slot later
+// (Decision::unspaced_at). Parameters:
 //   ef.slot_s (60)  the artifact's --scheduling_slot (timeline alignment and, through
 //                   engine_needs, the spacing of scheduling points)
 // Times must be whole seconds (ElasticFlow traces are).
@@ -54,11 +56,19 @@ class Edf final : public TrainingPolicy {
     ef::FreeTimeline tl;
     tl.pts = {{now, G}};
     Decision d;
+    if (started_.empty()) started_.resize(ctx.job_count());
+    submits_.read(ctx);
+    ends_.clear();
     for (int i : plan_order) {
       ef::PlanJob& pj = plan_job(ctx, i);
       auto plan = ef::edf_plan(pj, now, slot_, G, tl);
-      if (plan.gpus_now > 0) d.run.push_back({i, plan.gpus_now, {}});
+      if (plan.gpus_now > 0) {
+        d.run.push_back({i, plan.gpus_now, {}});
+        started_[i] = 1;
+      }
+      if (started_[i]) ends_.push_back(plan.end);  // a started job keeps an end event
     }
+    d.unspaced_at = submits_.lone_event(now, ends_);
     return d;
   }
 
@@ -67,6 +77,9 @@ class Edf final : public TrainingPolicy {
   std::vector<int> order_;
   std::vector<ef::PlanJob> pj_;  // per job; levels and rates are looked up once
   std::vector<Sec> ddl_;         // per job
+  std::vector<char> started_;    // per job: has held GPUs (has an end event in the artifact)
+  ef::SubmitTimes submits_;
+  std::vector<Sec> ends_;  // scratch
 
   static Sec to_sec(SimTime t) { return ef::whole_seconds(t, "edf"); }
   static Sec ddl(const Job& j) { return j.deadline ? to_sec(*j.deadline) : ef::kNoDeadline; }

@@ -4,7 +4,9 @@
 //    with its minimum satisfactory share (ef_plan); if any plan misses its deadline, every
 //    arrival of the point is refused (best-effort arrivals are queued instead).
 //  * Every point: all live jobs are replanned the same way; each gets its planned GPUs now;
-//    leftover GPUs go one level at a time to the job with the highest "marginal GPU-time".
+//    leftover GPUs go one level at a time to the job with the highest "marginal GPU-time"; a
+//    grant moves the job's end event and (ef.version=04a0109, the default) its planned real end
+//    to the raised plan's; ef.version=0d29ad9 keeps the lower level's real end.
 //  * A job completes at its plan's slot-aligned end plus the overheads charged since (the
 //    artifact's end event), or earlier at a point where its work is done; it makes no progress
 //    past its planned real end (planned-end progress).
@@ -19,10 +21,13 @@
 //    recorded as (previous point + whole seconds its work needed), without the overhead paid in
 //    between (jobs.run_all_jobs; ef.early_finish=artifact, the default), or including it
 //    (ef.early_finish=exact). elasticflow-noac judges deadlines by this finish, as the artifact.
+//  * The next point is the artifact's next event, one slot away at the earliest unless it is
+//    the only event left (Decision::unspaced_at).
 // elasticflow-noac is the artifact's `ef`: same planner without admission control; a job is met
 // if its (slot-aligned, overhead-extended) end is within the deadline.
-// Parameters: ef.slot_s (60), ef.overhead (artifact|none), ef.early_finish (artifact|exact),
-// gpu_type (T4 selects the T4 caps of models.get_max_gpu, anything else the A100 ones).
+// Parameters: ef.slot_s (60), ef.version (04a0109|0d29ad9), ef.overhead (artifact|none),
+// ef.early_finish (artifact|exact), gpu_type (T4 selects the T4 caps of models.get_max_gpu,
+// anything else the A100 ones).
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -50,6 +55,7 @@ class ElasticFlow final : public TrainingPolicy {
         G_(env.cluster.total_gpus()) {
     overhead_ = env.params.get_string("ef.overhead") == "artifact";
     artifact_early_finish_ = env.params.get_string("ef.early_finish") == "artifact";
+    grant_real_end_ = env.params.get_string("ef.version") == "04a0109";
     const auto& nodes = env.cluster.nodes();
     if (nodes.empty()) throw InputError("elasticflow: empty cluster");
     gpn_ = nodes.front().gpus;
@@ -73,112 +79,17 @@ class ElasticFlow final : public TrainingPolicy {
       on_complete(ctx, i);
     }
     if (runnable_.empty() && ctx.arrivals().empty() && ctx.completions().empty()) return d;
-
-    const auto& arrivals = ctx.arrivals();
-    bool admitted = true;
-    if (!arrivals.empty()) {
-      std::vector<int> all = runnable_;
-      all.insert(all.end(), arrivals.begin(), arrivals.end());
-      sort_by_ddl(all);
-      admitted = !admission_ || plan_all(ctx, all, now);
-      for (int a : arrivals) {
-        if (admitted || ctx.job(a).best_effort) {
-          runnable_.push_back(a);
-          pending_.push_back(a);
-        } else {
-          d.reject.push_back(a);
-          ++declined_;
-          ++refused_;
-        }
-      }
-    }
-    sort_by_ddl(runnable_);
-    std::vector<Sec> prev_end(runnable_.size());
-    for (std::size_t k = 0; k < runnable_.size(); ++k)
-      prev_end[k] = js_[runnable_[k]].prev_end;
-    if (arrivals.empty() || !admitted || !admission_) plan_all(ctx, runnable_, now);
-    for (std::size_t k = 0; k < runnable_.size(); ++k) {
-      const int r = runnable_[k];
-      js_[r].num = js_[r].alloc.pts.front().second;
-      move_end(r, prev_end[k], js_[r].end, now);
-    }
-
-    // Pending jobs whose plan starts now start (the artifact's new_start_list).
-    std::vector<int> starting;
-    for (int p : pending_) {
-      bool later = false;
-      for (auto& [t, g] : js_[p].alloc.pts) {
-        if (g == 0) continue;
-        later = t > now;
-        break;
-      }
-      if (!later)
-        starting.push_back(p);
-      else if (!admission_)
-        scale_event(js_[p].alloc, now);
-    }
-    for (int p : starting)
-      start(p, ctx);
-
+    replan(ctx, now, d);
+    start_planned(ctx, now);
     allocate_free_gpus(ctx, now);
-
-    Sec first_scale = kNever;
-    for (int r : runnable_) {
-      for (auto& [t, g] : js_[r].alloc.pts) {
-        if (t > now) {
-          first_scale = std::min(first_scale, t);
-          break;
-        }
-      }
-    }
-    std::vector<int>& order = admission_ ? runnable_ : running_;
-    if (admission_) {
-      std::stable_sort(runnable_.begin(), runnable_.end(),
-                       [&](int a, int b) { return js_[a].num > js_[b].num; });
-    }
-    mark_cache(order);
-
-    if (admission_) {
-      // The scale event is added only if it comes before every event already queued.
-      Sec next_event = to_sec_or_never(ctx.next_arrival());
-      if (!events_.empty()) next_event = std::min(next_event, events_.begin()->first);
-      if (first_scale < next_event) events_[first_scale];
-    } else {
-      for (int r : running_)
-        scale_event(js_[r].alloc, now);
-    }
-    const bool restart = count_ > 0 && count_ % slot_ == 0;
-    ++count_;
-    if (restart) cache_.clear();
-    for (int r : (admission_ ? runnable_ : running_)) {
-      auto& s = js_[r];
-      if (s.num <= 0) continue;
-      const Sec o = overhead_ ? overhead_s(s.num, restart, s.in_cache) : 0;
-      move_end(r, s.end, s.end + o, now);
-      s.end += o;
-      d.run.push_back({r, s.num, {}});
-      if (o > 0) plan_for<PlannedEndPlan>(d).overhead.push_back({r, o * kSecond});
-      // Stall guard: a job whose remaining work fits inside one overhead window never progresses
-      // under the artifact's cap (the artifact would loop forever); let it use the window.
-      const double left = ctx.state(r).remaining();
-      s.stalls = s.held && left >= s.last_left ? s.stalls + 1 : 0;
-      const bool stalled = s.stalls >= kStallPoints;
-      s.held = true;
-      s.last_left = left;
-      if (stalled) ++stall_fixes_;
-      plan_for<PlannedEndPlan>(d).ends.push_back({r,
-                                                  (stalled ? s.real_end + o : s.real_end) * kSecond,
-                                                  s.end * kSecond, artifact_early_finish_});
-    }
-    for (int r : runnable_) {
-      if (js_[r].num <= 0) {
-        js_[r].held = false;
-        js_[r].stalls = 0;
-      }
-      js_[r].prev_end = js_[r].end;
-    }
+    file_scale_event(ctx, now);
+    run_and_charge(ctx, now, d);
     // The next of the artifact's queued events (planned ends of jobs without GPUs, scale events).
     if (!events_.empty()) d.replan_at = events_.begin()->first * kSecond;
+    others_.clear();
+    for (const auto& e : events_)
+      others_.push_back(e.first);
+    d.unspaced_at = submits_.lone_event(now, others_);
     return d;
   }
 
@@ -214,6 +125,7 @@ class ElasticFlow final : public TrainingPolicy {
   int G_, gpn_ = 1;
   bool overhead_ = true;
   bool artifact_early_finish_ = true;
+  bool grant_real_end_ = true;  // a leftover-GPU grant also moves the planned real end (04a0109)
   std::unique_ptr<ef::ElasticNodeSets> placement_;
   std::vector<JobState> js_;
   std::vector<int> runnable_, pending_, running_;
@@ -224,6 +136,8 @@ class ElasticFlow final : public TrainingPolicy {
   std::map<Sec, std::vector<int>> events_;  // the artifact's future events: time -> planned ends
   std::set<Sec> submit_times_;
   bool submits_read_ = false;
+  ef::SubmitTimes submits_;
+  std::vector<Sec> others_;  // scratch
   std::uint64_t count_ = 0;
   int accepted_ = 0, declined_ = 0, refused_ = 0;
   std::uint64_t stall_fixes_ = 0;
@@ -239,6 +153,7 @@ class ElasticFlow final : public TrainingPolicy {
   }
 
   void ensure(const SchedulingContext& ctx) {
+    submits_.read(ctx);
     if (!submits_read_) {
       submits_read_ = true;
       for (std::size_t i = 0; i < ctx.job_count(); ++i)
@@ -412,6 +327,7 @@ class ElasticFlow final : public TrainingPolicy {
         s.num = s.next;
         move_end(r, s.end, plan_.end, now);
         s.end = plan_.end;
+        if (grant_real_end_) s.real_end = plan_.real_end;
         if (std::find(pending_.begin(), pending_.end(), r) != pending_.end()) start(r, ctx);
         allocatable -= s.num - old;
         granted = true;
@@ -422,6 +338,121 @@ class ElasticFlow final : public TrainingPolicy {
         if (js_[r].next - js_[r].num > 0) get_marginal(js_[r], allocatable, now);
       }
       sort_by_marginal();
+    }
+  }
+
+  // Admission of the arrivals (a plan of every live job plus them), then every live job's plan
+  // from now: its GPUs now and its end event.
+  void replan(const SchedulingContext& ctx, Sec now, Decision& d) {
+    const auto& arrivals = ctx.arrivals();
+    bool admitted = true;
+    if (!arrivals.empty()) {
+      std::vector<int> all = runnable_;
+      all.insert(all.end(), arrivals.begin(), arrivals.end());
+      sort_by_ddl(all);
+      admitted = !admission_ || plan_all(ctx, all, now);
+      for (int a : arrivals) {
+        if (admitted || ctx.job(a).best_effort) {
+          runnable_.push_back(a);
+          pending_.push_back(a);
+        } else {
+          d.reject.push_back(a);
+          ++declined_;
+          ++refused_;
+        }
+      }
+    }
+    sort_by_ddl(runnable_);
+    std::vector<Sec> prev_end(runnable_.size());
+    for (std::size_t k = 0; k < runnable_.size(); ++k)
+      prev_end[k] = js_[runnable_[k]].prev_end;
+    if (arrivals.empty() || !admitted || !admission_) plan_all(ctx, runnable_, now);
+    for (std::size_t k = 0; k < runnable_.size(); ++k) {
+      const int r = runnable_[k];
+      js_[r].num = js_[r].alloc.pts.front().second;
+      move_end(r, prev_end[k], js_[r].end, now);
+    }
+  }
+
+  // Pending jobs whose plan starts now start (the artifact's new_start_list).
+  void start_planned(const SchedulingContext& ctx, Sec now) {
+    std::vector<int> starting;
+    for (int p : pending_) {
+      bool later = false;
+      for (auto& [t, g] : js_[p].alloc.pts) {
+        if (g == 0) continue;
+        later = t > now;
+        break;
+      }
+      if (!later)
+        starting.push_back(p);
+      else if (!admission_)
+        scale_event(js_[p].alloc, now);
+    }
+    for (int p : starting)
+      start(p, ctx);
+  }
+
+  // The ranks under the artifact's placement (for the overhead cache) and its scale events:
+  // elasticflow files the earliest planned change only if it comes before every queued event,
+  // elasticflow-noac each running job's next change.
+  void file_scale_event(const SchedulingContext& ctx, Sec now) {
+    Sec first_scale = kNever;
+    for (int r : runnable_) {
+      for (auto& [t, g] : js_[r].alloc.pts) {
+        if (t > now) {
+          first_scale = std::min(first_scale, t);
+          break;
+        }
+      }
+    }
+    std::vector<int>& order = admission_ ? runnable_ : running_;
+    if (admission_) {
+      std::stable_sort(runnable_.begin(), runnable_.end(),
+                       [&](int a, int b) { return js_[a].num > js_[b].num; });
+    }
+    mark_cache(order);
+    if (admission_) {
+      Sec next_event = to_sec_or_never(ctx.next_arrival());
+      if (!events_.empty()) next_event = std::min(next_event, events_.begin()->first);
+      if (first_scale < next_event) events_[first_scale];
+    } else {
+      for (int r : running_)
+        scale_event(js_[r].alloc, now);
+    }
+  }
+
+  // Every job holding GPUs runs, pays this point's overhead (its end event moves by it) and makes
+  // no progress past its planned real end.
+  void run_and_charge(const SchedulingContext& ctx, Sec now, Decision& d) {
+    const bool restart = count_ > 0 && count_ % slot_ == 0;
+    ++count_;
+    if (restart) cache_.clear();
+    for (int r : (admission_ ? runnable_ : running_)) {
+      auto& s = js_[r];
+      if (s.num <= 0) continue;
+      const Sec o = overhead_ ? overhead_s(s.num, restart, s.in_cache) : 0;
+      move_end(r, s.end, s.end + o, now);
+      s.end += o;
+      d.run.push_back({r, s.num, {}});
+      if (o > 0) plan_for<PlannedEndPlan>(d).overhead.push_back({r, o * kSecond});
+      // Stall guard: a job whose remaining work fits inside one overhead window never progresses
+      // under the artifact's cap (the artifact would loop forever); let it use the window.
+      const double left = ctx.state(r).remaining();
+      s.stalls = s.held && left >= s.last_left ? s.stalls + 1 : 0;
+      const bool stalled = s.stalls >= kStallPoints;
+      s.held = true;
+      s.last_left = left;
+      if (stalled) ++stall_fixes_;
+      plan_for<PlannedEndPlan>(d).ends.push_back({r, (stalled ? s.real_end + o : s.real_end) * kSecond,
+                               s.end * kSecond, artifact_early_finish_});
+    }
+    for (int r : runnable_) {
+      if (js_[r].num <= 0) {
+        js_[r].held = false;
+        js_[r].stalls = 0;
+      }
+      js_[r].prev_end = js_[r].end;
     }
   }
 
@@ -460,7 +491,10 @@ ParamSpecs params() {
   return {ef::slot_spec(), ef::overhead_spec(),
           param::choice("ef.early_finish", "artifact", {"artifact", "exact"},
                         "a job done before its planned end: the artifact's logged finish or the "
-                        "exact time")};
+                        "exact time"),
+          param::choice("ef.version", "04a0109", {"04a0109", "0d29ad9"},
+                        "the artifact's scheduler version: 04a0109 (every reference run) moves "
+                        "a job's planned real end when leftover GPUs raise it; 0d29ad9 does not")};
 }
 
 const bool registered_ac = register_policy(

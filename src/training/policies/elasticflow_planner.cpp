@@ -32,6 +32,23 @@ nlohmann::json artifact_ratio(int accepted, int declined) {
   return den ? nlohmann::json(static_cast<double>(accepted) / den) : nlohmann::json(nullptr);
 }
 
+void SubmitTimes::read(const SchedulingContext& ctx) {
+  if (read_) return;
+  read_ = true;
+  for (std::size_t i = 0; i < ctx.job_count(); ++i)
+    times_.push_back(whole_seconds(ctx.job(static_cast<int>(i)).submit, "elasticflow"));
+  std::sort(times_.begin(), times_.end());
+  times_.erase(std::unique(times_.begin(), times_.end()), times_.end());
+}
+
+SimTime SubmitTimes::lone_event(Sec now, std::vector<Sec>& others) const {
+  const auto next = std::upper_bound(times_.begin(), times_.end(), now);
+  if (times_.end() - next >= 2) return kForever;
+  if (next != times_.end()) others.push_back(*next);
+  const auto [lo, hi] = std::minmax_element(others.begin(), others.end());
+  return lo != others.end() && *lo == *hi ? seconds(*lo) : kForever;
+}
+
 int FreeTimeline::find(Sec t) const {
   auto it = std::lower_bound(pts.begin(), pts.end(), t,
                              [](const Point& p, Sec v) { return p.first < v; });
@@ -165,7 +182,7 @@ EdfPlan edf_plan(const PlanJob& j, Sec start, Sec slot, int cluster_gpus, FreeTi
       iter -= dur * j.rate(base);
       if (ev == start) out.gpus_now = base;
       p[kev].second -= base;
-    } else if (avail > 0 && base > 0) {
+    } else if (avail >= j.min_gpu && base > 0) {  // 04a0109; before: avail > 0
       int g = 0;
       for (int c : j.columns) {
         if (c > avail) break;
@@ -258,424 +275,320 @@ bool has_point(const Points& v, Sec t) {
 
 }  // namespace
 
+namespace {
+
+// One `ef_sim_allocation` call. The artifact's loops walk a copy `f` of the timeline by
+// breakpoint; here `f` is out.timeline, walked by index (it holds tl's breakpoints plus the
+// aligned deadline until the plan is done), and the job's allocation is built in out.alloc.
+// The artifact's locals that outlive one loop (`iter_left`, `event_time`, `last_event_gpu`)
+// are members, changed by the phases in the artifact's order.
+class EfPlanner {
+ public:
+  EfPlanner(const PlanJob& j, Sec start, Sec slot, int G, const FreeTimeline& tl, EfPlan& out)
+      : j_(j),
+        start_(start),
+        slot_(slot),
+        G_(G),
+        tl_(tl),
+        out_(out),
+        ft_(out.timeline),
+        alloc_(out.alloc),
+        f_(out.timeline.pts),
+        al_(out.alloc.pts),
+        ddl_(static_cast<double>(j.ddl)),
+        ev_(start),
+        iter_(j.iter_left),
+        last_event_gpu_(G),
+        aligned_ddl_(align(start, j.ddl, slot)) {
+    if (!(j.iter_left > 0)) throw InvariantError("ElasticFlow planner: job without remaining work");
+    if (tl.pts.empty() || tl.pts.front().first != start)
+      throw InvariantError("ElasticFlow planner: the timeline must start at the planning instant");
+    f_.assign(tl.pts.begin(), tl.pts.end());
+    al_.clear();
+    al_.push_back({start, 0});
+    out.fallback = false;
+    const std::size_t k = lower_index(f_, aligned_ddl_);
+    if (!(k < f_.size() && f_[k].first == aligned_ddl_) && aligned_ddl_ >= start) {
+      if (k > 0) last_event_gpu_ = f_[k - 1].second;
+      f_.insert(f_.begin() + static_cast<std::ptrdiff_t>(k), {aligned_ddl_, last_event_gpu_});
+    }
+    available_ = f_.front().second;  // f starts at `start` (= ev)
+  }
+
+  void plan(int assigned) {
+    if (assigned > 0 && assigned_first(assigned)) return;
+    int last_quota = 0, last_last_quota = 0;
+    if (minimum_share(last_quota, last_last_quota)) return;
+    out_.fallback = true;
+    fallback_to_deadline(last_quota, last_last_quota);
+    Sec lat = std::max(aligned_ddl_, ev_);
+    if (fallback_past_deadline(lat)) return;
+    // ... and past the last breakpoint, the cap (or the assigned count) on an empty cluster.
+    const int q = assigned > 0 ? assigned : std::min(G_, j_.max_gpu);
+    alloc_.set(lat, q);
+    const Sec real_end = ceil_sec(static_cast<double>(lat) + iter_ / j_.rate(q));
+    ft_.set(lat, G_ - q);
+    ft_.set(align(start_, real_end, slot_), G_);
+    done(align(start_, real_end, slot_), real_end);
+  }
+
+ private:
+  const PlanJob& j_;
+  const Sec start_, slot_;
+  const int G_;
+  const FreeTimeline& tl_;
+  EfPlan& out_;
+  FreeTimeline &ft_, &alloc_;
+  Points &f_, &al_;
+  const double ddl_;
+  Sec ev_;
+  double iter_;
+  int last_event_gpu_;  // one variable across the whole call, as in the artifact
+  const Sec aligned_ddl_;
+  int available_ = 0;
+
+  // Largest level <= free, capped at `q` (the artifact's min(q, get_last_level(1 + free))).
+  int fit(int q, int free) const { return std::min(q, last_level(j_, 1 + free)); }
+
+  void done(Sec end, Sec real_end) {
+    ft_.merge();
+    alloc_.merge();
+    out_.end = end;
+    out_.real_end = real_end;
+    out_.gpu_time = allocation_time(alloc_, end);
+    out_.meets = static_cast<double>(real_end) <= ddl_;
+  }
+
+  // The leftover-GPU candidate: exactly `quota` GPUs from now until tl's next breakpoint. True
+  // if the job is done by then (and within its deadline); else planning goes on from there.
+  bool assigned_first(int quota) {
+    if (quota > available_)
+      throw InvariantError("ElasticFlow planner: assigned more GPUs than free");
+    const Sec fut = tl_.pts.size() > 1 ? tl_.pts[1].first : aligned_ddl_;
+    al_.front().second = quota;
+    const Sec real_end = ceil_sec(static_cast<double>(ev_) + iter_ / j_.rate(quota));
+    const Sec end = align(start_, real_end, slot_);
+    if (fut >= end && ddl_ >= static_cast<double>(real_end)) {
+      // Of tl's breakpoints only `ev` lies in [ev, end).
+      if (ev_ < end) {
+        last_event_gpu_ = f_.front().second;
+        f_.front().second -= quota;
+      }
+      if (ev_ != end) f_.front().second = available_ - quota;
+      if (!has_point(tl_.pts, end)) ft_.set(end, last_event_gpu_);
+      done(end, real_end);
+      return true;
+    }
+    double dur = static_cast<double>(fut - ev_);
+    if (fut == aligned_ddl_) dur = ddl_ - static_cast<double>(ev_);
+    iter_ -= dur * j_.rate(quota);
+    f_.front().second -= quota;
+    ev_ = fut;
+    alloc_.set(ev_, 0);
+    return false;
+  }
+
+  // The minimum satisfactory share: one level at a time from the first, the free GPUs are filled
+  // backwards from the deadline until the work fits; that level is then laid out forwards. True
+  // if a level meets the deadline; else the last two levels tried are left for the fallback.
+  bool minimum_share(int& last_quota, int& last_last_quota) {
+    int quota = next_level(j_, 0);
+    const std::size_t k_ddl = lower_index(f_, aligned_ddl_);  // f's breakpoints before the ddl
+    const std::size_t k_ev = lower_index(f_, ev_);
+    bool listed = false;
+    while (quota <= G_ && quota <= j_.max_gpu) {
+      if (!listed) list_breakpoints(k_ddl);
+      listed = true;
+      Sec period_end = aligned_ddl_;
+      double tmp_iters = 0;
+      for (std::size_t k = k_ddl; k-- > 0;) {
+        const Sec ps = f_[k].first;
+        if (ps < ev_) break;
+        int a = quota;
+        if (f_[k].second < quota) a = fit(quota, f_[k].second);
+        if (a == 0) {
+          period_end = ps;
+          continue;
+        }
+        double dur = static_cast<double>(period_end - ps);
+        if (period_end == aligned_ddl_) dur = ddl_ - static_cast<double>(ps);
+        tmp_iters += dur * j_.rate(a);
+        if (tmp_iters >= iter_) {
+          fill_forward(quota, last_quota, ps, k_ev);
+          return true;
+        }
+        period_end = ps;
+      }
+      last_last_quota = last_quota;
+      last_quota = quota;
+      quota = next_level(j_, quota);
+      if (quota == last_quota) break;
+    }
+    return false;
+  }
+
+  // The allocation lists every breakpoint before the deadline (0 where not set yet).
+  void list_breakpoints(std::size_t k_ddl) {
+    FreeTimeline::Point old[2];
+    const std::size_t n_old = al_.size();  // at most {start, fut}
+    if (n_old > 2) throw InvariantError("ElasticFlow planner: unexpected allocation");
+    std::copy(al_.begin(), al_.end(), old);
+    al_.clear();
+    std::size_t o = 0;
+    for (std::size_t k = 0; k < k_ddl; ++k) {
+      const Sec t = f_[k].first;
+      while (o < n_old && old[o].first < t)
+        al_.push_back(old[o++]);
+      if (o < n_old && old[o].first == t)
+        al_.push_back(old[o++]);
+      else
+        al_.push_back({t, 0});
+    }
+    while (o < n_old)
+      al_.push_back(old[o++]);
+  }
+
+  // Lays the found level out forwards from `ev`: the previous level before `ps`, this one from
+  // `ps` on, each capped by the free GPUs, until the work is done.
+  void fill_forward(int quota, int last_quota, Sec ps, std::size_t k_ev) {
+    Sec last_t = -1;
+    std::size_t last_m = 0, ac = 0;
+    int last_a = 0;
+    bool have_last = false;
+    Sec end = -1, real_end = -1;
+    auto alloc_set = [&](Sec t, int v) {  // t grows from call to call
+      while (ac < al_.size() && al_[ac].first < t)
+        ++ac;
+      if (ac < al_.size() && al_[ac].first == t)
+        al_[ac].second = v;
+      else
+        al_.insert(al_.begin() + static_cast<std::ptrdiff_t>(ac), {t, v});
+    };
+    for (std::size_t m = k_ev; m < f_.size(); ++m) {
+      const Sec t = f_[m].first;
+      if (t > aligned_ddl_) break;
+      if (have_last) {
+        alloc_set(last_t, last_a);
+        f_[last_m].second -= last_a;
+        if (last_a != 0) {
+          double d2 = static_cast<double>(t - last_t);
+          if (t == aligned_ddl_) d2 = ddl_ - static_cast<double>(last_t);
+          const double its = d2 * j_.rate(last_a);
+          if (last_t >= ps && its >= iter_) {
+            const Sec real_left = ceil_sec(iter_ / j_.rate(last_a));
+            end = last_t + align(0, real_left, slot_);
+            real_end = last_t + real_left;
+            break;
+          }
+          iter_ -= its;
+        }
+      }
+      have_last = true;
+      last_t = t;
+      last_m = m;
+      last_a = fit(t >= ps ? quota : last_quota, f_[m].second);
+    }
+    if (end < 0) {
+      alloc_set(last_t, last_a);
+      f_[last_m].second -= last_a;
+      const Sec real_left = ceil_sec(iter_ / j_.rate(last_a));
+      real_end = last_t + real_left;
+      end = last_t + align(0, real_left, slot_);
+    }
+    int leg = G_;  // tl's last value in [ev, end)
+    const std::size_t k_end = lower_index(tl_.pts, end);
+    if (k_end > 0 && tl_.pts[k_end - 1].first >= ev_) leg = tl_.pts[k_end - 1].second;
+    if (!(k_end < tl_.pts.size() && tl_.pts[k_end].first == end)) ft_.set(end, leg);
+    done(end, real_end);
+  }
+
+  // No level meets the deadline: run at the largest level tried up to the deadline. (The
+  // artifact compares each breakpoint with start - 1, so always the last level, not the one
+  // before it.)
+  void fallback_to_deadline(int last_quota, int last_last_quota) {
+    const Sec point = start_ - 1;
+    Sec last_t = -1;
+    int last_a = 0;
+    bool have_last = false;
+    for (std::size_t m = 0; m < f_.size(); ++m) {
+      const Sec t = f_[m].first;
+      if (t > aligned_ddl_) break;
+      if (t < ev_) continue;
+      if (!have_last) {
+        have_last = true;
+        last_t = t;
+        last_a = fit(t >= point ? last_quota : last_last_quota, f_[m].second);
+        continue;
+      }
+      alloc_.set(last_t, last_a);
+      ft_.at(last_t) -= last_a;
+      if (last_a == 0) {
+        last_t = t;
+        last_a = fit(t >= point ? last_quota : last_last_quota, f_[m].second);
+        continue;
+      }
+      double d2 = static_cast<double>(t - last_t);
+      if (t == aligned_ddl_) d2 = ddl_ - static_cast<double>(last_t);
+      iter_ -= d2 * j_.rate(last_a);
+      last_t = t;
+      last_a = fit(last_quota, f_[m].second);
+    }
+  }
+
+  // From the deadline on, the largest level free in each period until the work is done (true)
+  // or the breakpoints run out (`lat` is then the last one).
+  bool fallback_past_deadline(Sec& lat) {
+    for (std::size_t m = 0; m < f_.size(); ++m) {
+      const Sec t = f_[m].first;
+      if (t <= aligned_ddl_) continue;
+      const int q = std::min(last_level(j_, ft_.at(lat) + 1), j_.max_gpu);
+      if (q == 0) {
+        alloc_.set(lat, 0);
+        lat = t;
+        continue;
+      }
+      alloc_.set(lat, q);
+      const double its = static_cast<double>(t - lat) * j_.rate(q);
+      if (its >= iter_) {
+        const Sec real_end = ceil_sec(static_cast<double>(lat) + iter_ / j_.rate(q));
+        const Sec end = align(start_, real_end, slot_);
+        for (auto& [t1, v1] : f_) {
+          if (t1 < aligned_ddl_) continue;
+          if (t1 < end) {
+            const int k = tl_.find(t1);
+            if (k >= 0) last_event_gpu_ = tl_.pts[k].second;
+          }
+          if (t1 >= lat && t1 < end) v1 -= q;
+        }
+        if (lat != end) ft_.set(lat, last_event_gpu_ - q);
+        if (!tl_.has(end)) ft_.set(end, last_event_gpu_);
+        done(end, real_end);
+        return true;
+      }
+      iter_ -= its;
+      for (auto& [t1, v1] : tl_.pts) {
+        if (t1 < lat) last_event_gpu_ = ft_.at(t1);
+      }
+      for (auto& [t1, v1] : f_) {
+        if (t1 >= lat && t1 < t) v1 -= q;
+      }
+      lat = t;
+    }
+    return false;
+  }
+};
+
+}  // namespace
+
 EfPlan ef_plan(const PlanJob& j, Sec start, Sec slot, int G, const FreeTimeline& tl, int assigned) {
   EfPlan out;
   ef_plan(j, start, slot, G, tl, assigned, out);
   return out;
 }
 
-// The artifact's loops walk a copy `f` of the timeline by breakpoint; here `f` is out.timeline,
-// walked by index (it holds tl's breakpoints plus the aligned deadline until the plan is done),
-// and the job's allocation is built in out.alloc.
 void ef_plan(const PlanJob& j, Sec start, Sec slot, int G, const FreeTimeline& tl, int assigned,
              EfPlan& out) {
-  if (!(j.iter_left > 0)) throw InvariantError("ElasticFlow planner: job without remaining work");
-  if (tl.pts.empty() || tl.pts.front().first != start)
-    throw InvariantError("ElasticFlow planner: the timeline must start at the planning instant");
-  const double ddl = static_cast<double>(j.ddl);
-  Sec ev = start;
-  double iter = j.iter_left;
-  FreeTimeline& ft = out.timeline;
-  FreeTimeline& alloc = out.alloc;
-  Points& f = ft.pts;
-  Points& al = alloc.pts;
-  f.assign(tl.pts.begin(), tl.pts.end());
-  al.clear();
-  al.push_back({start, 0});
-  out.fallback = false;
-  int last_event_gpu = G;  // one variable across the whole function, as in the artifact
-  const Sec aligned_ddl = align(start, j.ddl, slot);
-  {
-    const std::size_t k = lower_index(f, aligned_ddl);
-    if (!(k < f.size() && f[k].first == aligned_ddl) && aligned_ddl >= start) {
-      if (k > 0) last_event_gpu = f[k - 1].second;
-      f.insert(f.begin() + static_cast<std::ptrdiff_t>(k), {aligned_ddl, last_event_gpu});
-    }
-  }
-  const int available = f.front().second;  // f starts at `start` (= ev)
-  auto done = [&](Sec end, Sec real_end) {
-    ft.merge();
-    alloc.merge();
-    out.end = end;
-    out.real_end = real_end;
-    out.gpu_time = allocation_time(alloc, end);
-    out.meets = static_cast<double>(real_end) <= ddl;
-  };
-
-  if (assigned > 0) {
-    const int quota = assigned;
-    if (quota > available)
-      throw InvariantError("ElasticFlow planner: assigned more GPUs than free");
-    const Sec fut = tl.pts.size() > 1 ? tl.pts[1].first : aligned_ddl;
-    al.front().second = quota;
-    const Sec real_end = ceil_sec(static_cast<double>(ev) + iter / j.rate(quota));
-    const Sec end = align(start, real_end, slot);
-    if (fut >= end && ddl >= static_cast<double>(real_end)) {
-      // Of tl's breakpoints only `ev` lies in [ev, end).
-      if (ev < end) {
-        last_event_gpu = f.front().second;
-        f.front().second -= quota;
-      }
-      if (ev != end) f.front().second = available - quota;
-      if (!has_point(tl.pts, end)) ft.set(end, last_event_gpu);
-      return done(end, real_end);
-    }
-    double dur = static_cast<double>(fut - ev);
-    if (fut == aligned_ddl) dur = ddl - static_cast<double>(ev);
-    iter -= dur * j.rate(quota);
-    f.front().second -= quota;
-    ev = fut;
-    alloc.set(ev, 0);
-  }
-
-  int quota = next_level(j, 0);
-  int last_quota = 0, last_last_quota = 0;
-  const Sec point = start - 1;
-  // Largest level <= free, capped at `q` (the artifact's min(q, get_last_level(1 + free))).
-  auto fit = [&](int q, int free) { return std::min(q, last_level(j, 1 + free)); };
-  const std::size_t k_ddl = lower_index(f, aligned_ddl);  // f's breakpoints before the deadline
-  const std::size_t k_ev = lower_index(f, ev);
-  bool listed = false;
-  while (quota <= G && quota <= j.max_gpu) {
-    if (!listed) {
-      // The allocation lists every breakpoint before the deadline (0 where not set yet).
-      listed = true;
-      FreeTimeline::Point old[2];
-      const std::size_t n_old = al.size();  // at most {start, fut}
-      if (n_old > 2) throw InvariantError("ElasticFlow planner: unexpected allocation");
-      std::copy(al.begin(), al.end(), old);
-      al.clear();
-      std::size_t o = 0;
-      for (std::size_t k = 0; k < k_ddl; ++k) {
-        const Sec t = f[k].first;
-        while (o < n_old && old[o].first < t)
-          al.push_back(old[o++]);
-        if (o < n_old && old[o].first == t)
-          al.push_back(old[o++]);
-        else
-          al.push_back({t, 0});
-      }
-      while (o < n_old)
-        al.push_back(old[o++]);
-    }
-    Sec period_end = aligned_ddl;
-    double tmp_iters = 0;
-    for (std::size_t k = k_ddl; k-- > 0;) {
-      const Sec ps = f[k].first;
-      if (ps < ev) break;
-      int a = quota;
-      if (f[k].second < quota) a = fit(quota, f[k].second);
-      if (a == 0) {
-        period_end = ps;
-        continue;
-      }
-      double dur = static_cast<double>(period_end - ps);
-      if (period_end == aligned_ddl) dur = ddl - static_cast<double>(ps);
-      tmp_iters += dur * j.rate(a);
-      if (tmp_iters >= iter) {
-        // Fill forward from `ev`: last level before `ps`, this level from `ps` on.
-        Sec last_t = -1;
-        std::size_t last_m = 0, ac = 0;
-        int last_a = 0;
-        bool have_last = false;
-        Sec end = -1, real_end = -1;
-        auto alloc_set = [&](Sec t, int v) {  // t grows from call to call
-          while (ac < al.size() && al[ac].first < t)
-            ++ac;
-          if (ac < al.size() && al[ac].first == t)
-            al[ac].second = v;
-          else
-            al.insert(al.begin() + static_cast<std::ptrdiff_t>(ac), {t, v});
-        };
-        for (std::size_t m = k_ev; m < f.size(); ++m) {
-          const Sec t = f[m].first;
-          if (t > aligned_ddl) break;
-          if (!have_last) {
-            have_last = true;
-            last_t = t;
-            last_m = m;
-            last_a = fit(t >= ps ? quota : last_quota, f[m].second);
-            continue;
-          }
-          alloc_set(last_t, last_a);
-          f[last_m].second -= last_a;
-          if (last_a == 0) {
-            last_t = t;
-            last_m = m;
-            last_a = fit(t >= ps ? quota : last_quota, f[m].second);
-            continue;
-          }
-          double d2 = static_cast<double>(t - last_t);
-          if (t == aligned_ddl) d2 = ddl - static_cast<double>(last_t);
-          const double its = d2 * j.rate(last_a);
-          if (last_t < ps) {
-            iter -= its;
-          } else if (its < iter) {
-            iter -= its;
-          } else {
-            const Sec real_left = ceil_sec(iter / j.rate(last_a));
-            end = last_t + align(0, real_left, slot);
-            real_end = last_t + real_left;
-            break;
-          }
-          last_t = t;
-          last_m = m;
-          last_a = fit(t >= ps ? quota : last_quota, f[m].second);
-        }
-        if (end < 0) {
-          alloc_set(last_t, last_a);
-          f[last_m].second -= last_a;
-          const Sec real_left = ceil_sec(iter / j.rate(last_a));
-          real_end = last_t + real_left;
-          end = last_t + align(0, real_left, slot);
-        }
-        int leg = G;  // tl's last value in [ev, end)
-        const std::size_t k_end = lower_index(tl.pts, end);
-        if (k_end > 0 && tl.pts[k_end - 1].first >= ev) leg = tl.pts[k_end - 1].second;
-        if (!(k_end < tl.pts.size() && tl.pts[k_end].first == end)) ft.set(end, leg);
-        return done(end, real_end);
-      }
-      period_end = ps;
-    }
-    last_last_quota = last_quota;
-    last_quota = quota;
-    quota = next_level(j, quota);
-    if (quota == last_quota) break;
-  }
-
-  // No level meets the deadline: run at the largest level up to the deadline ...
-  out.fallback = true;
-  {
-    Sec last_t = -1;
-    int last_a = 0;
-    bool have_last = false;
-    for (std::size_t m = 0; m < f.size(); ++m) {
-      const Sec t = f[m].first;
-      if (t > aligned_ddl) break;
-      if (t < ev) continue;
-      if (!have_last) {
-        have_last = true;
-        last_t = t;
-        last_a = fit(t >= point ? last_quota : last_last_quota, f[m].second);
-        continue;
-      }
-      alloc.set(last_t, last_a);
-      ft.at(last_t) -= last_a;
-      if (last_a == 0) {
-        last_t = t;
-        last_a = fit(t >= point ? last_quota : last_last_quota, f[m].second);
-        continue;
-      }
-      double d2 = static_cast<double>(t - last_t);
-      if (t == aligned_ddl) d2 = ddl - static_cast<double>(last_t);
-      iter -= d2 * j.rate(last_a);
-      last_t = t;
-      last_a = fit(last_quota, f[m].second);
-    }
-  }
-  // ... then from the deadline on, the largest level that is free in each period ...
-  Sec lat = std::max(aligned_ddl, ev);
-  for (std::size_t m = 0; m < f.size(); ++m) {
-    const Sec t = f[m].first;
-    if (t <= aligned_ddl) continue;
-    const int q = std::min(last_level(j, ft.at(lat) + 1), j.max_gpu);
-    if (q == 0) {
-      alloc.set(lat, 0);
-      lat = t;
-      continue;
-    }
-    alloc.set(lat, q);
-    const double its = static_cast<double>(t - lat) * j.rate(q);
-    if (its >= iter) {
-      const Sec real_end = ceil_sec(static_cast<double>(lat) + iter / j.rate(q));
-      const Sec end = align(start, real_end, slot);
-      for (auto& [t1, v1] : f) {
-        if (t1 < aligned_ddl) continue;
-        if (t1 < end) {
-          const int k = tl.find(t1);
-          if (k >= 0) last_event_gpu = tl.pts[k].second;
-        }
-        if (t1 >= lat && t1 < end) v1 -= q;
-      }
-      if (lat != end) ft.set(lat, last_event_gpu - q);
-      if (!tl.has(end)) ft.set(end, last_event_gpu);
-      return done(end, real_end);
-    }
-    iter -= its;
-    for (auto& [t1, v1] : tl.pts) {
-      if (t1 < lat) last_event_gpu = ft.at(t1);
-    }
-    for (auto& [t1, v1] : f) {
-      if (t1 >= lat && t1 < t) v1 -= q;
-    }
-    lat = t;
-  }
-  // ... and past the last breakpoint, the cap (or the assigned count) on an empty cluster.
-  int q = std::min(G, j.max_gpu);
-  if (assigned > 0) q = assigned;
-  alloc.set(lat, q);
-  const Sec real_end = ceil_sec(static_cast<double>(lat) + iter / j.rate(q));
-  const Sec end = align(start, real_end, slot);
-  ft.set(lat, G - q);
-  ft.set(end, G);
-  return done(end, real_end);
-}
-
-}  // namespace clustersim::ef
-
-namespace clustersim::ef {
-
-namespace {
-constexpr int kGroupKeys[] = {1, 2, 4, 8, 12, 16, 24, 32, 40, 48, 56, 64, 72, 88, 128, 256};
-}
-
-ElasticNodeSets::ElasticNodeSets(int nodes, int gpus_per_node)
-    : nodes_(nodes), gpn_(gpus_per_node) {
-  for (int k : kGroupKeys)
-    groups_.push_back({k, {}});
-}
-
-std::vector<int>& ElasticNodeSets::group(int key) {
-  for (auto& [k, v] : groups_) {
-    if (k == key) return v;
-  }
-  throw InvariantError("elastic placement: no node group for this GPU count");
-}
-
-void ElasticNodeSets::sort_group(int key) {
-  auto& g = group(key);
-  std::stable_sort(g.begin(), g.end(),
-                   [this](int a, int b) { return sets_[a].util < sets_[b].util; });
-}
-
-std::vector<int> ElasticNodeSets::place(const std::vector<std::pair<int, int>>& jobs) {
-  sets_.clear();
-  free_.clear();
-  for (int i = 0; i < nodes_; ++i)
-    free_.push_back(i);
-  for (auto& [k, v] : groups_)
-    v.clear();
-  std::vector<int> gpus(jobs.size());
-  for (std::size_t p = 0; p < jobs.size(); ++p)
-    gpus[p] = jobs[p].second;
-  std::vector<char> ok(jobs.size(), 0);
-  for (std::size_t p = 0; p < jobs.size(); ++p)
-    ok[p] = place_one(static_cast<int>(p), gpus[p]);
-  // Number the ranks as log.scheduling_result does: nodes in order; a node of a multi-node
-  // set holds its one job; a small set lists its jobs in order.
-  std::vector<int> first(jobs.size(), -1);
-  std::vector<char> free_node(nodes_, 0);
-  for (int n : free_)
-    free_node[n] = 1;
-  std::vector<char> recorded(jobs.size(), 0);
-  int pos = 0;
-  for (int node = 0; node < nodes_; ++node) {
-    if (free_node[node]) {
-      pos += gpn_;
-      continue;
-    }
-    bool found = false;
-    for (auto& [key, ids] : groups_) {
-      for (int sid : ids) {
-        const Set& s = sets_[sid];
-        if (std::find(s.nodes.begin(), s.nodes.end(), node) == s.nodes.end()) continue;
-        if (key >= gpn_) {
-          const int j0 = s.jobs.front();
-          if (!recorded[j0]) {
-            first[j0] = pos;
-            recorded[j0] = 1;
-          }
-          pos += gpn_;
-        } else {
-          int used = 0;
-          for (int j : s.jobs) {
-            first[j] = pos;
-            pos += gpus[j];
-            used += gpus[j];
-          }
-          pos += gpn_ - used;
-        }
-        found = true;
-        break;
-      }
-      if (found) break;
-    }
-    if (!found) throw InvariantError("elastic placement: node in no set");
-  }
-  for (std::size_t p = 0; p < jobs.size(); ++p) {
-    if (!ok[p]) first[p] = -1;
-  }
-  return first;
-}
-
-// After adding a job to set `sid`: file the set under the largest size class dividing its free
-// GPUs (the artifact's "move to a new node list"); false if it has no free GPUs.
-bool ElasticNodeSets::file_by_free(Set& s, int sid, int n_group, int /*job_pos*/) {
-  const int free = static_cast<int>(s.nodes.size()) * gpn_ - s.util;
-  if (free <= 0) return false;
-  for (auto it = std::rbegin(kGroupKeys); it != std::rend(kGroupKeys); ++it) {
-    const int each = *it;
-    if (each > free) continue;
-    if (free % each == 0) {
-      s.num_gpus = each;
-      group(each).push_back(sid);
-      sort_group(n_group);
-      sort_group(each);
-      return true;
-    }
-  }
-  return false;
-}
-
-bool ElasticNodeSets::place_one(int pos, int n) {
-  auto& list = group(n);
-  if (!list.empty()) {
-    const int sid = list.front();
-    list.erase(list.begin());
-    Set& s = sets_[sid];
-    if (s.util + n <= s.capacity) {
-      s.util += n;
-      s.jobs.push_back(pos);
-      if (file_by_free(s, sid, n, pos)) return true;
-      list.push_back(sid);
-      sort_group(n);
-      return true;
-    }
-    list.push_back(sid);
-  }
-  for (auto it = groups_.rbegin(); it != groups_.rend(); ++it) {
-    if (it->first <= n) break;
-    auto& other = it->second;
-    if (other.empty()) continue;
-    const int sid = other.front();
-    other.erase(other.begin());
-    Set& s = sets_[sid];
-    if (s.util + n <= s.capacity) {
-      s.util += n;
-      s.jobs.push_back(pos);
-      if (file_by_free(s, sid, n, pos)) return true;
-      group(n).push_back(sid);
-      sort_group(n);
-      return true;
-    }
-    other.push_back(sid);
-  }
-  const int need = (n + gpn_ - 1) / gpn_;
-  if (need > static_cast<int>(free_.size())) return false;
-  Set s;
-  s.capacity = need * gpn_;
-  s.num_gpus = n;
-  s.util = n;
-  s.jobs.push_back(pos);
-  s.nodes.assign(free_.begin(), free_.begin() + need);
-  free_.erase(free_.begin(), free_.begin() + need);
-  sets_.push_back(std::move(s));
-  const int sid = static_cast<int>(sets_.size()) - 1;
-  if (!file_by_free(sets_[sid], sid, n, pos)) {
-    group(n).push_back(sid);
-    sort_group(n);
-  }
-  return true;
+  EfPlanner(j, start, slot, G, tl, out).plan(assigned);
 }
 
 }  // namespace clustersim::ef

@@ -46,6 +46,23 @@ inline EngineNeeds artifact_engine_needs(Sec slot, bool own_placement,
 /// jobs (admission refusals among the declined); null without deadline jobs.
 nlohmann::json artifact_ratio(int accepted, int declined);
 
+/// The trace's distinct submit times (whole seconds), to tell how many start events the
+/// artifact still has queued at a scheduling point.
+class SubmitTimes {
+ public:
+  /// Reads every job's submit time once (at the first call), then nothing.
+  void read(const SchedulingContext& ctx);
+  /// The artifact's event list after the point at `now`: its start events after `now` plus one
+  /// event per distinct time in `others` (end and scale events; reordered). The time of its only
+  /// event, which the artifact's loop handles at its own time instead of one slot after `now` at
+  /// the earliest (Decision::unspaced_at), or kForever if it holds none or several.
+  SimTime lone_event(Sec now, std::vector<Sec>& others) const;
+
+ private:
+  std::vector<Sec> times_;  ///< sorted, distinct
+  bool read_ = false;
+};
+
 /// `utils.align_to_time_slot`: the first `start + k*slot` (k >= 0) at or after `t`.
 inline Sec align(Sec start, Sec t, Sec slot) {
   const Sec d = t - start;
@@ -85,6 +102,7 @@ struct PlanJob {
   double iter_left = 0;
   Sec ddl = kNoDeadline;
   int max_gpu = 1;
+  int min_gpu = 1;            ///< the artifact's job_dict['min_gpu']: 1 for every job
   std::vector<int> columns;   ///< usable table levels, ascending
   std::vector<double> rates;  ///< iterations/s at each column
   double rate(int g) const;
@@ -162,8 +180,8 @@ class ElasticNodeSets {
 };
 
 /// `edf_sim_allocation`: greedy maximum share (the job's cap) in deadline order, else the
-/// largest level that fits, else wait; reserves the job's use in `tl` (merged, as every
-/// timeline the planners return is).
+/// largest level that fits if at least min_gpu GPUs are free, else wait; reserves the job's use in
+/// `tl` (merged, as every timeline the planners return is).
 EdfPlan edf_plan(const PlanJob& j, Sec start, Sec slot, int cluster_gpus, FreeTimeline& tl);
 
 }  // namespace clustersim::ef

@@ -9,7 +9,8 @@
 // scheduling points (the arrivals, coalesced one slot apart, then one slot apart once every job
 // has arrived), so a job's finish is recorded retroactively. Every running job pays the
 // uncached ElasticFlow overhead (2 + 2(log2 n + 1) s, +27 s every `slot`-th point) at every
-// point. Parameters: ef.slot_s (60).
+// point. A job's logged start (jobs.csv ef_start_s, the artifact's start_time) is when it joins
+// a node set, time-sliced out or not. Parameters: ef.slot_s (60).
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -59,7 +60,7 @@ class Gandiva final : public TrainingPolicy {
           const int p = list[k];
           if (place(ctx, p)) {
             std::erase(pending_, p);
-            start(ctx, p);
+            start(ctx, p, now);
             ++k;
           }
         }
@@ -101,6 +102,14 @@ class Gandiva final : public TrainingPolicy {
     s["deadline_satisfaction_artifact"] = ef::artifact_ratio(accepted_, declined_);
   }
 
+  std::vector<JobColumn> extra_job_columns(std::size_t jobs) const override {
+    JobColumn c{"ef_start_s", std::vector<std::string>(jobs)};
+    for (std::size_t i = 0; i < logged_start_.size() && i < jobs; ++i) {
+      if (logged_start_[i] >= 0) c.values[i] = std::to_string(logged_start_[i]);
+    }
+    return {c};
+  }
+
  private:
   struct Set {
     int nodes = 0, capacity = 0, util = 0;
@@ -114,7 +123,7 @@ class Gandiva final : public TrainingPolicy {
   std::vector<int> free_sets_;  // ids of dissolved sets, reused (ids are only handles)
   std::vector<std::pair<int, std::vector<int>>> groups_;
   std::vector<int> running_, pending_;
-  std::vector<Sec> executed_, overhead_;
+  std::vector<Sec> executed_, overhead_, logged_start_;
   std::uint64_t count_ = 0;
   int accepted_ = 0, declined_ = 0;
 
@@ -167,17 +176,20 @@ class Gandiva final : public TrainingPolicy {
     return std::min<int>(static_cast<int>(s.jobs.size()), s.capacity);
   }
 
-  void arrive(const SchedulingContext& ctx, int i, Sec) {
+  void arrive(const SchedulingContext& ctx, int i, Sec now) {
     if (static_cast<std::size_t>(i) >= executed_.size()) {
       executed_.resize(i + 1, 0);
       overhead_.resize(i + 1, 0);
+      logged_start_.resize(i + 1, -1);
     }
     if (place(ctx, i))
-      start(ctx, i);
+      start(ctx, i, now);
     else
       pending_.push_back(i);
   }
-  void start(const SchedulingContext& ctx, int i) {
+  // Joining a node set is the artifact's logged start, time-sliced out or not.
+  void start(const SchedulingContext& ctx, int i, Sec now) {
+    logged_start_[i] = now;
     running_.push_back(i);
     if (!ctx.job(i).best_effort) ++accepted_;
   }

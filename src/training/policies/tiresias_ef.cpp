@@ -9,7 +9,9 @@
 // +27 s on every `slot`-th point, when every running job pays it) from its next interval.
 // As in the artifact, only the running jobs with the earliest end form the next end event (at
 // least one slot away), and a job ends there even if the overhead left work undone; its end
-// time (and its deadline check) is the point plus its remaining duration at that point.
+// time (and its deadline check) is the point plus its remaining duration at that point. The
+// last arrival, when it is the only start event left, is handled at its own time, not a slot
+// after the previous point (Decision::unspaced_at).
 // Parameters: ef.slot_s (60), tiresias-ef.queue_limits (3250,7200).
 #include <algorithm>
 #include <cmath>
@@ -59,27 +61,75 @@ class TiresiasEf final : public TrainingPolicy {
       runnable_.push_back(i);
       queues_[0].push_back(i);
     }
-    for (int i : std::vector<int>(runnable_)) {
-      auto& s = st(i);
-      if (s.running) {
-        const Sec tmp = std::max<Sec>(now - s.last_check - s.overhead, 0);
-        s.total += tmp;
-        s.executed += tmp;
-        s.last_check = now;
-        s.overhead = 0;
-        const int q = s.q;
-        if (q + 1 < static_cast<int>(queues_.size()) &&
-            s.executed * ctx.job(i).gpus >= limits_[q]) {
-          s.q = q + 1;
-          queues_[q + 1].push_back(i);
-          std::erase(queues_[q], i);
-        }
-      } else {
-        s.last_check = now;
-      }
-    }
+    credit_and_demote(ctx, now);
     const bool restart = count_ > 0 && count_ % slot_ == 0;
     ++count_;
+    select(ctx, restart);
+    Decision d;
+    end_event(ctx, now, restart, d);
+    Sec jump = kNever;
+    for (int i : runnable_) {
+      const auto& s = st(i);
+      if (!s.running || s.q + 1 >= static_cast<int>(queues_.size())) continue;
+      const double g = ctx.job(i).gpus;
+      jump = std::min(jump, static_cast<Sec>(std::ceil((limits_[s.q] - s.executed) / g)) + now);
+    }
+    if (jump != kNever) d.replan_at = seconds(std::max(jump, now + 1));
+    // Only start events share the artifact's coalesced list; ends and jumps are a slot away.
+    submits_.read(ctx);
+    no_others_.clear();
+    d.unspaced_at = submits_.lone_event(now, no_others_);
+    return d;
+  }
+
+  void report(nlohmann::json& s) const override {
+    s["deadline_satisfaction_artifact"] = ef::artifact_ratio(accepted_, declined_);
+  }
+
+ private:
+  static constexpr Sec kNever = std::numeric_limits<Sec>::max();
+  struct State {
+    int q = 0;
+    bool running = false;
+    Sec executed = 0, total = 0, last_check = 0, overhead = 0, duration = 0, end_time = 0;
+  };
+  Sec slot_;
+  int G_;
+  std::vector<Sec> limits_;
+  std::vector<std::vector<int>> queues_;
+  std::vector<State> st_;
+  std::vector<int> runnable_;
+  std::uint64_t count_ = 0;
+  int accepted_ = 0, declined_ = 0;
+  ef::SubmitTimes submits_;
+  std::vector<Sec> no_others_;
+
+  // Running jobs are credited the whole seconds since the last point, less their overhead, and
+  // drop a queue once their GPU-time passes its limit.
+  void credit_and_demote(const SchedulingContext& ctx, Sec now) {
+    for (int i : std::vector<int>(runnable_)) {
+      auto& s = st(i);
+      if (!s.running) {
+        s.last_check = now;
+        continue;
+      }
+      const Sec tmp = std::max<Sec>(now - s.last_check - s.overhead, 0);
+      s.total += tmp;
+      s.executed += tmp;
+      s.last_check = now;
+      s.overhead = 0;
+      const int q = s.q;
+      if (q + 1 < static_cast<int>(queues_.size()) && s.executed * ctx.job(i).gpus >= limits_[q]) {
+        s.q = q + 1;
+        queues_[q + 1].push_back(i);
+        std::erase(queues_[q], i);
+      }
+    }
+  }
+
+  // Queues high first, FIFO within: every job that fits runs (a (re)started one pays the
+  // overhead), the others are preempted; pending jobs move to the back of their queue.
+  void select(const SchedulingContext& ctx, bool restart) {
     int free = G_;
     std::vector<int> run, preempt;
     for (auto& queue : queues_) {
@@ -105,7 +155,11 @@ class TiresiasEf final : public TrainingPolicy {
     for (auto& queue : queues_) {
       std::stable_partition(queue.begin(), queue.end(), [&](int i) { return st(i).running; });
     }
-    // The next end event: the running jobs with the earliest max(now + slot, end time).
+  }
+
+  // The next end event: the running jobs with the earliest max(now + slot, end time) end there;
+  // the others hold GPUs with no end planned.
+  void end_event(const SchedulingContext& ctx, Sec now, bool restart, Decision& d) {
     Sec min_event = kNever;
     std::vector<int> group;
     for (int i : runnable_) {
@@ -127,14 +181,6 @@ class TiresiasEf final : public TrainingPolicy {
         s.end_time = end_time;
       }
     }
-    Sec jump = kNever;
-    for (int i : runnable_) {
-      const auto& s = st(i);
-      if (!s.running || s.q + 1 >= static_cast<int>(queues_.size())) continue;
-      const double g = ctx.job(i).gpus;
-      jump = std::min(jump, static_cast<Sec>(std::ceil((limits_[s.q] - s.executed) / g)) + now);
-    }
-    Decision d;
     const SimTime far = ctx.now() + seconds(Sec{1} << 40);
     for (int i : runnable_) {
       if (!st(i).running) continue;
@@ -143,29 +189,7 @@ class TiresiasEf final : public TrainingPolicy {
       plan_for<PlannedEndPlan>(d).ends.push_back(
           {i, ctx.now(), ends ? std::max(ctx.now(), seconds(st(i).end_time)) : far});
     }
-    if (jump != kNever) d.replan_at = seconds(std::max(jump, now + 1));
-    return d;
   }
-
-  void report(nlohmann::json& s) const override {
-    s["deadline_satisfaction_artifact"] = ef::artifact_ratio(accepted_, declined_);
-  }
-
- private:
-  static constexpr Sec kNever = std::numeric_limits<Sec>::max();
-  struct State {
-    int q = 0;
-    bool running = false;
-    Sec executed = 0, total = 0, last_check = 0, overhead = 0, duration = 0, end_time = 0;
-  };
-  Sec slot_;
-  int G_;
-  std::vector<Sec> limits_;
-  std::vector<std::vector<int>> queues_;
-  std::vector<State> st_;
-  std::vector<int> runnable_;
-  std::uint64_t count_ = 0;
-  int accepted_ = 0, declined_ = 0;
 
   State& st(int i) {
     if (static_cast<std::size_t>(i) >= st_.size()) st_.resize(i + 1);
