@@ -1,0 +1,685 @@
+#include "clustersim/sweep/grid.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <optional>
+#include <set>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "clustersim/core/csv.hpp"
+#include "clustersim/core/error.hpp"
+#include "clustersim/core/json_input.hpp"
+
+namespace clustersim::sweep {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+struct FamilyKeys {
+  std::vector<std::string> options;   ///< run.json keys a grid may set or vary
+  std::vector<std::string> paths;     ///< of those, the files (resolved against the grid)
+  std::vector<std::string> required;  ///< every run needs them
+};
+
+const FamilyKeys& family_keys(const std::string& family) {
+  static const std::map<std::string, FamilyKeys> table = {
+      {"training",
+       {{"policy", "seed", "cluster", "trace", "trace_format", "throughputs"},
+        {"cluster", "trace", "throughputs"},
+        {"cluster", "trace", "policy"}}},
+  };
+  auto it = table.find(family);
+  if (it == table.end()) throw InputError(fmt::format("unknown family '{}'", family));
+  return it->second;
+}
+
+bool contains(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+std::string join(const std::vector<std::string>& v, const char* sep = ", ") {
+  std::string out;
+  for (const auto& s : v)
+    out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
+std::string did_you_mean(const std::string& key, const std::vector<std::string>& known) {
+  auto near = nearest_keys(key, known);
+  return near.empty() ? std::string() : " (nearest: " + join(near) + ")";
+}
+
+/// The column text of a value: strings as they are, numbers and booleans as JSON, null empty.
+std::string shown_of(const json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_null()) return "";
+  return v.dump();
+}
+
+struct Value {
+  json run;           ///< what the run gets; null = not set
+  std::string shown;  ///< what the column shows
+};
+
+struct Axis {
+  std::vector<std::string> keys;
+  std::vector<std::vector<Value>> values;  ///< [key][i]
+};
+
+struct Exclusion {
+  std::string name;
+  std::string ptr;
+  std::map<std::string, std::set<std::string>> match;  ///< column -> shown values
+  std::size_t hits = 0;
+};
+
+enum class KeyKind { kOption, kLabel, kParam };
+
+class GridReader {
+ public:
+  GridReader(const std::string& path, const std::string& text, const GridOptions& opt)
+      : in_(path, text), opt_(opt) {
+    ordered_ = nlohmann::ordered_json::parse(text);
+    std::error_code ec;
+    dir_ = fs::absolute(fs::path(path), ec).lexically_normal().parent_path();
+  }
+
+  Manifest expand() {
+    read_top();
+    read_vars();
+    read_base();
+    read_labels();
+    read_axes();
+    read_exclusions();
+    return product();
+  }
+
+ private:
+  JsonInput in_;
+  nlohmann::ordered_json ordered_;  ///< the same document, for the order of keys
+  const GridOptions& opt_;
+  fs::path dir_;
+  std::vector<std::pair<std::string, std::string>> vars_;
+  std::string family_ = "training";
+  json base_ = json::object();
+  std::vector<std::string> labels_;               ///< file order
+  std::map<std::string, std::string> constant_;   ///< labels with a constant value
+  std::map<std::string, std::string> label_ptr_;  ///< for messages
+  std::vector<Axis> axes_;
+  std::map<std::string, std::string> axis_ptr_;  ///< axis key -> pointer of its values
+  std::vector<Exclusion> exclusions_;
+
+  [[noreturn]] void fail(const std::string& ptr, const std::string& msg) const {
+    in_.fail(ptr, msg);
+  }
+
+  std::vector<std::string> keys_at(const std::string& ptr) const {
+    std::vector<std::string> keys;
+    const auto& node = ptr.empty() ? ordered_ : ordered_.at(nlohmann::json::json_pointer(ptr));
+    for (auto it = node.begin(); it != node.end(); ++it)
+      keys.push_back(it.key());
+    return keys;
+  }
+
+  static std::string child(const std::string& ptr, const std::string& key) {
+    return ptr + "/" + json_pointer_token(key);
+  }
+
+  void read_top() {
+    static const std::vector<std::string> known = {
+        "description", "vars", "base", "labels", "axes", "replications", "exclude"};
+    if (!in_.root().is_object()) fail("", "a grid must be a JSON object");
+    for (const auto& k : keys_at("")) {
+      if (!contains(known, k)) {
+        fail(child("", k), fmt::format("unknown key '{}' (known: {})", k, join(known)));
+      }
+    }
+  }
+
+  void read_vars() {
+    vars_.emplace_back("grid_dir", dir_.string());
+    if (!in_.has("/vars")) {
+      if (!opt_.vars.empty()) {
+        throw InputError(fmt::format("--var {}: the grid declares no vars (\"vars\": {{...}})",
+                                     opt_.vars.begin()->first));
+      }
+      return;
+    }
+    if (!in_.at("/vars").is_object()) fail("/vars", "'vars' must be an object of name: string");
+    std::vector<std::string> names;
+    for (const auto& k : keys_at("/vars")) {
+      const std::string ptr = child("/vars", k);
+      if (k == "grid_dir") fail(ptr, "'grid_dir' is built in (the grid file's folder)");
+      std::string v = in_.string(ptr);
+      if (auto o = opt_.vars.find(k); o != opt_.vars.end()) v = o->second;
+      vars_.emplace_back(k, subst(v, ptr));
+      names.push_back(k);
+    }
+    for (const auto& [k, v] : opt_.vars) {
+      if (!contains(names, k)) {
+        throw InputError(
+            fmt::format("--var {}: the grid declares no var '{}' (vars: {})", k, k, join(names)));
+      }
+    }
+  }
+
+  std::string subst(const std::string& s, const std::string& ptr) const {
+    std::string out;
+    for (std::size_t i = 0; i < s.size();) {
+      if (s.compare(i, 2, "${") != 0) {
+        out += s[i++];
+        continue;
+      }
+      auto end = s.find('}', i);
+      if (end == std::string::npos) fail(ptr, fmt::format("unclosed '${{' in '{}'", s));
+      const std::string name = s.substr(i + 2, end - i - 2);
+      auto it = std::find_if(vars_.begin(), vars_.end(), [&](auto& p) { return p.first == name; });
+      if (it == vars_.end()) {
+        std::vector<std::string> names;
+        for (auto& [n, v] : vars_)
+          names.push_back(n);
+        fail(ptr, fmt::format("unknown variable '${{{}}}' (vars: {})", name, join(names)));
+      }
+      out += it->second;
+      i = end + 1;
+    }
+    return out;
+  }
+
+  json subst_json(const json& v, const std::string& ptr) const {
+    if (v.is_string()) return subst(v.get<std::string>(), ptr);
+    if (v.is_array()) {
+      json out = json::array();
+      for (std::size_t i = 0; i < v.size(); ++i)
+        out.push_back(subst_json(v[i], ptr + "/" + std::to_string(i)));
+      return out;
+    }
+    return v;
+  }
+
+  // A file option's value: relative paths are relative to the grid file.
+  json resolve(const std::string& key, json v) const {
+    if (!v.is_string() || !contains(family_keys(family_).paths, key)) return v;
+    const std::string s = v.get<std::string>();
+    if (s.empty() || fs::path(s).is_absolute()) return v;
+    return (dir_ / s).lexically_normal().string();
+  }
+
+  void check_option_value(const std::string& key, const json& v, const std::string& ptr) const {
+    if (key == "seed") {
+      if (!v.is_number_integer() || (!v.is_number_unsigned() && v.get<std::int64_t>() < 0)) {
+        fail(ptr, "'seed' must be an integer >= 0");
+      }
+    } else if (!v.is_string() && !v.is_null()) {
+      fail(ptr, fmt::format("'{}' must be a string", key));
+    }
+  }
+
+  void check_param_key(const std::string& key, const std::string& ptr) const {
+    if (!opt_.check_param) return;
+    if (auto why = opt_.check_param(family_, key); !why.empty()) fail(ptr, why);
+  }
+
+  void read_base() {
+    if (!in_.has("/base")) return;
+    const auto& b = in_.at("/base");
+    if (!b.is_object()) fail("/base", "'base' must be an object (the keys of a run.json)");
+    if (b.contains("family")) {
+      family_ = in_.string("/base/family");
+      try {
+        family_keys(family_);
+      } catch (const InputError& e) {
+        fail("/base/family", e.what());
+      }
+      base_["family"] = family_;
+    }
+    const auto& options = family_keys(family_).options;
+    for (const auto& k : keys_at("/base")) {
+      const std::string ptr = child("/base", k);
+      if (k == "family") continue;
+      if (k == "out") fail(ptr, "'out' is chosen by the sweep (<out>/runs/<id>); remove it");
+      if (k == "set") {
+        if (!b[k].is_object()) fail(ptr, "'set' must be an object of parameter: value");
+        json set = json::object();
+        for (const auto& p : keys_at(ptr)) {
+          const std::string pp = child(ptr, p);
+          const json& v = b[k][p];
+          if (v.is_object() || v.is_null())
+            fail(pp, "a parameter must be a string, number or list");
+          check_param_key(p, pp);
+          set[p] = subst_json(v, pp);
+        }
+        base_["set"] = std::move(set);
+        continue;
+      }
+      if (!contains(options, k)) {
+        fail(ptr, fmt::format("unknown run option '{}' for family {} (options: {}, set){}", k,
+                              family_, join(options), did_you_mean(k, options)));
+      }
+      check_option_value(k, b[k], ptr);
+      base_[k] = resolve(k, subst_json(b[k], ptr));
+    }
+  }
+
+  bool reserved(const std::string& key) const {
+    return key == "set" || key == "out" || key == "family" ||
+           contains(family_keys(family_).options, key);
+  }
+
+  void read_labels() {
+    if (!in_.has("/labels")) return;
+    if (!in_.at("/labels").is_object()) fail("/labels", "'labels' must be an object");
+    for (const auto& k : keys_at("/labels")) {
+      const std::string ptr = child("/labels", k);
+      if (reserved(k)) fail(ptr, fmt::format("label '{}' is a run option; vary it as an axis", k));
+      if (opt_.check_param && opt_.check_param(family_, k).empty()) {
+        fail(ptr, fmt::format("label '{}' is a parameter; vary it as an axis", k));
+      }
+      const json& v = in_.at(ptr);
+      if (v.is_object() || v.is_array()) fail(ptr, "a label is a string, number, boolean or null");
+      labels_.push_back(k);
+      label_ptr_[k] = ptr;
+      if (!v.is_null()) constant_[k] = shown_of(subst_json(v, ptr));
+    }
+  }
+
+  KeyKind kind_of(const std::string& key, const std::string& ptr) const {
+    if (key == "out") fail(ptr, "'out' is chosen by the sweep");
+    if (key == "family") fail(ptr, "the family is fixed by base.family");
+    if (key == "set") fail(ptr, "vary a parameter by its own key (e.g. \"engine.slot_s\")");
+    if (contains(family_keys(family_).options, key)) return KeyKind::kOption;
+    if (contains(labels_, key)) return KeyKind::kLabel;
+    check_param_key(key, ptr);
+    return KeyKind::kParam;
+  }
+
+  std::vector<Value> read_range(const std::string& ptr) {
+    const auto& r = in_.at(ptr);
+    if (!r.is_array() || r.size() < 2 || r.size() > 3) {
+      fail(ptr, "'range' is [from, to] or [from, to, step] (to included)");
+    }
+    bool integers = true;
+    for (std::size_t i = 0; i < r.size(); ++i) {
+      in_.number(ptr + "/" + std::to_string(i));
+      integers = integers && r[i].is_number_integer();
+    }
+    const double from = r[0].get<double>(), to = r[1].get<double>();
+    const double step = r.size() == 3 ? r[2].get<double>() : 1.0;
+    if (step == 0 || (to - from) * step < 0) {
+      fail(ptr, "the step of a range must be non-zero and lead from 'from' to 'to'");
+    }
+    const double n = std::floor((to - from) / step + 1e-9) + 1;
+    if (n > 1e6) fail(ptr, "a range of more than 1,000,000 values");
+    // Values are rounded to the decimals written, so 0.1 steps give 0.3 rather than
+    // 0.30000000000000004 (the column text and the run id depend on it).
+    int decimals = 0;
+    for (std::size_t i = 0; i < r.size(); ++i) {
+      const std::string t = r[i].dump();
+      auto dot = t.find('.');
+      if (t.find_first_of("eE") != std::string::npos) decimals = 15;
+      if (dot != std::string::npos)
+        decimals = std::max(decimals, static_cast<int>(t.size() - dot - 1));
+    }
+    const double scale = std::pow(10.0, std::min(decimals, 15));
+    std::vector<Value> out;
+    for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i) {
+      json v;
+      if (integers) {
+        v = r[0].get<std::int64_t>() + i * (r.size() == 3 ? r[2].get<std::int64_t>() : 1);
+      } else {
+        v = decimals >= 15 ? from + i * step : std::round((from + i * step) * scale) / scale;
+      }
+      out.push_back({v, shown_of(v)});
+    }
+    return out;
+  }
+
+  std::vector<Value> read_values(const std::string& key, const std::string& ptr) {
+    const json& spec = in_.at(ptr);
+    auto scalars = [&](const std::string& p, bool allow_null) {
+      const json& a = in_.at(p);
+      if (!a.is_array() || a.empty()) fail(p, fmt::format("'{}' needs a non-empty list", key));
+      std::vector<json> out;
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        const std::string ep = p + "/" + std::to_string(i);
+        if (a[i].is_object() || a[i].is_array() || (!allow_null && a[i].is_null())) {
+          fail(ep, fmt::format("a value of '{}' must be a string, number or boolean{}", key,
+                               allow_null ? " or null (not set)" : ""));
+        }
+        out.push_back(subst_json(a[i], ep));
+      }
+      return out;
+    };
+    std::vector<Value> out;
+    if (spec.is_array()) {
+      for (auto& v : scalars(ptr, true))
+        out.push_back({v, shown_of(v)});
+    } else if (spec.is_object() && spec.contains("range") && spec.size() == 1) {
+      out = read_range(child(ptr, "range"));
+    } else if (spec.is_object() && spec.contains("values") && spec.size() == 2 &&
+               (spec.contains("format") || spec.contains("names"))) {
+      auto values = scalars(child(ptr, "values"), !spec.contains("format"));
+      if (spec.contains("format")) {
+        const std::string f = subst(in_.string(child(ptr, "format")), child(ptr, "format"));
+        if (f.find("{}") == std::string::npos) fail(child(ptr, "format"), "a format needs '{}'");
+        for (auto& v : values) {
+          std::string run = f, s = shown_of(v);
+          for (auto at = run.find("{}"); at != std::string::npos;
+               at = run.find("{}", at + s.size()))
+            run.replace(at, 2, s);
+          out.push_back({run, s});
+        }
+      } else {
+        auto names = scalars(child(ptr, "names"), false);
+        if (names.size() != values.size()) {
+          fail(ptr,
+               fmt::format("'names' has {} entries, 'values' {}", names.size(), values.size()));
+        }
+        for (std::size_t i = 0; i < values.size(); ++i)
+          out.push_back({values[i], shown_of(names[i])});
+      }
+    } else {
+      fail(ptr, fmt::format("axis '{}': a list of values, {{\"range\": [from, to, step]}}, or "
+                            "{{\"values\": [...], \"format\": \"..{{}}..\"}} / "
+                            "{{\"values\": [...], \"names\": [...]}}",
+                            key));
+    }
+    for (auto& v : out) {
+      if (v.shown.find_first_of("\t\n\r") != std::string::npos)
+        fail(ptr, fmt::format("a value of '{}' contains a tab or a line break", key));
+    }
+    return out;
+  }
+
+  void read_axes() {
+    if (in_.has("/axes")) {
+      const auto& a = in_.at("/axes");
+      if (!a.is_array()) {
+        fail("/axes", "'axes' must be a list of axes: [{\"policy\": [...]}, {\"seed\": ...}]");
+      }
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        const std::string ptr = "/axes/" + std::to_string(i);
+        if (!a[i].is_object() || a[i].empty()) {
+          fail(ptr, "an axis is an object of key: values (several keys are zipped)");
+        }
+        Axis axis;
+        for (const auto& k : keys_at(ptr)) {
+          const std::string kp = child(ptr, k);
+          if (axis_ptr_.count(k)) fail(kp, fmt::format("'{}' is already an axis", k));
+          const KeyKind kind = kind_of(k, kp);
+          auto values = read_values(k, kp);
+          for (auto& v : values) {
+            if (kind == KeyKind::kOption) {
+              check_option_value(k, v.run, kp);
+              v.run = resolve(k, v.run);
+            } else if (kind == KeyKind::kLabel && v.run.is_null()) {
+              fail(kp, fmt::format("label '{}' cannot be null in an axis", k));
+            }
+          }
+          if (!axis.keys.empty() && values.size() != axis.values.front().size()) {
+            fail(kp,
+                 fmt::format("zipped keys need lists of one length: '{}' has {} values, '{}' {}", k,
+                             values.size(), axis.keys.front(), axis.values.front().size()));
+          }
+          axis.keys.push_back(k);
+          axis.values.push_back(std::move(values));
+          axis_ptr_[k] = kp;
+        }
+        axes_.push_back(std::move(axis));
+      }
+    }
+    if (in_.has("/replications")) {
+      const auto n = in_.integer("/replications");
+      if (n < 1 || n > 1000000) fail("/replications", "'replications' must be in 1..1000000");
+      if (axis_ptr_.count("run")) fail("/replications", "'run' is already an axis");
+      check_param_key("run", "/replications");
+      Axis axis{{"run"}, {{}}};
+      for (std::int64_t r = 0; r < n; ++r)
+        axis.values[0].push_back({r, std::to_string(r)});
+      axes_.push_back(std::move(axis));
+      axis_ptr_["run"] = "/replications";
+    }
+    for (const auto& l : labels_) {
+      if (!constant_.count(l) && !axis_ptr_.count(l)) {
+        fail(label_ptr_[l], fmt::format("label '{}' is null but no axis sets it", l));
+      }
+    }
+  }
+
+  std::vector<std::string> columns() const {
+    std::vector<std::string> cols = labels_;
+    for (const auto& a : axes_) {
+      for (const auto& k : a.keys)
+        if (!contains(cols, k)) cols.push_back(k);
+    }
+    return cols;
+  }
+
+  void read_exclusions() {
+    if (!in_.has("/exclude")) return;
+    if (!in_.at("/exclude").is_object()) {
+      fail("/exclude", "'exclude' must be an object of name: {key: value or [values]}");
+    }
+    const auto cols = columns();
+    for (const auto& name : keys_at("/exclude")) {
+      const std::string ptr = child("/exclude", name);
+      const json& cond = in_.at(ptr);
+      if (!cond.is_object() || cond.empty()) {
+        fail(ptr, fmt::format("exclusion '{}' must be an object of key: value or [values]", name));
+      }
+      Exclusion ex{name, ptr, {}, 0};
+      for (const auto& k : keys_at(ptr)) {
+        const std::string kp = child(ptr, k);
+        if (!contains(cols, k)) {
+          fail(kp, fmt::format("exclusion '{}' names '{}', which is not a column of the grid "
+                               "(columns: {}){}",
+                               name, k, join(cols), did_you_mean(k, cols)));
+        }
+        const json v = subst_json(cond[k], kp);
+        auto& set = ex.match[k];
+        if (v.is_array()) {
+          for (const auto& e : v)
+            set.insert(shown_of(e));
+        } else if (v.is_object()) {
+          fail(kp, "an exclusion value is a value or a list of values");
+        } else {
+          set.insert(shown_of(v));
+        }
+      }
+      exclusions_.push_back(std::move(ex));
+    }
+  }
+
+  Manifest product();
+};
+
+// Folder name: the values of the axis keys (sorted by key, so the order of axes does not
+// matter), made file-name safe and short, then the id.
+std::string folder_of(const std::map<std::string, std::string>& axis_values,
+                      const std::string& id) {
+  std::string slug;
+  for (const auto& [k, v] : axis_values) {
+    std::string s = v.substr(v.find_last_of('/') == std::string::npos ? 0 : v.rfind('/') + 1);
+    if (!slug.empty()) slug += '_';
+    for (char c : s) {
+      const bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' ||
+                      c == '+' || c == '=';
+      if (ok)
+        slug += c;
+      else if (slug.empty() || slug.back() != '-')
+        slug += '-';
+    }
+  }
+  if (slug.size() > 60) slug.resize(60);
+  while (!slug.empty() && (slug.back() == '-' || slug.back() == '_' || slug.back() == '.'))
+    slug.pop_back();
+  return "runs/" + (slug.empty() ? std::string("run") : slug) + "-" + id;
+}
+
+Manifest GridReader::product() {
+  Manifest m;
+  m.columns = columns();
+  std::map<std::string, std::set<std::string>> only;
+  for (const auto& [k, v] : opt_.only) {
+    if (!contains(m.columns, k)) {
+      throw InputError(fmt::format("--only {}={}: '{}' is not a column of the grid (columns: {}){}",
+                                   k, v, k, join(m.columns), did_you_mean(k, m.columns)));
+    }
+    only[k].insert(v);
+  }
+  std::map<std::string, std::set<std::string>> seen;
+  const auto& fk = family_keys(family_);
+  double total = 1;
+  for (const auto& a : axes_)
+    total *= static_cast<double>(a.values.front().size());
+  if (total > 1e7)
+    fail("/axes", fmt::format("the grid has {:.0f} points (limit 10,000,000)", total));
+
+  std::unordered_map<std::string, std::size_t> ids;
+  std::vector<std::size_t> idx(axes_.size(), 0);
+  std::size_t filtered = 0;
+  for (std::size_t n = 0; n < static_cast<std::size_t>(total); ++n) {
+    if (n > 0) {  // mixed-radix increment, last axis fastest
+      for (std::size_t a = axes_.size(); a-- > 0;) {
+        if (++idx[a] < axes_[a].values.front().size()) break;
+        idx[a] = 0;
+      }
+    }
+    std::map<std::string, std::string> shown = constant_, axis_values;
+    json config = base_;
+    if (!config.contains("set")) config["set"] = json::object();
+    for (std::size_t a = 0; a < axes_.size(); ++a) {
+      for (std::size_t k = 0; k < axes_[a].keys.size(); ++k) {
+        const std::string& key = axes_[a].keys[k];
+        const Value& v = axes_[a].values[k][idx[a]];
+        shown[key] = axis_values[key] = v.shown;
+        if (contains(labels_, key)) continue;
+        json& target = contains(fk.options, key) ? config : config["set"];
+        if (v.run.is_null())
+          target.erase(key);
+        else
+          target[key] = v.run;
+      }
+    }
+    for (const auto& [k, v] : shown)
+      seen[k].insert(v);
+    bool drop = false;
+    for (auto& ex : exclusions_) {
+      bool all = true;
+      for (const auto& [k, vals] : ex.match)
+        all = all && vals.count(shown[k]);
+      if (all) {
+        ++ex.hits;
+        drop = true;
+      }
+    }
+    if (drop) continue;
+    bool keep = true;
+    for (const auto& [k, vals] : only)
+      keep = keep && vals.count(shown[k]);
+    if (!keep) {
+      ++filtered;
+      continue;
+    }
+    for (const auto& r : fk.required) {
+      if (!config.contains(r)) {
+        fail(axes_.empty() ? "/base" : "/axes",
+             fmt::format("a run needs '{}' (in base or an axis)", r));
+      }
+    }
+    if (config.contains("set") && config["set"].empty()) config.erase("set");
+    config["out"] = ".";
+    std::string canonical;
+    for (const auto& [k, v] : shown)
+      canonical += k + '\x1f' + v + '\x1e';
+    Point p;
+    p.id = hash_hex(canonical);
+    p.dir = folder_of(axis_values, p.id);
+    for (const auto& c : m.columns)
+      p.values.push_back(shown[c]);
+    p.config = std::move(config);
+    if (auto [it, fresh] = ids.emplace(p.id, m.points.size()); !fresh) {
+      std::string vals;
+      for (const auto& [k, v] : shown)
+        vals += fmt::format("{}{}={}", vals.empty() ? "" : ", ", k, v);
+      fail("/axes",
+           fmt::format("two points have the same values ({}): a value is listed twice", vals));
+    }
+    m.points.push_back(std::move(p));
+  }
+  for (const auto& [k, vals] : only) {
+    for (const auto& v : vals) {
+      if (!seen[k].count(v)) {
+        std::vector<std::string> have(seen[k].begin(), seen[k].end());
+        throw InputError(
+            fmt::format("--only {}={}: no point has that value (values: {})", k, v, join(have)));
+      }
+    }
+  }
+  for (const auto& ex : exclusions_) {
+    m.notes.push_back(ex.hits ? fmt::format("exclusion '{}' removed {} point{}", ex.name, ex.hits,
+                                            ex.hits == 1 ? "" : "s")
+                              : fmt::format("{}:{}: exclusion '{}' matches no point", in_.path(),
+                                            in_.line_of(ex.ptr), ex.name));
+  }
+  if (filtered) m.notes.push_back(fmt::format("--only left out {} points", filtered));
+  return m;
+}
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j)
+    row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] != b[j - 1])});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+const std::vector<std::string>& run_option_keys(const std::string& family) {
+  return family_keys(family).options;
+}
+
+Manifest expand_grid(const std::string& path, const GridOptions& options) {
+  return expand_grid_text(path, read_file(path), options);
+}
+
+Manifest expand_grid_text(const std::string& path, const std::string& text,
+                          const GridOptions& options) {
+  return GridReader(path, text, options).expand();
+}
+
+std::vector<std::string> nearest_keys(const std::string& key, const std::vector<std::string>& known,
+                                      std::size_t count) {
+  std::vector<std::pair<std::size_t, std::string>> d;
+  for (const auto& k : known)
+    d.emplace_back(edit_distance(key, k), k);
+  std::sort(d.begin(), d.end());
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < d.size() && i < count; ++i)
+    out.push_back(d[i].second);
+  return out;
+}
+
+std::string hash_hex(const std::string& text) {
+  std::uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return fmt::format("{:016x}", h);
+}
+
+}  // namespace clustersim::sweep
