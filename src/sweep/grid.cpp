@@ -205,8 +205,8 @@ class GridReader {
   json resolve(const std::string& key, json v) const {
     if (!v.is_string() || !contains(family_keys(family_).paths, key)) return v;
     const std::string s = v.get<std::string>();
-    if (s.empty() || fs::path(s).is_absolute()) return v;
-    return (dir_ / s).lexically_normal().string();
+    if (s.empty()) return v;
+    return (fs::path(s).is_absolute() ? fs::path(s) : dir_ / s).lexically_normal().string();
   }
 
   void check_option_value(const std::string& key, const json& v, const std::string& ptr) const {
@@ -331,7 +331,13 @@ class GridReader {
       if (integers) {
         v = r[0].get<std::int64_t>() + i * (r.size() == 3 ? r[2].get<std::int64_t>() : 1);
       } else {
-        v = decimals >= 15 ? from + i * step : std::round((from + i * step) * scale) / scale;
+        const double x =
+            decimals >= 15 ? from + i * step : std::round((from + i * step) * scale) / scale;
+        // Whole values print as integers ("0", not "0.0") whatever the step.
+        if (x == std::floor(x) && std::abs(x) < 9e15)
+          v = static_cast<std::int64_t>(x);
+        else
+          v = x;
       }
       out.push_back({v, shown_of(v)});
     }
