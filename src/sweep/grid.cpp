@@ -503,17 +503,20 @@ class GridReader {
   Manifest product();
 };
 
-// Folder name: the values of the axis keys (sorted by key, so the order of axes does not
-// matter), made file-name safe and short, then the id.
+// Folder name: the values of the axis keys that are run options or parameters (sorted by key, so
+// the order of axes does not matter; file paths by their stem; empty values left out), made
+// file-name safe and short, then the id.
 std::string folder_of(const std::map<std::string, std::string>& axis_values,
-                      const std::string& id) {
+                      const std::vector<std::string>& path_keys, const std::string& id) {
   std::string slug;
   for (const auto& [k, v] : axis_values) {
-    std::string s = v.substr(v.find_last_of('/') == std::string::npos ? 0 : v.rfind('/') + 1);
+    std::string s = v;
+    if (contains(path_keys, k) && s.find('/') != std::string::npos) s = fs::path(s).stem().string();
+    if (s.empty()) continue;
     if (!slug.empty()) slug += '_';
     for (char c : s) {
       const bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' ||
-                      c == '+' || c == '=';
+                      c == '+' || c == '=' || c == '_';
       if (ok)
         slug += c;
       else if (slug.empty() || slug.back() != '-')
@@ -562,8 +565,9 @@ Manifest GridReader::product() {
       for (std::size_t k = 0; k < axes_[a].keys.size(); ++k) {
         const std::string& key = axes_[a].keys[k];
         const Value& v = axes_[a].values[k][idx[a]];
-        shown[key] = axis_values[key] = v.shown;
+        shown[key] = v.shown;
         if (contains(labels_, key)) continue;
+        axis_values[key] = v.shown;
         json& target = contains(fk.options, key) ? config : config["set"];
         if (v.run.is_null())
           target.erase(key);
@@ -604,7 +608,7 @@ Manifest GridReader::product() {
       canonical += k + '\x1f' + v + '\x1e';
     Point p;
     p.id = hash_hex(canonical);
-    p.dir = folder_of(axis_values, p.id);
+    p.dir = folder_of(axis_values, fk.paths, p.id);
     for (const auto& c : m.columns)
       p.values.push_back(shown[c]);
     p.config = std::move(config);

@@ -224,11 +224,13 @@ MergeResult merge(const std::string& sweep_dir, bool partial) {
     csv += "\n";
   };
   std::vector<std::string> header = m.columns;
+  header.push_back("run_dir");
   header.insert(header.end(), metrics.begin(), metrics.end());
   header.push_back("wall_s");
   add_row(header);
   for (const auto& [row, s] : done) {
     std::vector<std::string> cells = row->values;
+    cells.push_back(row->dir);
     for (const auto& k : metrics)
       cells.push_back(s.contains(k) ? cell(s[k]) : "");
     cells.push_back(cell(s["run"].value("wall_s", json())));

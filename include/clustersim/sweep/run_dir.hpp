@@ -53,9 +53,10 @@ struct MergeResult {
   std::vector<std::pair<std::string, std::string>> incomplete;  ///< folder, reason
   bool written = false;
 };
-/// Writes <sweep_dir>/summary.csv: the grid columns, then every scalar top-level key of the
-/// runs' summary.json (first appearance order; the `run` object left out), then wall_s; one row
-/// per complete run in manifest order. When a run is incomplete nothing is written unless
+/// Writes <sweep_dir>/summary.csv: the grid columns, run_dir (the run's folder relative to
+/// sweep_dir, where its jobs.csv is), then every scalar top-level key of the runs' summary.json
+/// (first appearance order; the `run` object left out), then wall_s; one row per complete run in
+/// manifest order. When a run is incomplete nothing is written unless
 /// `partial`, which merges the complete ones.
 MergeResult merge(const std::string& sweep_dir, bool partial);
 
