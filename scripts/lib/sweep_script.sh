@@ -6,14 +6,14 @@
 #
 # A script sets SW_NAME (its name), SW_ANCHOR (its data folder under the anchors, empty for
 # none), SW_ABOUT (what it runs, for --help), SW_QUICK_ABOUT (what --quick runs), SW_PLOT (the
-# plot command, for --help), optionally SW_OPTIONS (help lines of its own options) and a function
+# plot command, for --help), SW_SETUP=1 to install the Debian packages first, optionally SW_OPTIONS (help lines of its own options) and a function
 # sw_option handling them (called with the remaining arguments; sets SW_SHIFT to the number it
 # used, returns 1 for an unknown option), then calls sw_init "$@" and sw_sweep GRID [ARGS...].
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 sw_usage() {
   cat <<EOF
-usage: scripts/$SW_NAME.sh [--binary PATH] [--data DIR] [--out DIR] [--jobs N] [--quick]${SW_OPTIONS:+ [...]}
+usage: scripts/$SW_NAME.sh [--binary PATH]${SW_ANCHOR:+ [--data DIR]} [--out DIR] [--jobs N] [--quick]${SW_OPTIONS:+ [...]}
 $SW_ABOUT
   --binary PATH  clustersim binary (default: build/clustersim, built when missing)
 EOF
@@ -44,7 +44,11 @@ sw_init() {
   while (($#)); do
     case "$1" in
       --binary) SW_BINARY="${2:?--binary needs a path}"; binary_given=1; shift 2 ;;
-      --data) SW_DATA="${2:?--data needs a folder}"; shift 2 ;;
+      --data)
+        [[ -n "$SW_ANCHOR" ]] || cs_die "--data: this script reads no artifact data"
+        SW_DATA="${2:?--data needs a folder}"
+        shift 2
+        ;;
       --out) SW_OUT="${2:?--out needs a folder}"; shift 2 ;;
       --jobs) SW_JOBS="${2:?--jobs needs a number}"; shift 2 ;;
       --quick) SW_QUICK=1; shift ;;
@@ -70,6 +74,7 @@ sw_init() {
   fi
   mkdir -p "$SW_OUT"
   SW_OUT="$(cd "$SW_OUT" && pwd)"
+  if ((${SW_SETUP:-0})); then bash "$CS_ROOT/scripts/setup.sh"; fi
   if [[ ! -x "$SW_BINARY" ]]; then
     ((binary_given)) && cs_die "no clustersim binary at $SW_BINARY"
     cs_build clustersim >&2

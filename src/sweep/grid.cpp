@@ -504,14 +504,16 @@ class GridReader {
 };
 
 // Folder name: the values of the axis keys that are run options or parameters (sorted by key, so
-// the order of axes does not matter; file paths by their stem; empty values left out), made
-// file-name safe and short, then the id.
+// the order of axes does not matter; file paths, and absolute paths in parameters, by their stem;
+// empty values left out), made file-name safe and short, then the id.
 std::string folder_of(const std::map<std::string, std::string>& axis_values,
                       const std::vector<std::string>& path_keys, const std::string& id) {
   std::string slug;
   for (const auto& [k, v] : axis_values) {
     std::string s = v;
-    if (contains(path_keys, k) && s.find('/') != std::string::npos) s = fs::path(s).stem().string();
+    const bool path = contains(path_keys, k) ? s.find('/') != std::string::npos
+                                             : !s.empty() && s[0] == '/' && s.size() > 1;
+    if (path) s = fs::path(s).stem().string();
     if (s.empty()) continue;
     if (!slug.empty()) slug += '_';
     for (char c : s) {
