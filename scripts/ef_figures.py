@@ -17,7 +17,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_DATA = os.path.join(ROOT, "..", "shared", "anchors", "elasticflow", "ElasticFlow")
 # Policies that read ef.slot_s (the artifact's --scheduling_slot).
-EF_FAMILY = {"edf", "edf-ac", "elasticflow", "elasticflow-noac", "gandiva", "tiresias-ef", "themis", "chronus"}
+EF_FAMILY = {"edf", "edf-ac", "elasticflow", "elasticflow-noac", "gandiva", "tiresias-ef", "themis"}
 FIG8_POLICIES = ["edf", "gandiva", "tiresias-ef", "themis", "chronus", "elasticflow"]
 FIG8B_TRACES = [("cluster01", "n64g8"), ("cluster02", "n64g8"), ("cluster03", "n64g8"),
                 ("cluster04", "n128g8"), ("cluster05", "n64g8"), ("cluster06", "n64g8"),

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "clustersim/training/run.hpp"
+#include "clustersim/core/pipeline.hpp"
 #include "test_support.hpp"
 
 using namespace clustersim;
@@ -23,15 +23,14 @@ RunConfig one_node(test::TempDir& dir, int gpus, const std::string& table, const
   std::filesystem::create_directories(dir.path() / "tp");
   dir.write("tp/m.csv", table);
   RunConfig c;
-  c.cluster = dir.write("c.csv",
+  c.inputs["cluster"] = dir.write("c.csv",
                         "num_switch,num_node_p_switch,num_gpu_p_node,num_cpu_p_node,mem_p_node\n"
                         "1,1," +
                             std::to_string(gpus) + ",64,256\n");
-  c.trace = dir.write(
+  c.inputs["trace"] = dir.write(
       "t.csv", "job_id,submit_time,iteration,model_name,ddl,batch_size,num_gpu,duration\n" + jobs);
-  c.throughputs = (dir.path() / "tp").string();
+  c.inputs["throughputs"] = (dir.path() / "tp").string();
   c.policy = "chronus";
-  c.params.set("ef.slot_s", "60");
   c.params.set("engine.min_interval_s", min_interval);
   c.params.set("engine.whole_seconds", "true");
   return c;
@@ -68,7 +67,7 @@ TEST_CASE("chronus golden: leases, adaptive objective, refusal and opportunistic
                                "C,200,300,m,2000,8,4,100\n",
                                "60");
   const auto rep = execute_run(c);
-  const auto& j = rep.result.jobs;
+  const auto& j = test::job_rows(rep);
   // The point for boundary 240 comes at 260 (engine.min_interval_s = 60 after C's arrival
   // point at 200): A holds GPUs from 260, but its end is computed from the boundary.
   CHECK(j[0].first_start == seconds(260));
@@ -96,12 +95,11 @@ TEST_CASE("chronus: every admitted job meets its deadline when no overhead appli
     const auto trace = test::anchor(root + "traces_for_ElasticFlow/" + k.trace + ".csv");
     if (!std::filesystem::exists(trace)) continue;
     RunConfig c;
-    c.cluster = test::anchor(root + "scheduler/cluster_specs/" + k.spec + ".csv");
-    c.trace = trace;
-    c.throughputs = test::anchor(root + "scheduler/throughputs_" + k.gpu);
+    c.inputs["cluster"] = test::anchor(root + "scheduler/cluster_specs/" + k.spec + ".csv");
+    c.inputs["trace"] = trace;
+    c.inputs["throughputs"] = test::anchor(root + "scheduler/throughputs_" + k.gpu);
     c.policy = "chronus";
     c.params.set("gpu_type", k.gpu);
-    c.params.set("ef.slot_s", k.slot);
     c.params.set("engine.min_interval_s", k.slot);
     c.params.set("engine.whole_seconds", "true");
     c.params.set("chronus.preempt_overhead", "false");
@@ -131,7 +129,7 @@ TEST_CASE("chronus: a job submitted after a boundary waits for the next one", "[
                                "Y,250,30,m,5000,8,1,30\n",
                                "60");
   const auto rep = execute_run(c);
-  const auto& j = rep.result.jobs;
+  const auto& j = test::job_rows(rep);
   CHECK(j[0].first_start == seconds(480));
   CHECK(j[0].finish == seconds(580) + kSecond / 2);
   CHECK(j[1].first_start == seconds(720));
@@ -169,12 +167,11 @@ TEST_CASE("chronus fig 8a: admission bounded by the trace, admitted jobs on time
   }
   REQUIRE(jobs == 195);
   RunConfig c;
-  c.cluster = test::anchor(root + "scheduler/cluster_specs/n16g4.csv");
-  c.trace = trace;
-  c.throughputs = test::anchor(root + "scheduler/throughputs_T4");
+  c.inputs["cluster"] = test::anchor(root + "scheduler/cluster_specs/n16g4.csv");
+  c.inputs["trace"] = trace;
+  c.inputs["throughputs"] = test::anchor(root + "scheduler/throughputs_T4");
   c.policy = "chronus";
   c.params.set("gpu_type", "T4");
-  c.params.set("ef.slot_s", "60");
   c.params.set("engine.min_interval_s", "0");
   c.params.set("engine.whole_seconds", "true");
   const auto rep = execute_run(c);
@@ -210,7 +207,7 @@ TEST_CASE("chronus: the exact lease plan runs the 4-GPU job the greedy leaves fo
                            "0");
     c.params.set("chronus.solver", solver);
     const auto rep = execute_run(c);
-    const auto& j = rep.result.jobs;
+    const auto& j = test::job_rows(rep);
     INFO(solver);
     const bool exact = std::string(solver) == "exact";
     CHECK(j[0].first_start == seconds(exact ? 480 : 720));

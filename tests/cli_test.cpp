@@ -1,4 +1,7 @@
+#include <filesystem>
+
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "test_support.hpp"
 
@@ -69,4 +72,63 @@ TEST_CASE("the run seed reaches random placement unless placement.seed is given"
   const auto explicit1 = run("--seed 2 --set placement.seed=1", "e1");
   CHECK(s1 != s2);
   CHECK(s1 == explicit1);
+}
+
+TEST_CASE("docs/parameters.md is what `list --params --markdown` prints", "[cli][params]") {
+  auto r = run_cli("list --params --markdown 2>/dev/null");
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.output == slurp(source_dir() + "/docs/parameters.md"));
+}
+
+TEST_CASE("a setting the run does not honour stops it, naming the key", "[cli][params]") {
+  TempDir dir;
+  const std::string base = "run -q --cluster '" + source_dir() +
+                           "/cluster_specs/n8g4.json' --trace '" + source_dir() +
+                           "/traces/demo_200.csv' --out '" + dir.file("o") + "' ";
+  // muri-s places jobs itself (Muri's yarn rule): a placement setting would be ignored.
+  auto r = run_cli("run -q --cluster '" + anchor("muri/cluster_specs/n8g8_sim.csv") +
+                   "' --trace '" + anchor("muri/trace-data/trace3.csv") + "' --out '" +
+                   dir.file("o") + "' --policy muri-s --set placement=topology");
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("parameter placement is not honoured by this run") != std::string::npos);
+  // A knob of another policy.
+  r = run_cli(base + "--policy srtf --set muri.autopack=false");
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("parameter muri.autopack is not honoured by this run: it belongs to "
+                      "policy muri-l, policy muri-s") != std::string::npos);
+  // A typo, with the nearest declared key.
+  r = run_cli(base + "--policy srtf --set engine.slot=60");
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("unknown parameter engine.slot (did you mean engine.slot_s") !=
+        std::string::npos);
+  // An unknown policy, with the nearest names.
+  r = run_cli(base + "--policy strf");
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("unknown policy 'strf' (did you mean srtf") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.file("o")));  // nothing written
+}
+
+TEST_CASE("summary.json records every resolved parameter, policy defaults included",
+          "[cli][params]") {
+  // dlas-gpu-2 is dlas-gpu with tiresias.promote_knob=2; the engine settings the ElasticFlow
+  // artifact needs (whole seconds, one slot between points) show up as resolved values.
+  TempDir dir;
+  auto r = run_cli("run -q --cluster '" + source_dir() + "/cluster_specs/n8g4.json' --trace '" +
+                   source_dir() + "/traces/demo_200.csv' --policy dlas-gpu-2 --out '" +
+                   dir.file("a") + "'");
+  REQUIRE(r.exit_code == 0);
+  auto s = nlohmann::json::parse(slurp(dir.file("a/summary.json")));
+  CHECK(s["run"]["params"]["tiresias.promote_knob"].get<double>() == 2.0);
+  CHECK(s["run"]["policy_entry"] == "dlas-gpu");
+  CHECK(s["run"]["set"].empty());
+  r = run_cli("run -q --cluster '" +
+              anchor("elasticflow/ElasticFlow/scheduler/cluster_specs/n16g4.csv") + "' --trace '" +
+              anchor("elasticflow/ElasticFlow/traces_for_ElasticFlow/elasticVpollux_e.csv") +
+              "' --throughputs '" + anchor("elasticflow/ElasticFlow/scheduler/throughputs_T4") +
+              "' --policy edf --set ef.slot_s=120 --out '" + dir.file("b") + "'");
+  REQUIRE(r.exit_code == 0);
+  s = nlohmann::json::parse(slurp(dir.file("b/summary.json")));
+  CHECK(s["run"]["params"]["engine.whole_seconds"] == true);
+  CHECK(s["run"]["params"]["engine.min_interval_s"].get<double>() == 120.0);
+  CHECK(s["run"]["params"]["ef.slot_s"] == 120);
 }

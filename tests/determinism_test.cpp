@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "clustersim/core/error.hpp"
-#include "clustersim/training/run.hpp"
+#include "clustersim/core/pipeline.hpp"
 #include "synthetic_scenario.hpp"
 
 using namespace clustersim;
@@ -30,8 +30,8 @@ TEST_CASE("same inputs give identical results for every policy", "[determinism]"
   TempDir dir;
   const auto sc = write_synthetic_scenario(dir);
   RunConfig cfg;
-  cfg.cluster = sc.cluster;
-  cfg.trace = sc.trace;
+  cfg.inputs["cluster"] = sc.cluster;
+  cfg.inputs["trace"] = sc.trace;
   cfg.policy = name;
   auto run_once = [&] {
     RunConfig c = cfg;
@@ -42,7 +42,7 @@ TEST_CASE("same inputs give identical results for every policy", "[determinism]"
     }
     return execute_run(c);
   };
-  RunReport a, b;
+  RunOutput a, b;
   try {
     a = run_once();
   } catch (const InputError& e) {
@@ -51,8 +51,8 @@ TEST_CASE("same inputs give identical results for every policy", "[determinism]"
     return;
   }
   b = run_once();
-  CHECK(a.jobs_csv == b.jobs_csv);
-  CHECK(a.cluster_csv == b.cluster_csv);
+  CHECK(a.file("jobs.csv") == b.file("jobs.csv"));
+  CHECK(a.file("cluster.csv") == b.file("cluster.csv"));
   CHECK(without_timing(a.summary) == without_timing(b.summary));
 }
 

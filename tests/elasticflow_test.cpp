@@ -11,7 +11,7 @@
 #include "clustersim/cluster/cluster.hpp"
 #include "clustersim/core/csv.hpp"
 #include "clustersim/training/placement.hpp"
-#include "clustersim/training/run.hpp"
+#include "clustersim/core/pipeline.hpp"
 #include "test_support.hpp"
 
 using namespace clustersim;
@@ -20,9 +20,9 @@ namespace {
 
 RunConfig fig8a(const std::string& policy) {
   RunConfig c;
-  c.cluster = test::anchor("elasticflow/ElasticFlow/scheduler/cluster_specs/n16g4.csv");
-  c.trace = test::anchor("elasticflow/ElasticFlow/traces_for_ElasticFlow/elasticVpollux_e.csv");
-  c.throughputs = test::anchor("elasticflow/ElasticFlow/scheduler/throughputs_T4");
+  c.inputs["cluster"] = test::anchor("elasticflow/ElasticFlow/scheduler/cluster_specs/n16g4.csv");
+  c.inputs["trace"] = test::anchor("elasticflow/ElasticFlow/traces_for_ElasticFlow/elasticVpollux_e.csv");
+  c.inputs["throughputs"] = test::anchor("elasticflow/ElasticFlow/scheduler/throughputs_T4");
   c.policy = policy;
   c.params.set("gpu_type", "T4");
   c.params.set("ef.slot_s", "60");
@@ -47,9 +47,9 @@ std::map<std::string, Times> artifact_jobs(const std::string& policy) {
   return out;
 }
 
-std::map<std::string, Times> our_jobs(const RunReport& rep) {
+std::map<std::string, Times> our_jobs(const RunOutput& rep) {
   test::TempDir dir;
-  const std::string path = dir.write("jobs.csv", rep.jobs_csv);
+  const std::string path = dir.write("jobs.csv", rep.file("jobs.csv"));
   CsvReader csv(path);
   const auto id = csv.require({"job_id"}), s = csv.require({"first_start_s"}),
              e = csv.require({"finish_s"}), st = csv.require({"status"});
@@ -112,9 +112,9 @@ namespace {
 
 RunConfig generated(const std::string& trace, const std::string& spec, const std::string& policy) {
   RunConfig c;
-  c.cluster = test::anchor("elasticflow/ElasticFlow/scheduler/cluster_specs/" + spec + ".csv");
-  c.trace = test::anchor("elasticflow/ElasticFlow/traces_for_ElasticFlow/" + trace + ".csv");
-  c.throughputs = test::anchor("elasticflow/ElasticFlow/scheduler/throughputs_A100");
+  c.inputs["cluster"] = test::anchor("elasticflow/ElasticFlow/scheduler/cluster_specs/" + spec + ".csv");
+  c.inputs["trace"] = test::anchor("elasticflow/ElasticFlow/traces_for_ElasticFlow/" + trace + ".csv");
+  c.inputs["throughputs"] = test::anchor("elasticflow/ElasticFlow/scheduler/throughputs_A100");
   c.policy = policy;
   c.params.set("gpu_type", "A100");
   c.params.set("ef.slot_s", "240");
@@ -134,7 +134,7 @@ double artifact_ratio(const std::string& experiment, const std::string& policy) 
   return 0;
 }
 
-double ratio_of(const RunReport& rep) {
+double ratio_of(const RunOutput& rep) {
   return rep.summary["deadline_satisfaction_artifact"].get<double>();
 }
 
@@ -217,13 +217,13 @@ struct Tiny {
     std::filesystem::create_directories(dir.path() / "tp");
     dir.write("tp/m.csv", "global_batch_size,1,2,4,8\n8,1,2,3,4\n");
     RunConfig c;
-    c.cluster = dir.write(
+    c.inputs["cluster"] = dir.write(
         "c.csv",
         "num_switch,num_node_p_switch,num_gpu_p_node,num_cpu_p_node,mem_p_node\n1,1,8,64,256\n");
-    c.trace = dir.write(
+    c.inputs["trace"] = dir.write(
         "t.csv",
         "job_id,submit_time,iteration,model_name,ddl,batch_size,num_gpu,duration\n" + trace_rows);
-    c.throughputs = (dir.path() / "tp").string();
+    c.inputs["throughputs"] = (dir.path() / "tp").string();
     c.policy = policy;
     c.params.set("ef.slot_s", "60");
     c.params.set("engine.min_interval_s", "60");
@@ -244,13 +244,13 @@ TEST_CASE(
   // uncached overhead 2 + 2*(log2 8 + 1) = 10 s, so it completes at 190 (work done at 160, but
   // no scheduling point comes before its end event).
   const auto rep = execute_run(t.config("elasticflow", "a,0,600,m,1000,8,1,600\n"));
-  const auto& r = rep.result.jobs[0];
+  const auto r = test::job_rows(rep)[0];
   CHECK(r.first_start == 0);
   CHECK(r.finish == seconds(190));
   CHECK(rep.summary["deadline_satisfaction_artifact"].get<double>() == 1.0);
   // edf: the cap (8 GPUs) at once, no overhead: ceil(600 / 4) = 150 s.
   const auto e = execute_run(t.config("edf", "a,0,600,m,1000,8,1,600\n"));
-  CHECK(e.result.jobs[0].finish == seconds(150));
+  CHECK(test::job_rows(e)[0].finish == seconds(150));
 }
 
 TEST_CASE(
@@ -266,11 +266,11 @@ TEST_CASE(
   auto cfg = t2.config("elasticflow", rows);
   cfg.params.set("ef.early_finish", "exact");
   const auto exact = execute_run(cfg);
-  CHECK(art.result.jobs[0].finish == seconds(150));
-  CHECK(exact.result.jobs[0].finish == seconds(160));
+  CHECK(test::job_rows(art)[0].finish == seconds(150));
+  CHECK(test::job_rows(exact)[0].finish == seconds(160));
   // Only the record differs: both complete at the point at 170, and b's schedule is the same.
-  CHECK(art.result.jobs[1].first_start == exact.result.jobs[1].first_start);
-  CHECK(art.result.jobs[1].finish == exact.result.jobs[1].finish);
+  CHECK(test::job_rows(art)[1].first_start == test::job_rows(exact)[1].first_start);
+  CHECK(test::job_rows(art)[1].finish == test::job_rows(exact)[1].finish);
 }
 
 TEST_CASE("elasticflow admission: a refusal leaves the admitted jobs' plans unchanged",
@@ -283,11 +283,11 @@ TEST_CASE("elasticflow admission: a refusal leaves the admitted jobs' plans unch
   Tiny with_c, without_c;
   const auto rc = execute_run(with_c.config("elasticflow", ab + "c,120,2000,m,400,8,8,500\n"));
   const auto r0 = execute_run(without_c.config("elasticflow", ab));
-  REQUIRE(rc.result.jobs.size() == 3);
-  CHECK(rc.result.jobs[2].status == JobStatus::kRejected);
+  REQUIRE(test::job_rows(rc).size() == 3);
+  CHECK(test::job_rows(rc)[2].status == JobStatus::kRejected);
   for (int k : {0, 1}) {
-    const auto& x = rc.result.jobs[k];
-    const auto& y = r0.result.jobs[k];
+    const auto x = test::job_rows(rc)[k];
+    const auto y = test::job_rows(r0)[k];
     CHECK(x.status == JobStatus::kFinished);
     CHECK(x.first_start == y.first_start);
     CHECK(x.preemptions == y.preemptions);

@@ -6,6 +6,7 @@
 #include "clustersim/cluster/cluster.hpp"
 #include "clustersim/core/error.hpp"
 #include "clustersim/training/engine.hpp"
+#include "test_support.hpp"
 
 using namespace clustersim;
 
@@ -51,9 +52,12 @@ struct Fixture {
   EngineConfig config;
 
   explicit Fixture(const std::string& overhead_model = "none", double overhead_s = 0) {
-    Params p;
-    p.set("overhead.seconds", std::to_string(overhead_s));
-    overhead = overhead_models().get(overhead_model).factory(p);
+    const auto& e = overhead_models().get(overhead_model);
+    const std::map<std::string, std::string> settings =
+        overhead_model == "constant"
+            ? std::map<std::string, std::string>{{"overhead.seconds", std::to_string(overhead_s)}}
+            : std::map<std::string, std::string>{};
+    overhead = e.factory(test::declared_params(e.params, settings));
   }
   RunResult run() {
     TrainingEngine e(cluster, trace, *tp, *placement, *overhead, policy, config);

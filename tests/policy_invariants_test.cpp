@@ -18,6 +18,7 @@
 
 #include "clustersim/cluster/cluster.hpp"
 #include "clustersim/training/engine.hpp"
+#include "clustersim/training/family.hpp"
 #include "clustersim/training/trace_reader.hpp"
 #include "synthetic_scenario.hpp"
 
@@ -104,19 +105,23 @@ TEST_CASE("every registered policy keeps the engine invariants", "[policy][invar
   INFO("policy " << name);
   TempDir dir;
   const auto sc = write_synthetic_scenario(dir);
+  RunConfig cfg;
+  cfg.policy = name;
+  cfg.inputs = {{"cluster", sc.cluster}, {"trace", sc.trace}, {"trace_format", "auto"}};
   Params params;
-  // Inputs some policies need; a policy that does not read a key simply ignores it here.
-  params.set("tiresias.gittins_file", anchor("tiresias/yarn-gput1000.csv"));
-  const Cluster cluster = read_cluster_spec(sc.cluster);
-  TraceReadOptions ro;
-  ro.max_gpus = cluster.total_gpus();
-  const Trace trace = read_trace(sc.trace, "auto", ro);
-  const auto tp = make_duration_throughput(cluster.total_gpus());
-  const auto placement = placement_schemes().get("count").factory(cluster, params);
-  const auto overhead = overhead_models().get("none").factory(params);
-  CheckingPolicy policy(training_policies().get(name).factory(PolicyEnv{cluster, params}),
-                        trace.jobs.size());
-  TrainingEngine engine(cluster, trace, *tp, *placement, *overhead, policy);
+  params.declare(training_params(), "training engine");
+  for (const auto& spec : training_policies().get(name).params) {  // inputs some policies need
+    if (spec.key == "tiresias.gittins_file")
+      params.set(spec.key, anchor("tiresias/yarn-gput1000.csv"));
+  }
+  nlohmann::json record;
+  TrainingSetup setup = prepare_training(cfg, params, record);
+  const Cluster& cluster = *setup.cluster;
+  const Trace& trace = *setup.trace;
+  const auto& tp = setup.throughput;
+  CheckingPolicy policy(std::move(setup.policy), trace.jobs.size());
+  TrainingEngine engine(cluster, trace, *tp, *setup.placement, *setup.overhead, policy,
+                        setup.engine);
   RunResult res;
   REQUIRE_NOTHROW(res = engine.run());
 

@@ -1,5 +1,8 @@
 #include "test_support.hpp"
 
+#include "clustersim/core/csv.hpp"
+#include "clustersim/training/family.hpp"
+
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -70,6 +73,44 @@ std::string slurp(const std::string& path) {
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+Params declared_params(const ParamSpecs& specs,
+                       const std::map<std::string, std::string>& settings) {
+  Params p;
+  p.declare(training_params(), "training engine");
+  p.declare(specs, "test");
+  for (const auto& [k, v] : settings)
+    p.set(k, v);
+  p.validate();
+  return p;
+}
+
+std::vector<JobRow> job_rows(const RunOutput& out) {
+  TempDir dir;
+  CsvReader csv(dir.write("jobs.csv", out.file("jobs.csv")));
+  const auto id = csv.require({"job_id"}), s = csv.require({"first_start_s"}),
+             f = csv.require({"finish_s"}), st = csv.require({"status"}),
+             p = csv.require({"preemptions"}), r = csv.require({"resizes"});
+  auto time = [&](std::size_t c) {
+    return csv.field(c).empty() ? SimTime{-1} : from_seconds(csv.get_double(c));
+  };
+  std::vector<JobRow> rows;
+  while (csv.next()) {
+    JobRow row{csv.field(id),
+               time(s),
+               time(f),
+               JobStatus::kPending,
+               static_cast<int>(csv.get_int(p)),
+               static_cast<int>(csv.get_int(r))};
+    const std::string& status = csv.field(st);
+    row.status = status == "finished"   ? JobStatus::kFinished
+                 : status == "rejected" ? JobStatus::kRejected
+                 : status == "running"  ? JobStatus::kRunning
+                                        : JobStatus::kPending;
+    rows.push_back(row);
+  }
+  return rows;
 }
 
 }  // namespace clustersim::test

@@ -4,9 +4,12 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <string>
 
 #include "clustersim/core/error.hpp"
+#include "clustersim/core/pipeline.hpp"
+#include "clustersim/training/policy.hpp"
 
 namespace clustersim::test {
 
@@ -38,6 +41,23 @@ struct CommandResult {
 /// Runs `clustersim <args>` through the shell.
 CommandResult run_cli(const std::string& args);
 std::string slurp(const std::string& path);
+
+/// Params that declare `specs` and the training family's own parameters (engine, run, ...),
+/// with `settings` set, for building a component outside a run.
+Params declared_params(const ParamSpecs& specs,
+                       const std::map<std::string, std::string>& settings = {});
+
+/// One row of a run's jobs.csv, times back in µs (-1 where empty).
+struct JobRow {
+  std::string id;
+  SimTime first_start = -1;
+  SimTime finish = -1;
+  JobStatus status = JobStatus::kPending;
+  int preemptions = 0;
+  int resizes = 0;
+};
+/// The rows of jobs.csv of a run, in trace order.
+std::vector<JobRow> job_rows(const RunOutput& out);
 
 /// The message of the InputError `f` throws ("" if it throws none).
 template <typename F>

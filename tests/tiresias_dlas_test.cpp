@@ -80,13 +80,13 @@ TEST_CASE("dlas options: knob parameter, jump formula, Gittins variants, errors"
   auto jobs_csv = [&](const std::string& policy,
                       std::vector<std::pair<std::string, std::string>> params) {
     RunConfig cfg;
-    cfg.cluster = anchor("tiresias/reference_runs/n2g4.csv");
-    cfg.trace = anchor("tiresias/60_job.csv");
+    cfg.inputs["cluster"] = anchor("tiresias/reference_runs/n2g4.csv");
+    cfg.inputs["trace"] = anchor("tiresias/60_job.csv");
     cfg.policy = policy;
     cfg.params.set("tiresias.queue_limits", "300,1000");
     for (auto& [k, v] : params)
       cfg.params.set(k, v);
-    return parse_simple_csv(execute_run(cfg).jobs_csv);
+    return parse_simple_csv(execute_run(cfg).file("jobs.csv"));
   };
   SECTION("the exact jump formula changes 31 of 60 JCTs of the 300/1000 gittins run") {
     // research/tiresias_muri.md §1.10: an independent re-implementation found 31 of 60.

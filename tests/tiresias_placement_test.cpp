@@ -5,8 +5,8 @@
 #include <catch2/catch.hpp>
 
 #include "clustersim/cluster/cluster.hpp"
+#include "clustersim/core/pipeline.hpp"
 #include "clustersim/training/placement.hpp"
-#include "clustersim/training/run.hpp"
 #include "test_support.hpp"
 
 using namespace clustersim;
@@ -28,8 +28,9 @@ Job job_of(int gpus, const std::string& model = "resnet50") {
 }
 
 std::unique_ptr<PlacementScheme> scheme(const std::string& name, const Cluster& c,
-                                        const Params& p = {}) {
-  return placement_schemes().get(name).factory(c, p);
+                                        const std::map<std::string, std::string>& settings = {}) {
+  const auto& e = placement_schemes().get(name);
+  return e.factory(c, declared_params(e.params, settings));
 }
 
 }  // namespace
@@ -105,9 +106,7 @@ TEST_CASE("random placement is valid and seeded", "[tiresias][placement]") {
   TempDir dir;
   const Cluster c = spec(dir, "2,4,4,40,256");
   auto run = [&](int seed) {
-    Params p;
-    p.set("placement.seed", std::to_string(seed));
-    auto r = scheme("random", c, p);
+    auto r = scheme("random", c, {{"placement.seed", std::to_string(seed)}});
     ClusterState s = ClusterState::empty_of(c);
     std::vector<NodeShares> out;
     for (int g : {4, 2, 8, 1, 1}) {
@@ -133,10 +132,9 @@ TEST_CASE("tiresias-skew consolidates skewed models only", "[tiresias][placement
   const Cluster c = spec(dir, "1,2,4,40,256");
   // vgg19 on 2 PSs (round-robin): 442.5 MB and 104.6 MB -> skew 442.5 / 273.55 = 1.6176.
   auto with_limit = [&](const std::string& limit) {
-    Params p;
-    p.set("placement.tensor_sizes", anchor("tiresias/model_tensor_sizes_mb.csv"));
-    p.set("placement.packlimit", limit);
-    return scheme("tiresias-skew", c, p);
+    return scheme("tiresias-skew", c,
+                  {{"placement.tensor_sizes", anchor("tiresias/model_tensor_sizes_mb.csv")},
+                   {"placement.packlimit", limit}});
   };
   auto setup = [&] {  // node 0: 1 GPU free, node 1: 4 free
     ClusterState s = ClusterState::empty_of(c);
@@ -153,8 +151,7 @@ TEST_CASE("tiresias-skew consolidates skewed models only", "[tiresias][placement
     ClusterState s = setup();
     CHECK(*sk->place(job_of(2, "vgg19"), 2, s) == NodeShares{{0, 1}, {1, 1}});
   }
-  Params missing;
-  CHECK_THROWS_AS(scheme("tiresias-skew", c, missing), InputError);
+  CHECK_THROWS_AS(scheme("tiresias-skew", c), InputError);
 }
 
 TEST_CASE("locality slowdown makes spread placements slower", "[tiresias][placement]") {
@@ -169,8 +166,8 @@ TEST_CASE("locality slowdown makes spread placements slower", "[tiresias][placem
                                       "b,4,0,1,vgg19,100\n");
   auto jct = [&](const std::string& placement, const std::string& factor) {
     RunConfig cfg;
-    cfg.cluster = cluster;
-    cfg.trace = trace;
+    cfg.inputs["cluster"] = cluster;
+    cfg.inputs["trace"] = trace;
     cfg.policy = "fifo";
     cfg.params.set("placement", placement);
     cfg.params.set("locality.cross_node_factor", factor);
@@ -191,8 +188,8 @@ TEST_CASE("yarn memory-leak quirk stalls preemptive runs as the original does",
   // match there (8 and 16 GPUs stall at 12-13 jobs) is our evidence that the ledger is right.
   auto finished = [](bool leak) {
     RunConfig cfg;
-    cfg.cluster = anchor("tiresias/reference_runs/n15g4.csv");
-    cfg.trace = anchor("tiresias/60_job.csv");
+    cfg.inputs["cluster"] = anchor("tiresias/reference_runs/n15g4.csv");
+    cfg.inputs["trace"] = anchor("tiresias/60_job.csv");
     cfg.policy = "srtf";
     cfg.params.set("placement", "yarn");
     cfg.params.set("placement.yarn_leak_memory", leak ? "true" : "false");

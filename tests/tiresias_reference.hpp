@@ -10,7 +10,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "clustersim/training/run.hpp"
+#include "clustersim/core/pipeline.hpp"
 #include "test_support.hpp"
 
 namespace clustersim::test {
@@ -68,13 +68,13 @@ inline int check_against_reference(const std::string& policy, const std::string&
                                    const std::vector<std::pair<std::string, std::string>>& params,
                                    ReferenceCheck what) {
   RunConfig cfg;
-  cfg.cluster = anchor("tiresias/reference_runs/" + cluster_csv);
-  cfg.trace = anchor("tiresias/60_job.csv");
+  cfg.inputs["cluster"] = anchor("tiresias/reference_runs/" + cluster_csv);
+  cfg.inputs["trace"] = anchor("tiresias/60_job.csv");
   cfg.policy = policy;
   for (auto& [k, v] : params)
     cfg.params.set(k, v);
-  const RunReport rep = execute_run(cfg);
-  const auto ours = parse_simple_csv(rep.jobs_csv);
+  const RunOutput rep = execute_run(cfg);
+  const auto ours = parse_simple_csv(rep.file("jobs.csv"));
   const auto ref =
       parse_simple_csv(slurp(anchor("tiresias/reference_runs/" + ref_dir + "/" + ref_file)));
   REQUIRE(ref.size() == 60);

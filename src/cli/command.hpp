@@ -19,13 +19,17 @@ inline bool register_command(int order, CommandSetup setup) {
   return true;
 }
 
-/// Throttled progress line on stderr, shown only when stderr is a terminal and the work has
-/// taken more than a second.
+/// Throttled progress line on stderr (one line, updated in place), shown only when stderr is a
+/// terminal, the work has taken more than two seconds and `quiet` is false: items done / total,
+/// the caller's text (e.g. simulated time), events per second and elapsed time.
 class Progress {
  public:
-  explicit Progress(std::string label);
+  explicit Progress(std::string label, bool quiet = false);
   ~Progress();
-  void update(std::size_t done, std::size_t total, const std::string& extra = "");
+  void update(std::size_t done, std::size_t total, const std::string& extra = "",
+              std::uint64_t events = 0);
+  /// Ends the line (if one was shown).
+  void finish();
 
  private:
   std::string label_;

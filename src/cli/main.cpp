@@ -24,22 +24,32 @@ double wall_now() {
 }
 }  // namespace
 
-Progress::Progress(std::string label)
-    : label_(std::move(label)), enabled_(::isatty(STDERR_FILENO) == 1), start_(wall_now()) {}
+Progress::Progress(std::string label, bool quiet)
+    : label_(std::move(label)),
+      enabled_(!quiet && ::isatty(STDERR_FILENO) == 1),
+      start_(wall_now()) {}
 
 Progress::~Progress() {
-  if (shown_) std::fputs("\n", stderr);
+  finish();
 }
 
-void Progress::update(std::size_t done, std::size_t total, const std::string& extra) {
+void Progress::finish() {
+  if (shown_) std::fputs("\n", stderr);
+  shown_ = false;
+}
+
+void Progress::update(std::size_t done, std::size_t total, const std::string& extra,
+                      std::uint64_t events) {
   if (!enabled_) return;
   const double t = wall_now();
-  if (t - start_ < 1.0 || t - last_ < 0.2) return;
+  if (t - start_ < 2.0 || t - last_ < 0.2) return;
   last_ = t;
   shown_ = true;
   const double pct = total ? 100.0 * static_cast<double>(done) / static_cast<double>(total) : 0;
-  std::fprintf(stderr, "\r%s: %zu/%zu (%.1f%%) %s  %.1fs ", label_.c_str(), done, total, pct,
-               extra.c_str(), t - start_);
+  const std::string rate =
+      events ? fmt::format("  {:.2f}M ev/s", static_cast<double>(events) / (t - start_) / 1e6) : "";
+  std::fprintf(stderr, "\r%s: %s  %zu/%zu done (%.1f%%)%s  %.0fs \x1b[K", label_.c_str(),
+               extra.c_str(), done, total, pct, rate.c_str(), t - start_);
   std::fflush(stderr);
 }
 

@@ -13,7 +13,7 @@
 namespace clustersim {
 
 Registry<PolicyFactory>& training_policies() {
-  static Registry<PolicyFactory> registry("policy");
+  static Registry<PolicyFactory> registry("policy", "training");
   return registry;
 }
 
@@ -50,7 +50,7 @@ class TrainingEngine::Impl final : public SchedulingContext {
     return next_arrival_ < trace_.jobs.size() ? trace_.jobs[next_arrival_].submit : kForever;
   }
 
-  std::function<void(std::size_t, std::size_t, SimTime)> progress;
+  TrainingEngine::Progress progress;
 
   RunResult run() {
     for (const auto& j : trace_.jobs) {
@@ -58,7 +58,11 @@ class TrainingEngine::Impl final : public SchedulingContext {
       r.work_total = tp_.work(j);
       sim_.schedule_at(j.submit, [this, i = j.index] { arrive(i); });
     }
-    sim_.run();
+    sim_.run(cfg_.max_sim_time);
+    if (sim_.pending() > 0 && done_ < jobs_.size()) {
+      throw InputError(fmt::format("--max-sim-time {}s reached with {} of {} jobs done",
+                                   to_seconds(cfg_.max_sim_time), done_, jobs_.size()));
+    }
     account_shared();
     RunResult out;
     out.shared_gpu_excess_s = shared_excess_s_;
@@ -320,7 +324,11 @@ class TrainingEngine::Impl final : public SchedulingContext {
         if (has_live_jobs()) request_decision();
       });
     }
-    if (progress) progress(done_, jobs_.size(), now());
+    if (progress) progress(done_, jobs_.size(), now(), sim_.events_processed());
+    if (cfg_.max_events && sim_.events_processed() >= cfg_.max_events) {
+      throw InputError(fmt::format("--max-events {} reached at t={}s with {} of {} jobs done",
+                                   cfg_.max_events, to_seconds(now()), done_, jobs_.size()));
+    }
   }
 
   // Per-job scratch for apply(), kept across points: clearing O(jobs) vectors at every point
@@ -600,17 +608,10 @@ class TrainingEngine::Impl final : public SchedulingContext {
 TrainingEngine::TrainingEngine(const Cluster& c, const Trace& t, const ThroughputModel& tp,
                                const PlacementScheme& pl, const OverheadModel& oh,
                                TrainingPolicy& p, EngineConfig cfg)
-    : impl_(nullptr) {
-  const EngineNeeds needs = p.engine_needs();
-  cfg.whole_seconds = cfg.whole_seconds || needs.whole_seconds;
-  cfg.iteration_clock = cfg.iteration_clock || needs.iteration_clock;
-  cfg.merge_end_near_arrival = cfg.merge_end_near_arrival || needs.merge_end_near_arrival;
-  if (cfg.min_interval == 0) cfg.min_interval = needs.min_interval;
-  impl_ = std::make_unique<Impl>(c, t, tp, pl, oh, p, std::move(cfg));
-}
+    : impl_(std::make_unique<Impl>(c, t, tp, pl, oh, p, std::move(cfg))) {}
 TrainingEngine::~TrainingEngine() = default;
 
-void TrainingEngine::set_progress(std::function<void(std::size_t, std::size_t, SimTime)> cb) {
+void TrainingEngine::set_progress(Progress cb) {
   impl_->progress = std::move(cb);
 }
 

@@ -10,7 +10,7 @@
 namespace clustersim {
 
 Registry<OverheadFactory>& overhead_models() {
-  static Registry<OverheadFactory> registry("overhead model");
+  static Registry<OverheadFactory> registry("overhead model", "training");
   return registry;
 }
 
@@ -53,27 +53,30 @@ class TableOverhead final : public OverheadModel {
   SimTime fallback_;
 };
 
-SimTime seconds_param(const Params& p, const std::string& key, double fallback) {
-  double s = p.get_double(key, fallback);
-  if (s < 0 || s > kMaxInputSeconds)
-    throw InputError(fmt::format("parameter {} must be >= 0", key));
-  return from_seconds(s);
+SimTime seconds_param(const Params& p, const std::string& key) {
+  return from_seconds(p.get_double(key));
 }
 
 const bool registered = [] {
   auto& r = overhead_models();
   r.add("none", "no preemption or resize overhead",
         [](const Params&) { return std::make_unique<NoOverhead>(); });
-  r.add("constant", "overhead.seconds on every start, resume and resize", [](const Params& p) {
-    return std::make_unique<ConstantOverhead>(seconds_param(p, "overhead.seconds", 10));
-  });
+  r.add("constant", "overhead.seconds on every start, resume and resize",
+        [](const Params& p) {
+          return std::make_unique<ConstantOverhead>(seconds_param(p, "overhead.seconds"));
+        },
+        {param::real("overhead.seconds", 10, "s", "overhead of every start, resume and resize", 0,
+                     kMaxInputSeconds)});
   r.add("table", "per (model, GPUs) seconds from overhead.table (Muri's restart table)",
         [](const Params& p) {
-          auto path = p.get_string("overhead.table", "");
+          auto path = p.get_string("overhead.table");
           if (path.empty())
             throw InputError("overhead model 'table' needs --set overhead.table=FILE");
-          return std::make_unique<TableOverhead>(path, seconds_param(p, "overhead.default_s", 10));
-        });
+          return std::make_unique<TableOverhead>(path, seconds_param(p, "overhead.default_s"));
+        },
+        {param::path("overhead.table", "CSV model_name,num_gpu,restart_overhead_s (required)"),
+         param::real("overhead.default_s", 10, "s", "overhead of pairs not in the table", 0,
+                     kMaxInputSeconds)});
   return true;
 }();
 

@@ -6,7 +6,7 @@
 namespace clustersim {
 
 Registry<PlacementFactory>& placement_schemes() {
-  static Registry<PlacementFactory> registry("placement scheme");
+  static Registry<PlacementFactory> registry("placement", "training");
   return registry;
 }
 

@@ -275,22 +275,24 @@ const bool registered = [] {
   auto& r = placement_schemes();
   r.add("yarn", "Tiresias MS-YARN: one switch, consolidated, with the simulator's CPU/memory rules",
         [](const Cluster& c, const Params& p) {
-          return std::make_unique<YarnPlacement>(c,
-                                                 p.get_bool("placement.yarn_leak_memory", false));
-        });
+          return std::make_unique<YarnPlacement>(c, p.get_bool("placement.yarn_leak_memory"));
+        },
+        {param::flag("placement.yarn_leak_memory", false,
+                     "the simulator's quirk: memory of preempted jobs is never given back")});
   r.add("random",
         "Tiresias random: each GPU on a random node with a free GPU and 2 CPUs (placement.seed)",
         [](const Cluster& c, const Params& p) {
-          const auto seed = p.get_int("placement.seed", 1);
-          const auto run = p.get_int("run", 0);
-          if (seed < 0) throw InputError("placement.seed must be >= 0");
+          const auto seed = p.get_int("placement.seed");
+          const auto run = p.get_int("run");
           return std::make_unique<RandomPlacement>(c, static_cast<std::uint64_t>(seed),
                                                    static_cast<std::uint64_t>(run));
-        });
+        },
+        {param::integer("placement.seed", 1, "", "seed of the random placement (default: --seed)",
+                        0)});
   r.add("tiresias-skew",
         "Tiresias paper: consolidate (yarn) when tensor skew > placement.packlimit, else scatter",
         [](const Cluster& c, const Params& p) {
-          const std::string file = p.get_string("placement.tensor_sizes", "");
+          const std::string file = p.get_string("placement.tensor_sizes");
           if (file.empty()) {
             throw InputError(
                 "placement tiresias-skew needs --set placement.tensor_sizes=PATH "
@@ -298,13 +300,17 @@ const bool registered = [] {
           }
           if (!p.has("placement.packlimit"))
             throw InputError("placement tiresias-skew needs --set placement.packlimit=S");
-          const double limit = p.get_double("placement.packlimit", 0);
-          if (!(limit >= 1))
-            throw InputError("placement.packlimit must be >= 1 (skew is max/mean >= 1)");
-          return std::make_unique<SkewPlacement>(
-              c, read_tensor_sizes(file), p.get_string("placement.default_model", "inception3"),
-              limit);
-        });
+          return std::make_unique<SkewPlacement>(c, read_tensor_sizes(file),
+                                                 p.get_string("placement.default_model"),
+                                                 p.get_double("placement.packlimit"));
+        },
+        {param::path("placement.tensor_sizes",
+                     "per-model tensor sizes (the Tiresias anchors' model_tensor_sizes_mb.csv; "
+                     "required)"),
+         param::real("placement.packlimit", 1, "",
+                     "consolidate when tensor skew (max/mean) exceeds this (required)", 1),
+         param::text("placement.default_model", "inception3",
+                     "model whose sizes stand in for models missing from the file")});
   return true;
 }();
 

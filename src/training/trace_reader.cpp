@@ -12,7 +12,7 @@
 namespace clustersim {
 
 Registry<TraceReaderFn>& trace_formats() {
-  static Registry<TraceReaderFn> registry("trace format");
+  static Registry<TraceReaderFn> registry("trace format", "training");
   return registry;
 }
 

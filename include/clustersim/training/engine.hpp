@@ -37,6 +37,11 @@ struct EngineConfig {
   bool merge_end_near_arrival = false;
   /// Record ClusterSample::efficiency (ElasticFlow's `ce`) at every scheduling point.
   bool efficiency = false;
+  /// EngineNeeds::own_placement (the placement scheme is then `count`).
+  bool own_placement = false;
+  /// Limits (RunLimits): reaching one stops the run with InputError. 0 / kForever = none.
+  std::uint64_t max_events = 0;
+  SimTime max_sim_time = kForever;
 };
 
 /// Per-point sample of the cluster, for time-series outputs.
@@ -70,8 +75,9 @@ class TrainingEngine {
                  TrainingPolicy& policy, EngineConfig config = {});
   ~TrainingEngine();
 
-  /// Progress callback: (jobs finished or rejected, total jobs, simulated now).
-  void set_progress(std::function<void(std::size_t, std::size_t, SimTime)> cb);
+  /// Progress callback: (jobs finished or rejected, total jobs, simulated now, events so far).
+  using Progress = std::function<void(std::size_t, std::size_t, SimTime, std::uint64_t)>;
+  void set_progress(Progress cb);
   RunResult run();
 
  private:

@@ -3,9 +3,9 @@
 // from now on (with GPU counts and, optionally, nodes), the jobs it refuses, and an optional
 // wake-up time. The engine validates and applies it; a policy never mutates simulator state.
 //
-// Policies register from their own .cpp:
-//   const bool registered = register_policy("fifo", "one-line description", factory);
-// and read their parameters from Params (`--set key=value`), unknown keys being an error.
+// Policies register from their own .cpp with their declared parameters:
+//   const bool registered = register_policy("fifo", "one-line description", factory, {specs});
+// and read them from Params (`--set key=value`); see core/params.hpp.
 #pragma once
 
 #include <functional>
@@ -179,6 +179,14 @@ struct EngineNeeds {
   /// arrival happens at the arrival, as in Muri's multi-resource event loop (its SRTF/SRSF loop
   /// merges only equal times).
   bool merge_end_near_arrival = false;
+  /// The policy places jobs itself (its own node sets, Muri's yarn rule): the run's placement
+  /// scheme is not used (count-only for assignments without nodes) and `placement` is not a
+  /// parameter of the run.
+  bool own_placement = false;
+  /// The policy charges its artifact's own overheads (per-event restart overheads, per-point
+  /// overheads in its decisions): the run's overhead model is not used and `overhead` is not a
+  /// parameter of the run.
+  bool own_overhead = false;
 };
 
 class TrainingPolicy {
@@ -200,8 +208,10 @@ struct PolicyEnv {
 };
 using PolicyFactory = std::function<std::unique_ptr<TrainingPolicy>(const PolicyEnv&)>;
 Registry<PolicyFactory>& training_policies();
-inline bool register_policy(std::string name, std::string description, PolicyFactory f) {
-  training_policies().add(std::move(name), std::move(description), std::move(f));
+inline bool register_policy(std::string name, std::string description, PolicyFactory f,
+                            ParamSpecs params = {}) {
+  training_policies().add(std::move(name), std::move(description), std::move(f),
+                          std::move(params));
   return true;
 }
 

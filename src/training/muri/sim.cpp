@@ -91,14 +91,9 @@ std::optional<NodeShares> YarnPlacer::place(int need) {
 }
 
 RestartOverheads::RestartOverheads(const Params& p) {
-  const auto mode = p.get_string("muri.overhead", "every_event");
-  if (mode == "none")
-    enabled_ = false;
-  else if (mode != "every_event")
-    throw InputError(fmt::format("muri.overhead must be every_event or none, not '{}'", mode));
-  default_s_ = p.get_double("muri.overhead_default_s", 10);
-  if (!(default_s_ >= 0)) throw InputError("muri.overhead_default_s must be >= 0");
-  const auto path = p.get_string("muri.overhead_table", "");
+  enabled_ = p.get_string("muri.overhead") != "none";
+  default_s_ = p.get_double("muri.overhead_default_s");
+  const auto path = p.get_string("muri.overhead_table");
   if (path.empty()) return;
   CsvReader csv(path);
   const auto m = csv.require({"model_name", "model"}), g = csv.require({"num_gpu", "gpus"}),
@@ -110,6 +105,15 @@ RestartOverheads::RestartOverheads(const Params& p) {
     if (sec < 0) csv.fail("overhead must be >= 0");
     table_[{static_cast<int>(gpus), csv.field(m)}] = sec;
   }
+}
+
+ParamSpecs RestartOverheads::specs() {
+  return {param::choice("muri.overhead", "every_event", {"every_event", "none"},
+                        "Muri's restart overhead charged at every event, or none"),
+          param::real("muri.overhead_default_s", 10, "s",
+                      "restart overhead of (model, GPUs) pairs not in the table", 0),
+          param::path("muri.overhead_table",
+                      "CSV model_name,num_gpu,restart_overhead_s (Muri's restart_overhead_s.csv)")};
 }
 
 double RestartOverheads::seconds(int gpus, const std::string& model) const {

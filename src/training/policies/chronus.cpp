@@ -153,30 +153,23 @@ bool greedy_pack(const std::vector<Demand>& ds, std::vector<Sec> cap, Sec total,
 class Chronus final : public TrainingPolicy {
  public:
   explicit Chronus(const PolicyEnv& env)
-      : lease_(env.params.get_int("chronus.lease_s", 240)),
+      : lease_(env.params.get_int("chronus.lease_s")),
         G_(env.cluster.total_gpus()),
-        objective_(env.params.get_string("chronus.objective", "adaptive")),
-        overhead_(env.params.get_bool("chronus.preempt_overhead", true)),
-        node_limit_(env.params.get_int("chronus.node_limit", 2000000)) {
-    const auto solver = env.params.get_string("chronus.solver", "exact");
-    if (solver != "exact" && solver != "greedy")
-      throw InputError("chronus.solver must be exact or greedy");
-    exact_ = solver == "exact";
-    const auto plan = env.params.get_string("chronus.plan", "keep");
-    if (plan != "keep" && plan != "earliest")
-      throw InputError("chronus.plan must be keep or earliest");
+        objective_(env.params.get_string("chronus.objective")),
+        overhead_(env.params.get_bool("chronus.preempt_overhead")),
+        node_limit_(env.params.get_int("chronus.node_limit")) {
+    exact_ = env.params.get_string("chronus.solver") == "exact";
+    const auto plan = env.params.get_string("chronus.plan");
     if (plan == "earliest" && !exact_)
       throw InputError("chronus.plan=earliest needs chronus.solver=exact");
     completion_ =
         plan == "earliest" ? chronus::LeaseCompletion::kEarliest : chronus::LeaseCompletion::kKeep;
-    if (node_limit_ <= 0) throw InputError("chronus.node_limit must be positive");
-    env.params.get_int("ef.slot_s", 60);
-    if (lease_ <= 0) throw InputError("chronus.lease_s must be positive");
-    if (objective_ != "adaptive" && objective_ != "maximize" && objective_ != "minimize")
-      throw InputError("chronus.objective must be adaptive, maximize or minimize");
-    if (env.params.get_double("engine.min_interval_s", 0) > static_cast<double>(lease_))
+    if (env.params.get_double("engine.min_interval_s") > static_cast<double>(lease_))
       throw InputError("chronus: engine.min_interval_s must not exceed chronus.lease_s");
   }
+
+  // Lease ends come from the policy's plans (planned ends), with its own preemption overhead.
+  EngineNeeds engine_needs() const override { return {.own_overhead = true}; }
 
   Decision schedule(const SchedulingContext& ctx) override {
     const Sec now = ctx.now() / kSecond;
@@ -572,7 +565,15 @@ class Chronus final : public TrainingPolicy {
 const bool registered = register_policy(
     "chronus",
     "ElasticFlow artifact's Chronus baseline (240-s leases, deadline admission, fixed GPUs)",
-    [](const PolicyEnv& env) { return std::make_unique<Chronus>(env); });
+    [](const PolicyEnv& env) { return std::make_unique<Chronus>(env); },
+    {param::integer("chronus.lease_s", 240, "s", "lease length", 1),
+     param::choice("chronus.objective", "adaptive", {"adaptive", "maximize", "minimize"},
+                   "lease MIP objective"),
+     param::flag("chronus.preempt_overhead", true, "charge the artifact's preemption overhead"),
+     param::integer("chronus.node_limit", 2000000, "", "branch-and-bound node limit per solve", 1),
+     param::choice("chronus.solver", "exact", {"exact", "greedy"}, "lease allocation solver"),
+     param::choice("chronus.plan", "keep", {"keep", "earliest"},
+                   "lease completion plan (earliest needs the exact solver)")});
 
 }  // namespace
 }  // namespace clustersim

@@ -2,20 +2,15 @@
 // (research/tiresias_muri.md §1.3-1.5). Registered names:
 //   dlas                 attained service = wall-clock run time
 //   dlas-gpu             attained service = run time x GPUs (Tiresias-L)
-//   dlas-gpu-N           dlas-gpu with PROMOTEKNOB N (N in 05 = 0.5, 1, 2, 4, 8, 10, 100, 1000)
 //   dlas-gpu-gittins     queues sorted by Gittins index of the GPU-time distribution (Tiresias-G)
-//   dlas-gpu-gittins-N   the original runs these as plain dlas-gpu-N because a string comparison
-//                        disables the Gittins steps; reproduced by default, see below
-// Parameters (`--set`):
-//   tiresias.queue_limits=3250,7200  ascending thresholds (s or GPU-s); K = count + 1 queues
-//   tiresias.promote_knob=N          starvation promotion, 0 = off (default: from the name)
-//   tiresias.jump_formula=original|exact  dlas-gpu demotion wake-up: the original's
-//       T + floor((limit - executed)/gpus) (later than the real crossing, demotion then happens at
-//       the first event after it) or the exact crossing T + (limit - executed x gpus)/gpus
-//   tiresias.gittins_file=PATH       GPU-time samples (`duration` column), required by Gittins
-//   tiresias.gittins_delta=3250      Gittins quantum (GPU-s)
-//   tiresias.gittins_variant_bug=true   for dlas-gpu-gittins-N only: true = as the original
-//       (= dlas-gpu-N, no Gittins ordering); false = Gittins ordering plus PROMOTEKNOB N
+// and the original's names as aliases: dlas-gpu-N = dlas-gpu with tiresias.promote_knob=N (N in
+// 05 = 0.5, 1, 2, 4, 8, 10, 100, 1000); dlas-gpu-gittins-N = dlas-gpu-gittins with the knob N and
+// tiresias.gittins_variant_bug=true, because the original runs these as plain dlas-gpu-N (a
+// string comparison disables the Gittins steps).
+// Parameters (declared below): queue limits, PROMOTEKNOB, the demotion wake-up formula
+// (`original`: T + floor((limit - executed)/gpus), later than the real crossing, so demotion
+// happens at the first event after it; `exact`: T + (limit - executed x gpus)/gpus), and for
+// Gittins the GPU-time samples, the quantum and the variants' bug.
 // At every scheduling point: completed jobs leave; arrivals join the end of Q0; running jobs bank
 // run time and drop one queue when their attained service reaches the queue's limit; pending jobs
 // that ran before bank waiting time and, with a knob, return to Q0 once waiting >= knob x run time
@@ -226,11 +221,10 @@ class Dlas final : public TrainingPolicy {
   }
 };
 
-DlasOptions read_options(const Params& p, bool gpu_time, double knob, bool gittins,
-                         bool gittins_variant) {
+DlasOptions read_options(const Params& p, bool gpu_time, bool gittins) {
   DlasOptions o;
   o.gpu_time = gpu_time;
-  for (double l : p.get_doubles("tiresias.queue_limits", {3250, 7200})) {
+  for (double l : p.get_doubles("tiresias.queue_limits")) {
     if (!(l > 0) || l > kMaxInputSeconds)
       throw InputError("tiresias.queue_limits: thresholds must be > 0");
     const SimTime us = static_cast<SimTime>(std::llround(l * kSecond));
@@ -238,56 +232,68 @@ DlasOptions read_options(const Params& p, bool gpu_time, double knob, bool gitti
       throw InputError("tiresias.queue_limits must be ascending");
     o.limits.push_back(us);
   }
-  o.knob = p.get_double("tiresias.promote_knob", knob);
-  if (o.knob < 0) throw InputError("tiresias.promote_knob must be >= 0 (0 = off)");
-  const std::string jf = p.get_string("tiresias.jump_formula", "original");
-  if (jf != "original" && jf != "exact")
-    throw InputError("tiresias.jump_formula must be 'original' or 'exact'");
-  o.exact_jump = jf == "exact";
-  if (gittins || gittins_variant) {
-    const std::string file = p.get_string("tiresias.gittins_file", "");
-    const auto delta = p.get_int("tiresias.gittins_delta", 3250);
-    o.gittins = gittins;
-    if (gittins_variant) o.gittins = !p.get_bool("tiresias.gittins_variant_bug", true);
+  o.knob = p.get_double("tiresias.promote_knob");
+  o.exact_jump = p.get_string("tiresias.jump_formula") == "exact";
+  if (gittins) {
+    o.gittins = !p.get_bool("tiresias.gittins_variant_bug");
     if (o.gittins) {
+      const std::string file = p.get_string("tiresias.gittins_file");
       if (file.empty()) {
         throw InputError(
             "Gittins ordering needs the job GPU-time distribution: --set "
-            "tiresias.gittins_file=PATH "
-            "(e.g. the Tiresias artifact's yarn-gput1000.csv)");
+            "tiresias.gittins_file=PATH (e.g. the Tiresias artifact's yarn-gput1000.csv)");
       }
-      o.table = GittinsTable::from_file(file, delta);
+      o.table = GittinsTable::from_file(file, p.get_int("tiresias.gittins_delta"));
     }
   }
   return o;
 }
 
-void add(const std::string& name, const std::string& what, bool gpu_time, double knob, bool gittins,
-         bool gittins_variant = false) {
-  register_policy(name, what, [=](const PolicyEnv& env) {
-    return std::make_unique<Dlas>(
-        read_options(env.params, gpu_time, knob, gittins, gittins_variant));
-  });
+ParamSpecs dlas_params(bool gittins) {
+  ParamSpecs specs = {
+      param::reals("tiresias.queue_limits", "3250,7200", "s or GPU-s",
+                   "ascending queue thresholds; K = count + 1 queues", 0),
+      param::real("tiresias.promote_knob", 0, "", "starvation promotion PROMOTEKNOB (0 = off)", 0),
+      param::choice("tiresias.jump_formula", "original", {"original", "exact"},
+                    "dlas-gpu demotion wake-up: the original's floor((limit - executed)/gpus) "
+                    "or the exact crossing"),
+  };
+  if (gittins) {
+    specs.push_back(param::path("tiresias.gittins_file",
+                                "GPU-time samples (`duration` column) of the Gittins index "
+                                "(required unless tiresias.gittins_variant_bug)"));
+    specs.push_back(param::integer("tiresias.gittins_delta", 3250, "GPU-s", "Gittins quantum", 1));
+    specs.push_back(param::flag("tiresias.gittins_variant_bug", false,
+                                "the original's dlas-gpu-gittins-N bug: Gittins ordering "
+                                "disabled (= dlas-gpu with the knob)"));
+  }
+  return specs;
+}
+
+void add(const std::string& name, const std::string& what, bool gpu_time, bool gittins) {
+  register_policy(
+      name, what,
+      [=](const PolicyEnv& env) {
+        return std::make_unique<Dlas>(read_options(env.params, gpu_time, gittins));
+      },
+      dlas_params(gittins));
 }
 
 const bool registered = [] {
-  add("dlas", "Tiresias discretised LAS on run time (MLFQ, backfilling)", false, 0, false);
-  add("dlas-gpu", "Tiresias-L: discretised 2D-LAS on GPU time", true, 0, false);
+  add("dlas", "Tiresias discretised LAS on run time (MLFQ, backfilling)", false, false);
+  add("dlas-gpu", "Tiresias-L: discretised 2D-LAS on GPU time", true, false);
   add("dlas-gpu-gittins", "Tiresias-G: discretised 2D-Gittins (needs tiresias.gittins_file)", true,
-      0, true);
-  const std::pair<const char*, double> knobs[] = {{"05", 0.5},  {"1", 1},      {"2", 2},
-                                                  {"4", 4},     {"8", 8},      {"10", 10},
-                                                  {"100", 100}, {"1000", 1000}};
-  for (auto [suffix, k] : knobs) {
-    add(fmt::format("dlas-gpu-{}", suffix), fmt::format("dlas-gpu with PROMOTEKNOB {}", k), true, k,
-        false);
-  }
-  for (int k : {1, 2, 4, 8}) {
-    add(fmt::format("dlas-gpu-gittins-{}", k),
-        fmt::format("as the original: = dlas-gpu-{} (Gittins disabled by its bug; see "
-                    "tiresias.gittins_variant_bug)",
-                    k),
-        true, k, false, true);
+      true);
+  const std::pair<const char*, const char*> knobs[] = {
+      {"05", "0.5"}, {"1", "1"},   {"2", "2"},     {"4", "4"},
+      {"8", "8"},    {"10", "10"}, {"100", "100"}, {"1000", "1000"}};
+  for (auto [suffix, k] : knobs)
+    training_policies().add_alias(fmt::format("dlas-gpu-{}", suffix), "dlas-gpu",
+                                  {{"tiresias.promote_knob", k}});
+  for (const char* k : {"1", "2", "4", "8"}) {
+    training_policies().add_alias(
+        fmt::format("dlas-gpu-gittins-{}", k), "dlas-gpu-gittins",
+        {{"tiresias.promote_knob", k}, {"tiresias.gittins_variant_bug", "true"}});
   }
   return true;
 }();

@@ -23,7 +23,12 @@ class Edf final : public TrainingPolicy {
  public:
   explicit Edf(const PolicyEnv& env) : slot_(ef::slot_param(env.params)) {}
 
-  EngineNeeds engine_needs() const override { return ef::artifact_engine_needs(slot_); }
+  // The artifact's EDF has no overheads: the run's overhead model (default none) applies.
+  EngineNeeds engine_needs() const override {
+    auto n = ef::artifact_engine_needs(slot_, false);
+    n.own_overhead = false;
+    return n;
+  }
 
   Decision schedule(const SchedulingContext& ctx) override {
     const Sec now = to_sec(ctx.now());
@@ -85,11 +90,11 @@ class Edf final : public TrainingPolicy {
   }
 };
 
-const bool registered =
-    register_policy("edf",
-                    "ElasticFlow artifact's EDF: deadline order, greedy maximum share, elastic, no "
-                    "admission control",
-                    [](const PolicyEnv& env) { return std::make_unique<Edf>(env); });
+const bool registered = register_policy(
+    "edf",
+    "ElasticFlow artifact's EDF: deadline order, greedy maximum share, elastic, no "
+    "admission control",
+    [](const PolicyEnv& env) { return std::make_unique<Edf>(env); }, {ef::slot_spec()});
 
 }  // namespace
 }  // namespace clustersim

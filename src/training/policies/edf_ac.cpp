@@ -27,10 +27,7 @@ class EdfAc final : public TrainingPolicy {
  public:
   explicit EdfAc(const PolicyEnv& env)
       : slot_(ef::slot_param(env.params)), G_(env.cluster.total_gpus()) {
-    const std::string oh = env.params.get_string("ef.overhead", "artifact");
-    if (oh != "artifact" && oh != "none")
-      throw InputError("ef.overhead must be 'artifact' or 'none'");
-    overhead_ = oh == "artifact";
+    overhead_ = env.params.get_string("ef.overhead") == "artifact";
     const auto& nodes = env.cluster.nodes();
     gpn_ = nodes.empty() ? 1 : nodes.front().gpus;
     for (const auto& n : nodes) {
@@ -39,7 +36,7 @@ class EdfAc final : public TrainingPolicy {
     placement_ = std::make_unique<ef::ElasticNodeSets>(static_cast<int>(nodes.size()), gpn_);
   }
 
-  EngineNeeds engine_needs() const override { return ef::artifact_engine_needs(slot_); }
+  EngineNeeds engine_needs() const override { return ef::artifact_engine_needs(slot_, true); }
 
   Decision schedule(const SchedulingContext& ctx) override {
     const Sec now = to_sec(ctx.now());
@@ -192,7 +189,8 @@ class EdfAc final : public TrainingPolicy {
 const bool registered = register_policy(
     "edf-ac",
     "ElasticFlow artifact's EDF with admission control (edf-accessctrl), per-arrival test",
-    [](const PolicyEnv& env) { return std::make_unique<EdfAc>(env); });
+    [](const PolicyEnv& env) { return std::make_unique<EdfAc>(env); },
+    {ef::slot_spec(), ef::overhead_spec()});
 
 }  // namespace
 }  // namespace clustersim

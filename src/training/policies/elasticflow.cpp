@@ -46,16 +46,10 @@ class ElasticFlow final : public TrainingPolicy {
   ElasticFlow(const PolicyEnv& env, bool admission)
       : admission_(admission),
         slot_(ef::slot_param(env.params)),
-        gpu_type_(env.params.get_string("gpu_type", "A100")),
+        gpu_type_(env.params.get_string("gpu_type")),
         G_(env.cluster.total_gpus()) {
-    const std::string oh = env.params.get_string("ef.overhead", "artifact");
-    if (oh != "artifact" && oh != "none")
-      throw InputError("ef.overhead must be 'artifact' or 'none'");
-    overhead_ = oh == "artifact";
-    const std::string ef = env.params.get_string("ef.early_finish", "artifact");
-    if (ef != "artifact" && ef != "exact")
-      throw InputError("ef.early_finish must be 'artifact' or 'exact'");
-    artifact_early_finish_ = ef == "artifact";
+    overhead_ = env.params.get_string("ef.overhead") == "artifact";
+    artifact_early_finish_ = env.params.get_string("ef.early_finish") == "artifact";
     const auto& nodes = env.cluster.nodes();
     if (nodes.empty()) throw InputError("elasticflow: empty cluster");
     gpn_ = nodes.front().gpus;
@@ -66,7 +60,7 @@ class ElasticFlow final : public TrainingPolicy {
     placement_ = std::make_unique<ef::ElasticNodeSets>(static_cast<int>(nodes.size()), gpn_);
   }
 
-  EngineNeeds engine_needs() const override { return ef::artifact_engine_needs(slot_); }
+  EngineNeeds engine_needs() const override { return ef::artifact_engine_needs(slot_, true); }
 
   Decision schedule(const SchedulingContext& ctx) override {
     const Sec now = to_sec(ctx.now());
@@ -461,14 +455,21 @@ class ElasticFlow final : public TrainingPolicy {
   }
 };
 
-const bool registered_ac =
-    register_policy("elasticflow",
-                    "ElasticFlow (artifact ef-accessctrl): admission control, minimum satisfactory "
-                    "shares, leftover GPUs by marginal GPU-time",
-                    [](const PolicyEnv& env) { return std::make_unique<ElasticFlow>(env, true); });
+ParamSpecs params() {
+  return {ef::slot_spec(), ef::overhead_spec(),
+          param::choice("ef.early_finish", "artifact", {"artifact", "exact"},
+                        "a job done before its planned end: the artifact's logged finish or the "
+                        "exact time")};
+}
+
+const bool registered_ac = register_policy(
+    "elasticflow",
+    "ElasticFlow (artifact ef-accessctrl): admission control, minimum satisfactory "
+    "shares, leftover GPUs by marginal GPU-time",
+    [](const PolicyEnv& env) { return std::make_unique<ElasticFlow>(env, true); }, params());
 const bool registered_noac = register_policy(
     "elasticflow-noac", "ElasticFlow planner without admission control (artifact ef)",
-    [](const PolicyEnv& env) { return std::make_unique<ElasticFlow>(env, false); });
+    [](const PolicyEnv& env) { return std::make_unique<ElasticFlow>(env, false); }, params());
 
 }  // namespace
 }  // namespace clustersim

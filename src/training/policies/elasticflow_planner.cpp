@@ -15,9 +15,16 @@ Sec whole_seconds(SimTime t, const char* policy) {
 }
 
 Sec slot_param(const Params& params) {
-  const Sec slot = params.get_int("ef.slot_s", 60);
-  if (slot <= 0) throw InputError("ef.slot_s must be positive");
-  return slot;
+  return params.get_int("ef.slot_s");
+}
+
+ParamSpec slot_spec() {
+  return param::integer("ef.slot_s", 60, "s", "the artifact's --scheduling_slot", 1);
+}
+
+ParamSpec overhead_spec() {
+  return param::choice("ef.overhead", "artifact", {"artifact", "none"},
+                       "the artifact's restart/resize overheads, or none");
 }
 
 nlohmann::json artifact_ratio(int accepted, int declined) {

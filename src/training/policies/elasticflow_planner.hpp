@@ -26,13 +26,21 @@ inline constexpr Sec kNoDeadline = std::numeric_limits<Sec>::max() / 4;
 
 /// Whole seconds of `t`: the artifact's integer clock. InputError naming `policy` otherwise.
 Sec whole_seconds(SimTime t, const char* policy);
-/// The artifact's --scheduling_slot: `ef.slot_s` (default 60), whole seconds; InputError unless
-/// positive.
+/// The artifact's --scheduling_slot: `ef.slot_s` (default 60), whole seconds.
 Sec slot_param(const Params& params);
-/// What the artifact's event loop needs from the engine (applied unless engine.* keys are set):
-/// whole-second times and scheduling points at least one slot apart.
-inline EngineNeeds artifact_engine_needs(Sec slot) {
-  return {true, seconds(slot)};
+ParamSpec slot_spec();
+/// `ef.overhead`: artifact|none (the artifact's restart/resize overheads or none).
+ParamSpec overhead_spec();
+/// What the artifact's event loop needs from the engine (the run's defaults for engine.*):
+/// whole-second times and scheduling points at least one slot apart. `own_placement`: the
+/// policy keeps the artifact's node sets itself; the artifact's overheads are always its own.
+inline EngineNeeds artifact_engine_needs(Sec slot, bool own_placement) {
+  EngineNeeds n;
+  n.whole_seconds = true;
+  n.min_interval = seconds(slot);
+  n.own_placement = own_placement;
+  n.own_overhead = true;
+  return n;
 }
 /// The artifact's deadline satisfactory ratio, accepted / (accepted + declined) over deadline
 /// jobs (admission refusals among the declined); null without deadline jobs.

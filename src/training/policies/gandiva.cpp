@@ -40,7 +40,7 @@ class Gandiva final : public TrainingPolicy {
       groups_.push_back({c, {}});
   }
 
-  EngineNeeds engine_needs() const override { return ef::artifact_engine_needs(slot_); }
+  EngineNeeds engine_needs() const override { return ef::artifact_engine_needs(slot_, true); }
 
   Decision schedule(const SchedulingContext& ctx) override {
     const Sec now = to_sec(ctx.now());
@@ -343,11 +343,11 @@ class Gandiva final : public TrainingPolicy {
   }
 };
 
-const bool registered =
-    register_policy("gandiva",
-                    "ElasticFlow artifact's Gandiva baseline: node sets per size class, time "
-                    "slicing, demand-based resizing",
-                    [](const PolicyEnv& env) { return std::make_unique<Gandiva>(env); });
+const bool registered = register_policy(
+    "gandiva",
+    "ElasticFlow artifact's Gandiva baseline: node sets per size class, time "
+    "slicing, demand-based resizing",
+    [](const PolicyEnv& env) { return std::make_unique<Gandiva>(env); }, {ef::slot_spec()});
 
 }  // namespace
 }  // namespace clustersim

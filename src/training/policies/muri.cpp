@@ -49,26 +49,21 @@ class Muri final : public TrainingPolicy {
   Muri(const PolicyEnv& env, Variant v)
       : v_(v), yarn_(env.cluster), oh_(env.params), il_(muri::Calibration{}) {
     const auto& p = env.params;
-    autopack_ = p.get_bool("muri.autopack", true);
-    cfg_.packing_num = static_cast<int>(p.get_int("muri.packing_num", 4));
-    if (cfg_.packing_num < 1 || cfg_.packing_num > 4)
-      throw InputError("muri.packing_num must be 1..4");
-    const auto ord =
-        p.get_string("muri.ordering", v.ordering == muri::Ordering::kBest ? "best" : "worst");
-    if (ord == "best")
-      v_.ordering = muri::Ordering::kBest;
-    else if (ord == "worst")
-      v_.ordering = muri::Ordering::kWorst;
-    else
-      throw InputError(fmt::format("muri.ordering must be best or worst, not '{}'", ord));
-    v_.blossom = p.get_bool("muri.blossom", v.blossom);
+    autopack_ = p.get_bool("muri.autopack");
+    cfg_.packing_num = static_cast<int>(p.get_int("muri.packing_num"));
+    v_.ordering =
+        p.get_string("muri.ordering") == "best" ? muri::Ordering::kBest : muri::Ordering::kWorst;
+    v_.blossom = p.get_bool("muri.blossom");
     cfg_.ordering = v_.ordering;
     cfg_.skip_matching_when_fits = !autopack_;
     il_ = muri::Interleaver(calibration(v_.blossom));
   }
 
   EngineNeeds engine_needs() const override {
-    return {.iteration_clock = true, .merge_end_near_arrival = true};
+    return {.iteration_clock = true,
+            .merge_end_near_arrival = true,
+            .own_placement = true,
+            .own_overhead = true};
   }
 
   Decision schedule(const SchedulingContext& ctx) override {
@@ -247,23 +242,33 @@ std::unique_ptr<TrainingPolicy> make(const PolicyEnv& env, Variant v) {
   return std::make_unique<Muri>(env, v);
 }
 
+ParamSpecs params() {
+  auto specs = muri::RestartOverheads::specs();
+  specs.push_back(
+      param::flag("muri.autopack", true, "Muri's autopack: group only when the cluster is full"));
+  specs.push_back(param::integer("muri.packing_num", 4, "jobs", "largest group", 1, 4));
+  specs.push_back(param::choice("muri.ordering", "best", {"best", "worst"},
+                                "member ordering inside a group (worst: the ablation)"));
+  specs.push_back(param::flag("muri.blossom", true,
+                              "group by Blossom matching (false: the sequential ablation)"));
+  return specs;
+}
+
 const bool registered = [] {
-  register_policy("muri-s", "Muri-S: interleaving groups, shortest remaining GPU-time first",
-                  [](const PolicyEnv& e) {
-                    return make(e, {true, muri::Ordering::kBest, true});
-                  });
-  register_policy("muri-l", "Muri-L: interleaving groups, least attained GPU-time first",
-                  [](const PolicyEnv& e) {
-                    return make(e, {false, muri::Ordering::kBest, true});
-                  });
-  register_policy("muri-l-worstordering", "Muri-L ablation: worst member ordering",
-                  [](const PolicyEnv& e) {
-                    return make(e, {false, muri::Ordering::kWorst, true});
-                  });
-  register_policy("muri-l-noblossom", "Muri-L ablation: sequential grouping without Blossom",
-                  [](const PolicyEnv& e) {
-                    return make(e, {false, muri::Ordering::kBest, false});
-                  });
+  register_policy(
+      "muri-s", "Muri-S: interleaving groups, shortest remaining GPU-time first",
+      [](const PolicyEnv& e) {
+        return make(e, {true, muri::Ordering::kBest, true});
+      },
+      params());
+  register_policy(
+      "muri-l", "Muri-L: interleaving groups, least attained GPU-time first",
+      [](const PolicyEnv& e) {
+        return make(e, {false, muri::Ordering::kBest, true});
+      },
+      params());
+  training_policies().add_alias("muri-l-worstordering", "muri-l", {{"muri.ordering", "worst"}});
+  training_policies().add_alias("muri-l-noblossom", "muri-l", {{"muri.blossom", "false"}});
   return true;
 }();
 

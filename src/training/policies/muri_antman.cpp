@@ -79,7 +79,9 @@ class MuriAntman final : public TrainingPolicy {
     }
   }
 
-  EngineNeeds engine_needs() const override { return {.iteration_clock = true}; }
+  EngineNeeds engine_needs() const override {
+    return {.iteration_clock = true, .own_placement = true, .own_overhead = true};
+  }
 
   Decision schedule(const SchedulingContext& ctx) override {
     for (int i : ctx.arrivals()) {
@@ -416,7 +418,8 @@ class MuriAntman final : public TrainingPolicy {
 const bool registered = register_policy(
     "muri-antman",
     "AntMan as in Muri's simulator (priority column, opportunistic GPU sharing, no preemption)",
-    [](const PolicyEnv& env) { return std::make_unique<MuriAntman>(env); });
+    [](const PolicyEnv& env) { return std::make_unique<MuriAntman>(env); },
+    muri::RestartOverheads::specs());
 
 }  // namespace
 }  // namespace clustersim

@@ -17,7 +17,9 @@ class MuriShortest final : public TrainingPolicy {
   MuriShortest(const PolicyEnv& env, bool gputime)
       : gputime_(gputime), yarn_(env.cluster), oh_(env.params) {}
 
-  EngineNeeds engine_needs() const override { return {.iteration_clock = true}; }
+  EngineNeeds engine_needs() const override {
+    return {.iteration_clock = true, .own_placement = true, .own_overhead = true};
+  }
 
   Decision schedule(const SchedulingContext& ctx) override {
     for (int i : ctx.arrivals())
@@ -62,10 +64,12 @@ class MuriShortest final : public TrainingPolicy {
 
 const bool registered_srtf = register_policy(
     "muri-srtf", "SRTF as in Muri's simulator (iterations, per-event overhead, yarn)",
-    [](const PolicyEnv& env) { return std::make_unique<MuriShortest>(env, false); });
+    [](const PolicyEnv& env) { return std::make_unique<MuriShortest>(env, false); },
+    muri::RestartOverheads::specs());
 const bool registered_srsf = register_policy(
     "muri-srsf", "SRSF as in Muri's simulator (remaining GPU-time, per-event overhead, yarn)",
-    [](const PolicyEnv& env) { return std::make_unique<MuriShortest>(env, true); });
+    [](const PolicyEnv& env) { return std::make_unique<MuriShortest>(env, true); },
+    muri::RestartOverheads::specs());
 
 }  // namespace
 }  // namespace clustersim

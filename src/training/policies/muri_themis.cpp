@@ -32,14 +32,10 @@ namespace {
 class MuriThemis final : public TrainingPolicy {
  public:
   explicit MuriThemis(const PolicyEnv& env) : yarn_(env.cluster), oh_(env.params) {
-    const auto o = env.params.get_string("muri.themis.optimum", "center");
-    if (o == "center")
-      optimum_ = muri::ThemisOptimum::kCenter;
-    else if (o == "minimal")
-      optimum_ = muri::ThemisOptimum::kMinimal;
-    else
-      throw InputError(fmt::format("muri.themis.optimum must be center or minimal, not '{}'", o));
-    calibration_ = env.params.get_double("muri.themis.calibration", muri::kIsolatedCalibration);
+    optimum_ = env.params.get_string("muri.themis.optimum") == "center"
+                   ? muri::ThemisOptimum::kCenter
+                   : muri::ThemisOptimum::kMinimal;
+    calibration_ = env.params.get_double("muri.themis.calibration");
     if (!(calibration_ > 0)) throw InputError("muri.themis.calibration must be > 0");
   }
 
@@ -48,7 +44,9 @@ class MuriThemis final : public TrainingPolicy {
     return muri::isolated_iteration_time(j) / muri::kIsolatedCalibration * calibration_;
   }
 
-  EngineNeeds engine_needs() const override { return {.iteration_clock = true}; }
+  EngineNeeds engine_needs() const override {
+    return {.iteration_clock = true, .own_placement = true, .own_overhead = true};
+  }
 
   Decision schedule(const SchedulingContext& ctx) override {
     const double now = ctx.clock_s();
@@ -139,7 +137,17 @@ class MuriThemis final : public TrainingPolicy {
 const bool registered = register_policy(
     "muri-themis",
     "Themis finish-time fairness as in Muri's simulator (min-max LP every event, yarn)",
-    [](const PolicyEnv& env) { return std::make_unique<MuriThemis>(env); });
+    [](const PolicyEnv& env) { return std::make_unique<MuriThemis>(env); },
+    [] {
+      auto specs = muri::RestartOverheads::specs();
+      specs.push_back(param::choice("muri.themis.optimum", "center", {"center", "minimal"},
+                                    "where the min-max optimum is not unique: the analytic centre "
+                                    "of the optimal face, or least shares"));
+      specs.push_back(param::real("muri.themis.calibration", muri::kIsolatedCalibration, "",
+                                  "factor on the trace's isolated iteration time (the paper's "
+                                  "runs used 1)"));
+      return specs;
+    }());
 
 }  // namespace
 }  // namespace clustersim

@@ -24,12 +24,15 @@ namespace {
 class MuriTiresias final : public TrainingPolicy {
  public:
   explicit MuriTiresias(const PolicyEnv& env) : oh_(env.params) {
-    auto l = env.params.get_doubles("muri.tiresias.limits", {3250, 7200});
+    auto l = env.params.get_doubles("muri.tiresias.limits");
     if (l.size() != 2 || !(l[0] > 0) || !(l[1] > l[0])) {
       throw InputError("muri.tiresias.limits must be two increasing positive GPU-second limits");
     }
     limits_ = {l[0], l[1]};
   }
+
+  // Muri's per-event restart overheads (muri.overhead*), not the run's overhead model.
+  EngineNeeds engine_needs() const override { return {.own_overhead = true}; }
 
   Decision schedule(const SchedulingContext& ctx) override {
     auto gone = [&](int i) {
@@ -101,7 +104,13 @@ class MuriTiresias final : public TrainingPolicy {
 const bool registered = register_policy(
     "muri-tiresias",
     "Tiresias dlas-gpu as in Muri's simulator (fixed jump, per-event overhead, GPU counting)",
-    [](const PolicyEnv& env) { return std::make_unique<MuriTiresias>(env); });
+    [](const PolicyEnv& env) { return std::make_unique<MuriTiresias>(env); },
+    [] {
+      auto specs = muri::RestartOverheads::specs();
+      specs.push_back(param::reals("muri.tiresias.limits", "3250,7200", "GPU-s",
+                                   "the two queue limits of Muri's dlas-gpu", 0));
+      return specs;
+    }());
 
 }  // namespace
 }  // namespace clustersim

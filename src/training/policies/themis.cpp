@@ -33,13 +33,10 @@ class Themis final : public TrainingPolicy {
  public:
   explicit Themis(const PolicyEnv& env)
       : slot_(ef::slot_param(env.params)), G_(env.cluster.total_gpus()) {
-    const std::string opt = env.params.get_string("themis.optimum", "fill");
-    if (opt != "fill" && opt != "least")
-      throw InputError("themis.optimum must be 'fill' or 'least'");
-    fill_ = opt == "fill";
+    fill_ = env.params.get_string("themis.optimum") == "fill";
   }
 
-  EngineNeeds engine_needs() const override { return ef::artifact_engine_needs(slot_); }
+  EngineNeeds engine_needs() const override { return ef::artifact_engine_needs(slot_, false); }
 
   Decision schedule(const SchedulingContext& ctx) override {
     const Sec now = to_sec(ctx.now());
@@ -188,11 +185,14 @@ class Themis final : public TrainingPolicy {
   }
 };
 
-const bool registered =
-    register_policy("themis",
-                    "ElasticFlow artifact's Themis baseline: finish-time fairness leases, solved "
-                    "exactly by bisection",
-                    [](const PolicyEnv& env) { return std::make_unique<Themis>(env); });
+const bool registered = register_policy(
+    "themis",
+    "ElasticFlow artifact's Themis baseline: finish-time fairness leases, solved "
+    "exactly by bisection",
+    [](const PolicyEnv& env) { return std::make_unique<Themis>(env); },
+    {ef::slot_spec(), param::choice("themis.optimum", "fill", {"fill", "least"},
+                                    "where the min-max optimum is not unique: fill the remaining "
+                                    "jobs in order, or least shares")});
 
 }  // namespace
 }  // namespace clustersim

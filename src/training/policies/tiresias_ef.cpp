@@ -30,14 +30,12 @@ class TiresiasEf final : public TrainingPolicy {
  public:
   explicit TiresiasEf(const PolicyEnv& env)
       : slot_(ef::slot_param(env.params)), G_(env.cluster.total_gpus()) {
-    auto lim = env.params.get_doubles("tiresias-ef.queue_limits", {3250, 7200});
-    if (lim.empty()) throw InputError("tiresias-ef.queue_limits needs at least one limit");
-    for (double l : lim)
+    for (double l : env.params.get_doubles("tiresias-ef.queue_limits"))
       limits_.push_back(static_cast<Sec>(l));
     queues_.resize(limits_.size() + 1);
   }
 
-  EngineNeeds engine_needs() const override { return ef::artifact_engine_needs(slot_); }
+  EngineNeeds engine_needs() const override { return ef::artifact_engine_needs(slot_, false); }
 
   Decision schedule(const SchedulingContext& ctx) override {
     const Sec now = to_sec(ctx.now());
@@ -184,7 +182,9 @@ class TiresiasEf final : public TrainingPolicy {
 const bool registered = register_policy(
     "tiresias-ef",
     "ElasticFlow artifact's Tiresias baseline (dlas-gpu: 3-queue discretised LAS on GPU-time)",
-    [](const PolicyEnv& env) { return std::make_unique<TiresiasEf>(env); });
+    [](const PolicyEnv& env) { return std::make_unique<TiresiasEf>(env); },
+    {ef::slot_spec(), param::reals("tiresias-ef.queue_limits", "3250,7200", "GPU-s",
+                                   "queue thresholds of the artifact's dlas-gpu", 0)});
 
 }  // namespace
 }  // namespace clustersim

@@ -53,6 +53,8 @@ class YarnPlacer {
 class RestartOverheads {
  public:
   explicit RestartOverheads(const Params& p);
+  /// muri.overhead, muri.overhead_default_s, muri.overhead_table.
+  static ParamSpecs specs();
   /// Seconds charged at every event; -1 when per-event overhead is off (muri.overhead=none).
   double seconds(int gpus, const std::string& model) const;
   bool enabled() const { return enabled_; }
