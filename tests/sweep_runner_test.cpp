@@ -198,6 +198,16 @@ TEST_CASE("a bad grid stops sweep run with file:line and exit 2 before any run",
   CHECK(r.exit_code == 2);
   CHECK(r.output.find("grid.json:6: 'policy' is already an axis") != std::string::npos);
   CHECK(!fs::exists(dir.path() / "out"));
+
+  // A key that no component declares: the run's own message with the nearest declared key.
+  text = grid_text();
+  text.replace(text.find("\"engine.slot_s\""), 15, "\"engine.slot\"");
+  auto typo =
+      run_cli("sweep run " + q(dir.write("typo.json", text)) + " --out " + q(dir.path() / "out"));
+  CHECK(typo.exit_code == 2);
+  CHECK(typo.output.find("typo.json:6: unknown parameter engine.slot (did you mean "
+                         "engine.slot_s") != std::string::npos);
+  CHECK(!fs::exists(dir.path() / "out"));
 }
 
 TEST_CASE("the GNU parallel and Slurm job files run the same runs as sweep run", "[sweep]") {

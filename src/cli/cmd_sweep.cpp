@@ -46,6 +46,7 @@ sweep::Manifest expand(const GridArgs& a) {
     opt.vars.insert(split_assignment(v, "--var"));
   for (const auto& o : a.only)
     opt.only.push_back(split_assignment(o, "--only"));
+  opt.check_param = sweep::check_declared_param;
   auto m = sweep::expand_grid(a.grid, opt);
   for (const auto& n : m.notes)
     std::fprintf(stderr, "sweep: %s\n", n.c_str());

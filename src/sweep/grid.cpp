@@ -12,6 +12,7 @@
 #include "clustersim/core/csv.hpp"
 #include "clustersim/core/error.hpp"
 #include "clustersim/core/json_input.hpp"
+#include "clustersim/core/pipeline.hpp"
 
 namespace clustersim::sweep {
 namespace {
@@ -25,16 +26,17 @@ struct FamilyKeys {
   std::vector<std::string> required;  ///< every run needs them
 };
 
+// From the family's declared inputs (core/pipeline.hpp); throws InputError for an unknown family.
 const FamilyKeys& family_keys(const std::string& family) {
-  static const std::map<std::string, FamilyKeys> table = {
-      {"training",
-       {{"policy", "seed", "cluster", "trace", "trace_format", "throughputs"},
-        {"cluster", "trace", "throughputs"},
-        {"cluster", "trace", "policy"}}},
-  };
-  auto it = table.find(family);
-  if (it == table.end()) throw InputError(fmt::format("unknown family '{}'", family));
-  return it->second;
+  static std::map<std::string, FamilyKeys> cache;
+  if (auto it = cache.find(family); it != cache.end()) return it->second;
+  FamilyKeys k{{"policy", "seed"}, {}, {"policy"}};
+  for (const auto& in : families().get(family).factory()->inputs()) {
+    k.options.push_back(in.name);
+    if (in.is_path) k.paths.push_back(in.name);
+    if (in.required && in.default_value.empty()) k.required.push_back(in.name);
+  }
+  return cache.emplace(family, std::move(k)).first->second;
 }
 
 bool contains(const std::vector<std::string>& v, const std::string& s) {
@@ -242,6 +244,11 @@ class GridReader {
       const std::string ptr = child("/base", k);
       if (k == "family") continue;
       if (k == "out") fail(ptr, "'out' is chosen by the sweep (<out>/runs/<id>); remove it");
+      if (k == "outputs") {
+        if (!b[k].is_array()) fail(ptr, "'outputs' must be a list of file names");
+        base_["outputs"] = b[k];
+        continue;
+      }
       if (k == "set") {
         if (!b[k].is_object()) fail(ptr, "'set' must be an object of parameter: value");
         json set = json::object();
@@ -257,8 +264,8 @@ class GridReader {
         continue;
       }
       if (!contains(options, k)) {
-        fail(ptr, fmt::format("unknown run option '{}' for family {} (options: {}, set){}", k,
-                              family_, join(options), did_you_mean(k, options)));
+        fail(ptr, fmt::format("unknown run option '{}' for family {} (options: {}, set, outputs){}",
+                              k, family_, join(options), did_you_mean(k, options)));
       }
       check_option_value(k, b[k], ptr);
       base_[k] = resolve(k, subst_json(b[k], ptr));
@@ -266,7 +273,7 @@ class GridReader {
   }
 
   bool reserved(const std::string& key) const {
-    return key == "set" || key == "out" || key == "family" ||
+    return key == "set" || key == "out" || key == "family" || key == "outputs" ||
            contains(family_keys(family_).options, key);
   }
 
@@ -291,6 +298,7 @@ class GridReader {
     if (key == "out") fail(ptr, "'out' is chosen by the sweep");
     if (key == "family") fail(ptr, "the family is fixed by base.family");
     if (key == "set") fail(ptr, "vary a parameter by its own key (e.g. \"engine.slot_s\")");
+    if (key == "outputs") fail(ptr, "'outputs' is set in base, not varied");
     if (contains(family_keys(family_).options, key)) return KeyKind::kOption;
     if (contains(labels_, key)) return KeyKind::kLabel;
     check_param_key(key, ptr);
@@ -659,6 +667,20 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 }
 
 }  // namespace
+
+std::string check_declared_param(const std::string& family, const std::string& key) {
+  // The run's own check (Params::check_known): the family's engine parameters and every
+  // component of the family or shared; its message names the nearest declared keys.
+  Params p;
+  p.set(key, "");
+  p.declare(families().get(family).factory()->params(), family + " engine");
+  try {
+    p.check_known(family);
+  } catch (const InputError& e) {
+    return fmt::format("{} (clustersim list --params)", e.what());
+  }
+  return "";
+}
 
 const std::vector<std::string>& run_option_keys(const std::string& family) {
   return family_keys(family).options;

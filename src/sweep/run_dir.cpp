@@ -28,19 +28,21 @@ std::optional<std::string> slurp(const fs::path& p) {
   return ss.str();
 }
 
-// A parameter as the run records it in summary.json (run.params): strings as they are, numbers
-// and booleans as JSON, lists joined by commas (RunConfig::from_json_file).
+// A setting as the run records it (summary.json run.set, RunConfig::from_json_file): strings as
+// they are, numbers and booleans as JSON, lists joined by commas.
 std::string param_text(const json& v) {
   if (v.is_string()) return v.get<std::string>();
   if (!v.is_array()) return v.dump();
   std::string out;
   for (const auto& e : v)
-    out += (out.empty() ? "" : ",") + e.dump();
+    out += (out.empty() ? "" : ",") + (e.is_string() ? e.get<std::string>() : e.dump());
   return out;
 }
 
-// Whether summary.json belongs to run.json: same policy, seed and explicitly set parameters.
+// Whether summary.json belongs to run.json: same family, policy, seed and explicit settings.
 std::string foreign_summary(const json& config, const json& run) {
+  if (run.value("family", json("training")) != config.value("family", json("training")))
+    return "summary.json is from another family";
   if (config.contains("policy") && run.value("policy", json()) != config["policy"]) {
     return fmt::format("summary.json is from policy {}, run.json says {}",
                        run.value("policy", json()).dump(), config["policy"].dump());
@@ -48,13 +50,13 @@ std::string foreign_summary(const json& config, const json& run) {
   if (run.value("seed", json()) != config.value("seed", json(1))) {
     return "summary.json is from another seed";
   }
-  if (config.contains("set") && run.contains("params") && run["params"].is_object()) {
-    for (const auto& [k, v] : config["set"].items()) {
-      const json& got = run["params"].value(k, json());
-      if (!got.is_string() || got.get<std::string>() != param_text(v))
-        return fmt::format("summary.json has another value of parameter {}", k);
-    }
+  json set = json::object();
+  if (config.contains("set")) {
+    for (const auto& [k, v] : config["set"].items())
+      set[k] = param_text(v);
   }
+  if (run.value("set", json::object()) != set)
+    return "summary.json has other parameter settings than run.json";
   return "";
 }
 

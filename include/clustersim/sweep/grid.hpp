@@ -1,7 +1,8 @@
 // Parameter grids of `clustersim sweep` (schema: docs/sweeps.md). A grid file (JSON) holds
 //   vars      named strings, `${name}` in any string of the grid; `--var name=value` overrides;
 //             `${grid_dir}` is the grid file's folder
-//   base      the run options every run shares (a run.json without "out")
+//   base      the run options every run shares (a run.json without "out": family, policy, seed,
+//             the family's inputs, set, outputs)
 //   labels    extra columns of the merged summary.csv: constants, or declared here (null) and
 //             varied by an axis
 //   axes      a list; each entry is one axis (one key) or several zipped keys of equal length;
@@ -52,7 +53,12 @@ struct Manifest {
   std::vector<std::string> notes;    ///< what exclusions removed, exclusions matching nothing
 };
 
-/// Run-option keys of a family's run.json that a grid may set or vary (not "out", not "set").
+/// The ParamCheck of real runs: "" when some component of `family` (or a shared one) declares
+/// `key`, else "unknown parameter KEY (did you mean ...)" as `clustersim run` says it.
+std::string check_declared_param(const std::string& family, const std::string& key);
+
+/// Run-option keys of a family's run.json that a grid may set or vary: policy, seed and the
+/// family's inputs (not "out", "set", "outputs").
 const std::vector<std::string>& run_option_keys(const std::string& family);
 
 Manifest expand_grid(const std::string& path, const GridOptions& options = {});
