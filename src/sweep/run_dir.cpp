@@ -34,8 +34,10 @@ std::string param_text(const json& v) {
   if (v.is_string()) return v.get<std::string>();
   if (!v.is_array()) return v.dump();
   std::string out;
-  for (const auto& e : v)
-    out += (out.empty() ? "" : ",") + (e.is_string() ? e.get<std::string>() : e.dump());
+  for (const auto& e : v) {
+    if (!out.empty()) out += ',';
+    out += e.is_string() ? e.get<std::string>() : e.dump();
+  }
   return out;
 }
 
@@ -221,8 +223,10 @@ MergeResult merge(const std::string& sweep_dir, bool partial) {
   if (!res.incomplete.empty() && !partial) return res;
   std::string csv;
   auto add_row = [&](const std::vector<std::string>& cells) {
-    for (std::size_t i = 0; i < cells.size(); ++i)
-      csv += (i ? "," : "") + csv_field(cells[i]);
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      if (i) csv += ',';
+      csv += csv_field(cells[i]);
+    }
     csv += "\n";
   };
   std::vector<std::string> header = m.columns;
