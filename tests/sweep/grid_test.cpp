@@ -1,18 +1,13 @@
-// `clustersim sweep`: grid expansion (in process), and the runner, merge and job files through the
-// binary on tiny runs (traces/demo_200.csv on cluster_specs/n8g4.json, tens of milliseconds each).
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <chrono>
+// Grid files of `clustersim sweep`, expanded in process: axes, zips, ranges, exclusions, ids under
+// reordering, bad grids with file:line, declared parameters, the shipped grids.
+#include <algorithm>
+#include <filesystem>
 #include <map>
 #include <set>
-#include <thread>
 
 #include <catch2/catch.hpp>
 
 #include "clustersim/sweep/grid.hpp"
-#include "clustersim/sweep/run_dir.hpp"
 #include "test_support.hpp"
 
 using namespace clustersim;
@@ -186,4 +181,27 @@ TEST_CASE("a grid key that is no declared parameter names the nearest ones", "[s
   fixed.replace(fixed.find("engine.slot\""), 12, "engine.slot_s\"");
   CHECK(sweep::expand_grid_text("/g/grid.json", fixed, opt).points.size() == 2);
   CHECK(sweep::nearest_keys("placment", declared, 1) == std::vector<std::string>{"placement"});
+}
+
+TEST_CASE("every shipped grid expands, its keys declared", "[sweep]") {
+  // scripts/grids/*.json: the figure scripts' grids and the README's example. Their data need not
+  // be present: expansion reads no input file. Counts by hand from each grid's axes.
+  const std::map<std::string, std::size_t> points = {
+      {"demo.json", 5},          {"example.json", 27},  // (3 x 4 - 3) x 3
+      {"muri_fig9_10.json", 56},                        // 8 traces x 7 policies
+      {"muri_fig11.json", 12},                          // 4 x 3
+      {"muri_fig12.json", 16},                          // 4 x (3 group sizes + AntMan)
+      {"muri_fig13.json", 16},                          // 4 x 4
+      {"tiresias.json", 70}};                           // 2 clusters x (5 + 15 x 2)
+  sweep::GridOptions opt;
+  opt.check_param = sweep::check_declared_param;
+  std::size_t seen = 0;
+  for (const auto& f : fs::directory_iterator(source_dir() + "/scripts/grids")) {
+    const std::string name = f.path().filename().string();
+    INFO(name);
+    REQUIRE(points.count(name) == 1);
+    CHECK(sweep::expand_grid(f.path().string(), opt).points.size() == points.at(name));
+    ++seen;
+  }
+  CHECK(seen == points.size());
 }
