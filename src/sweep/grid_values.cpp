@@ -24,23 +24,23 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 
-std::vector<Value> read_range(const JsonInput& in_, const std::string& ptr) {
-  const auto& r = in_.at(ptr);
+std::vector<Value> read_range(const JsonInput& in, const std::string& ptr) {
+  const auto& r = in.at(ptr);
   if (!r.is_array() || r.size() < 2 || r.size() > 3) {
-    in_.fail(ptr, "'range' is [from, to] or [from, to, step] (to included)");
+    in.fail(ptr, "'range' is [from, to] or [from, to, step] (to included)");
   }
   bool integers = true;
   for (std::size_t i = 0; i < r.size(); ++i) {
-    in_.number(ptr + "/" + std::to_string(i));
+    in.number(ptr + "/" + std::to_string(i));
     integers = integers && r[i].is_number_integer();
   }
   const double from = r[0].get<double>(), to = r[1].get<double>();
   const double step = r.size() == 3 ? r[2].get<double>() : 1.0;
   if (step == 0 || (to - from) * step < 0) {
-    in_.fail(ptr, "the step of a range must be non-zero and lead from 'from' to 'to'");
+    in.fail(ptr, "the step of a range must be non-zero and lead from 'from' to 'to'");
   }
   const double n = std::floor((to - from) / step + 1e-9) + 1;
-  if (n > 1e6) in_.fail(ptr, "a range of more than 1,000,000 values");
+  if (n > 1e6) in.fail(ptr, "a range of more than 1,000,000 values");
   // Values are rounded to the decimals written, so 0.1 steps give 0.3 rather than
   // 0.30000000000000004 (the column text and the run id depend on it).
   int decimals = 0;
@@ -73,18 +73,18 @@ std::vector<Value> read_range(const JsonInput& in_, const std::string& ptr) {
 
 }  // namespace
 
-std::vector<Value> read_axis_values(const JsonInput& in_, const std::string& key,
+std::vector<Value> read_axis_values(const JsonInput& in, const std::string& key,
                                     const std::string& ptr, const Subst& subst) {
-  const json& spec = in_.at(ptr);
+  const json& spec = in.at(ptr);
   auto scalars = [&](const std::string& p, bool allow_null) {
-    const json& a = in_.at(p);
-    if (!a.is_array() || a.empty()) in_.fail(p, fmt::format("'{}' needs a non-empty list", key));
+    const json& a = in.at(p);
+    if (!a.is_array() || a.empty()) in.fail(p, fmt::format("'{}' needs a non-empty list", key));
     std::vector<json> out;
     for (std::size_t i = 0; i < a.size(); ++i) {
       const std::string ep = p + "/" + std::to_string(i);
       if (a[i].is_object() || a[i].is_array() || (!allow_null && a[i].is_null())) {
-        in_.fail(ep, fmt::format("a value of '{}' must be a string, number or boolean{}", key,
-                                 allow_null ? " or null (not set)" : ""));
+        in.fail(ep, fmt::format("a value of '{}' must be a string, number or boolean{}", key,
+                                allow_null ? " or null (not set)" : ""));
       }
       out.push_back(subst_json(a[i], ep, subst));
     }
@@ -95,13 +95,13 @@ std::vector<Value> read_axis_values(const JsonInput& in_, const std::string& key
     for (auto& v : scalars(ptr, true))
       out.push_back({v, shown_of(v)});
   } else if (spec.is_object() && spec.contains("range") && spec.size() == 1) {
-    out = read_range(in_, child(ptr, "range"));
+    out = read_range(in, child(ptr, "range"));
   } else if (spec.is_object() && spec.contains("values") && spec.size() == 2 &&
              (spec.contains("format") || spec.contains("names"))) {
     auto values = scalars(child(ptr, "values"), !spec.contains("format"));
     if (spec.contains("format")) {
-      const std::string f = subst(in_.string(child(ptr, "format")), child(ptr, "format"));
-      if (f.find("{}") == std::string::npos) in_.fail(child(ptr, "format"), "a format needs '{}'");
+      const std::string f = subst(in.string(child(ptr, "format")), child(ptr, "format"));
+      if (f.find("{}") == std::string::npos) in.fail(child(ptr, "format"), "a format needs '{}'");
       for (auto& v : values) {
         std::string run = f, s = shown_of(v);
         for (auto at = run.find("{}"); at != std::string::npos; at = run.find("{}", at + s.size()))
@@ -111,21 +111,21 @@ std::vector<Value> read_axis_values(const JsonInput& in_, const std::string& key
     } else {
       auto names = scalars(child(ptr, "names"), false);
       if (names.size() != values.size()) {
-        in_.fail(ptr,
-                 fmt::format("'names' has {} entries, 'values' {}", names.size(), values.size()));
+        in.fail(ptr,
+                fmt::format("'names' has {} entries, 'values' {}", names.size(), values.size()));
       }
       for (std::size_t i = 0; i < values.size(); ++i)
         out.push_back({values[i], shown_of(names[i])});
     }
   } else {
-    in_.fail(ptr, fmt::format("axis '{}': a list of values, {{\"range\": [from, to, step]}}, or "
-                              "{{\"values\": [...], \"format\": \"..{{}}..\"}} / "
-                              "{{\"values\": [...], \"names\": [...]}}",
-                              key));
+    in.fail(ptr, fmt::format("axis '{}': a list of values, {{\"range\": [from, to, step]}}, or "
+                             "{{\"values\": [...], \"format\": \"..{{}}..\"}} / "
+                             "{{\"values\": [...], \"names\": [...]}}",
+                             key));
   }
   for (auto& v : out) {
     if (v.shown.find_first_of("\t\n\r") != std::string::npos)
-      in_.fail(ptr, fmt::format("a value of '{}' contains a tab or a line break", key));
+      in.fail(ptr, fmt::format("a value of '{}' contains a tab or a line break", key));
   }
   return out;
 }
