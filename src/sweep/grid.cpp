@@ -391,13 +391,82 @@ class GridReader {
     }
   }
 
+  std::map<std::string, std::string> shown_at(const std::vector<std::size_t>& idx) const;
+  bool excluded(const std::map<std::string, std::string>& shown);  ///< counts the hits
+  Point point_at(const std::vector<std::size_t>& idx,
+                 const std::map<std::string, std::string>& shown,
+                 const std::vector<std::string>& columns) const;
   Manifest product();
 };
+
+// The column values of the point at axis indices `idx` (labels' constants, then the axes').
+std::map<std::string, std::string> GridReader::shown_at(const std::vector<std::size_t>& idx) const {
+  std::map<std::string, std::string> shown = constant_;
+  for (std::size_t a = 0; a < axes_.size(); ++a) {
+    for (std::size_t k = 0; k < axes_[a].keys.size(); ++k)
+      shown[axes_[a].keys[k]] = axes_[a].values[k][idx[a]].shown;
+  }
+  return shown;
+}
+
+bool GridReader::excluded(const std::map<std::string, std::string>& shown) {
+  bool drop = false;
+  for (auto& ex : exclusions_) {
+    bool all = true;
+    for (const auto& [k, vals] : ex.match)
+      all = all && vals.count(shown.at(k));
+    if (all) {
+      ++ex.hits;
+      drop = true;
+    }
+  }
+  return drop;
+}
+
+Point GridReader::point_at(const std::vector<std::size_t>& idx,
+                           const std::map<std::string, std::string>& shown,
+                           const std::vector<std::string>& columns) const {
+  const auto& fk = family_keys(family_);
+  json config = base_;
+  if (!config.contains("set")) config["set"] = json::object();
+  std::map<std::string, std::string> axis_values;  // run options and parameters
+  for (std::size_t a = 0; a < axes_.size(); ++a) {
+    for (std::size_t k = 0; k < axes_[a].keys.size(); ++k) {
+      const std::string& key = axes_[a].keys[k];
+      const Value& v = axes_[a].values[k][idx[a]];
+      if (contains(labels_, key)) continue;
+      axis_values[key] = v.shown;
+      json& target = contains(fk.options, key) ? config : config["set"];
+      if (v.run.is_null())
+        target.erase(key);
+      else
+        target[key] = v.run;
+    }
+  }
+  for (const auto& r : fk.required) {
+    if (!config.contains(r)) {
+      fail(axes_.empty() ? "/base" : "/axes",
+           fmt::format("a run needs '{}' (in base or an axis)", r));
+    }
+  }
+  if (config["set"].empty()) config.erase("set");
+  config["out"] = ".";
+  std::string canonical;  // sorted by key: the id does not depend on the order in the file
+  for (const auto& [k, v] : shown)
+    canonical += k + '\x1f' + v + '\x1e';
+  Point p;
+  p.id = hash_hex(canonical);
+  p.dir = detail::folder_of(axis_values, fk.paths, p.id);
+  for (const auto& c : columns)
+    p.values.push_back(shown.at(c));
+  p.config = std::move(config);
+  return p;
+}
 
 Manifest GridReader::product() {
   Manifest m;
   m.columns = columns();
-  std::map<std::string, std::set<std::string>> only;
+  std::map<std::string, std::set<std::string>> only, seen;
   for (const auto& [k, v] : opt_.only) {
     if (!contains(m.columns, k)) {
       throw InputError(fmt::format("--only {}={}: '{}' is not a column of the grid (columns: {}){}",
@@ -405,8 +474,6 @@ Manifest GridReader::product() {
     }
     only[k].insert(v);
   }
-  std::map<std::string, std::set<std::string>> seen;
-  const auto& fk = family_keys(family_);
   double total = 1;
   for (const auto& a : axes_)
     total *= static_cast<double>(a.values.front().size());
@@ -423,60 +490,18 @@ Manifest GridReader::product() {
         idx[a] = 0;
       }
     }
-    std::map<std::string, std::string> shown = constant_, axis_values;
-    json config = base_;
-    if (!config.contains("set")) config["set"] = json::object();
-    for (std::size_t a = 0; a < axes_.size(); ++a) {
-      for (std::size_t k = 0; k < axes_[a].keys.size(); ++k) {
-        const std::string& key = axes_[a].keys[k];
-        const Value& v = axes_[a].values[k][idx[a]];
-        shown[key] = v.shown;
-        if (contains(labels_, key)) continue;
-        axis_values[key] = v.shown;
-        json& target = contains(fk.options, key) ? config : config["set"];
-        if (v.run.is_null())
-          target.erase(key);
-        else
-          target[key] = v.run;
-      }
-    }
+    const auto shown = shown_at(idx);
     for (const auto& [k, v] : shown)
       seen[k].insert(v);
-    bool drop = false;
-    for (auto& ex : exclusions_) {
-      bool all = true;
-      for (const auto& [k, vals] : ex.match)
-        all = all && vals.count(shown[k]);
-      if (all) {
-        ++ex.hits;
-        drop = true;
-      }
-    }
-    if (drop) continue;
+    if (excluded(shown)) continue;
     bool keep = true;
     for (const auto& [k, vals] : only)
-      keep = keep && vals.count(shown[k]);
+      keep = keep && vals.count(shown.at(k));
     if (!keep) {
       ++filtered;
       continue;
     }
-    for (const auto& r : fk.required) {
-      if (!config.contains(r)) {
-        fail(axes_.empty() ? "/base" : "/axes",
-             fmt::format("a run needs '{}' (in base or an axis)", r));
-      }
-    }
-    if (config.contains("set") && config["set"].empty()) config.erase("set");
-    config["out"] = ".";
-    std::string canonical;
-    for (const auto& [k, v] : shown)
-      canonical += k + '\x1f' + v + '\x1e';
-    Point p;
-    p.id = hash_hex(canonical);
-    p.dir = detail::folder_of(axis_values, fk.paths, p.id);
-    for (const auto& c : m.columns)
-      p.values.push_back(shown[c]);
-    p.config = std::move(config);
+    Point p = point_at(idx, shown, m.columns);
     if (auto [it, fresh] = ids.emplace(p.id, m.points.size()); !fresh) {
       std::string vals;
       for (const auto& [k, v] : shown)
