@@ -45,9 +45,16 @@ mkdir -p "$work"
 work="$(cd "$work" && pwd)"
 pids=()
 cleanup() {
-  local f
+  local f pid left=()
   for f in "${pids[@]}"; do
-    [[ -f "$f" ]] && kill "$(cat "$f")" 2>/dev/null || true
+    if [[ -f "$f" ]]; then
+      pid="$(cat "$f")"
+      kill "$pid" 2>/dev/null && left+=("$pid")
+    fi
+  done
+  for _ in $(seq 50); do  # until they are gone (at most 10 s)
+    for pid in "${left[@]}"; do kill -0 "$pid" 2>/dev/null && { sleep 0.2; continue 2; }; done
+    break
   done
   if ((keep == 0)); then rm -rf "$work"; else echo "kept $work"; fi
 }
