@@ -268,6 +268,9 @@ class GridReader {
     for (const auto& k : keys_at("/labels")) {
       const std::string ptr = child("/labels", k);
       if (reserved(k)) fail(ptr, fmt::format("label '{}' is a run option; vary it as an axis", k));
+      if (k == "run_dir" || k == "wall_s")
+        fail(ptr,
+             fmt::format("'{}' is a column of every summary.csv; name the label otherwise", k));
       if (opt_.check_param && opt_.check_param(family_, k).empty()) {
         fail(ptr, fmt::format("label '{}' is a parameter; vary it as an axis", k));
       }
