@@ -1,3 +1,4 @@
+// `clustersim sweep run`: the local runner (sweep_runner.hpp).
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/ioctl.h>
@@ -266,6 +267,11 @@ int Runner::run() {
   }
   if (o_.merge) {
     auto r = sweep::merge(o_.out, false);
+    if (!r.written) {  // a result changed under us (another process in the folder)
+      std::fprintf(stderr, "sweep: summary.csv not written: %zu runs are incomplete now\n",
+                   r.incomplete.size());
+      return 1;
+    }
     std::fprintf(stderr, "sweep: wrote %s/summary.csv (%zu runs)\n", o_.out.c_str(), r.merged);
   }
   return 0;
