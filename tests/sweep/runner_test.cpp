@@ -245,3 +245,14 @@ TEST_CASE("the GNU parallel and Slurm job files run the same runs as sweep run",
   REQUIRE(run_cli("sweep merge " + q(slu)).exit_code == 0);
   CHECK(without_wall(slurp((slu / "summary.csv").string())) == expected);
 }
+
+TEST_CASE("sweep and its subcommands answer --help", "[sweep]") {
+  for (const char* args : {"sweep --help", "sweep expand --help", "sweep run --help",
+                           "sweep merge --help", "sweep emit --help"}) {
+    INFO(args);
+    auto r = run_cli(args);
+    CHECK(r.exit_code == 0);
+    CHECK(r.output.find("Usage") != std::string::npos);
+  }
+  CHECK(run_cli("sweep").exit_code == 2);  // a subcommand is required
+}
