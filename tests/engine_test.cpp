@@ -1,4 +1,5 @@
 // Engine semantics on hand-computed scenarios, driven by small scripted policies.
+#include <cmath>
 #include <functional>
 
 #include <catch2/catch.hpp>
@@ -305,4 +306,67 @@ TEST_CASE("the iteration clock merges ends as Muri's event lists do", "[engine]"
   CHECK(r.jobs[0].finish == seconds(1'000'000));
   CHECK(r.jobs[1].finish == seconds(1'000'000));
   CHECK(r.jobs[2].finish == (merge ? seconds(2'000'000) : seconds(2'000'000) - 50));
+}
+
+TEST_CASE("earliest_end_only: an end a bit later than the earliest is re-predicted", "[engine]") {
+  // Two 1-iteration jobs start at 0 with a 5 s per-point overhead; job 1's iteration is one ulp
+  // longer than job 0's 1000 s. Muri's dlas loop ends only job 0 at 1000 s; job 1 is charged
+  // there: left = 1 - max(1000 - 0 - 5, 0) / it1, end = 1000 + left x it1 = 1005 s (+ 1 ulp,
+  // which rounds down to the µs). Listing every end merges job 1 into job 0's (isclose).
+  auto earliest = GENERATE(false, true);
+  Fixture f;
+  f.cluster = one_node(8);
+  f.config.iteration_clock = true;
+  f.config.earliest_end_only = earliest;
+  f.trace.jobs = {make_job(0, 0, 4, 1), make_job(1, 0, 4, 1)};
+  const double it[] = {1000, std::nextafter(1000.0, 2000.0)};
+  for (auto& j : f.trace.jobs)
+    j.iterations = 1;
+  f.policy.fn = [&](const SchedulingContext& ctx) {
+    Decision d;
+    for (int i : ctx.active()) {
+      Assignment a{i, 4, {}};
+      a.iteration_time_s = it[i];
+      a.rate = 1 / it[i];
+      a.event_overhead_s = 5;
+      d.run.push_back(a);
+    }
+    return d;
+  };
+  auto r = f.run();
+  CHECK(r.jobs[0].finish == seconds(1000));
+  CHECK(r.jobs[1].finish == seconds(earliest ? 1005 : 1000));
+}
+
+TEST_CASE("an exact wake-up may fall in the current microsecond and sets the clock", "[engine]") {
+  // One job of 10 iterations of 1 s, no overhead. The policy asks for a wake-up at 2.5 s, then
+  // at 2.5 s + 1e-12 (same µs), then none. The points' exact times are 0, 2.5, 2.5 + 1e-12,
+  // and the job (banked at each) ends at exactly 10 s.
+  Fixture f;
+  f.config.iteration_clock = true;
+  f.config.earliest_end_only = true;
+  f.trace.jobs = {make_job(0, 0, 4, 10)};
+  f.trace.jobs[0].iterations = 10;
+  std::vector<double> clocks;
+  const double second = 2.5 + 1e-12;
+  f.policy.fn = [&](const SchedulingContext& ctx) {
+    Decision d;
+    if (ctx.active().empty()) return d;
+    clocks.push_back(ctx.clock_s());
+    Assignment a{0, 4, {}};
+    a.iteration_time_s = 1;
+    a.rate = 1;
+    a.event_overhead_s = 0;
+    d.run.push_back(a);
+    if (clocks.size() == 1) d.wake_at_s = 2.5;
+    if (clocks.size() == 2) d.wake_at_s = second;
+    d.wake_replaces_previous = true;
+    return d;
+  };
+  auto r = f.run();
+  REQUIRE(clocks.size() == 3);
+  CHECK(clocks[1] == 2.5);
+  CHECK(clocks[2] == second);
+  CHECK(f.policy.points[1] == f.policy.points[2]);
+  CHECK(r.jobs[0].finish == seconds(10));
 }

@@ -110,6 +110,7 @@ class TrainingEngine::Impl final : public SchedulingContext {
   double xnow_ = 0;
   static constexpr double kForeverSeconds = std::numeric_limits<double>::infinity();
   double xbatch_ = kForeverSeconds;
+  double xwake_ = kForeverSeconds;  // exact time of a Decision::wake_at_s that fired
   bool xarrival_ = false;
 
   void arrive(int i) {
@@ -236,6 +237,10 @@ class TrainingEngine::Impl final : public SchedulingContext {
   // (merge_end_near_arrival) happens at the arrival.
   std::vector<std::pair<double, int>> ends_;  // (time, listing order), sorted by time
   void schedule_clock_ends(const Decision& d) {
+    if (cfg_.earliest_end_only) {
+      schedule_earliest_end(d);
+      return;
+    }
     ends_.clear();
     const auto close = [](double a, double b) {
       return std::fabs(a - b) <= 1e-9 * std::max(std::fabs(a), std::fabs(b));
@@ -267,6 +272,29 @@ class TrainingEngine::Impl final : public SchedulingContext {
     }
   }
 
+  // EngineNeeds::earliest_end_only: only the jobs whose exact end equals the earliest one get a
+  // completion event, and none if an arrival or the exact wake-up comes strictly first (that
+  // point re-predicts every end).
+  void schedule_earliest_end(const Decision& d) {
+    double first = kForeverSeconds;
+    for (const auto& a : d.run)
+      first = std::min(first, jobs_[a.job].end_s);
+    SimTime t = std::max(now(), ceil_seconds(first));
+    bool ends = first < kForeverSeconds && !(d.wake_at_s < first);
+    if (ends && next_arrival_ < trace_.jobs.size()) {
+      const SimTime at = trace_.jobs[next_arrival_].submit;
+      const double as = to_seconds(at);
+      if (as < first) ends = false;
+      if (as == first) t = at;
+    }
+    for (const auto& a : d.run) {
+      auto& r = jobs_[a.job];
+      sim_.cancel(r.completion);
+      if (ends && r.end_s == first)
+        r.completion = sim_.schedule_at(t, [this, i = a.job] { complete(i); });
+    }
+  }
+
   [[noreturn]] void policy_bug(const std::string& what) const {
     throw InvariantError(fmt::format("policy decision at t={}s: {}", to_seconds(now()), what));
   }
@@ -274,8 +302,10 @@ class TrainingEngine::Impl final : public SchedulingContext {
   void decide() {
     last_decision_ = now();
     if (cfg_.iteration_clock) {
-      xnow_ = xarrival_ || !(xbatch_ < kForeverSeconds) ? to_seconds(now()) : xbatch_;
+      const double x = std::min(xbatch_, xwake_);
+      xnow_ = xarrival_ || !(x < kForeverSeconds) ? to_seconds(now()) : x;
       xbatch_ = kForeverSeconds;
+      xwake_ = kForeverSeconds;
       xarrival_ = false;
     }
     std::erase_if(active_, [this](int i) {  // drop finished/rejected jobs, bank the others
@@ -306,7 +336,14 @@ class TrainingEngine::Impl final : public SchedulingContext {
     ++round_;
     arrivals_.clear();
     completions_.clear();
-    if (d.wake_at != kForever) {
+    if (cfg_.iteration_clock && d.wake_at_s < kForeverSeconds) {
+      if (!(d.wake_at_s > xnow_)) policy_bug("exact wake-up time is not after this point");
+      if (d.wake_replaces_previous) sim_.cancel(wake_);
+      wake_ = sim_.schedule_at(std::max(now(), ceil_seconds(d.wake_at_s)), [this, w = d.wake_at_s] {
+        xwake_ = std::min(xwake_, w);
+        request_decision();
+      });
+    } else if (d.wake_at != kForever) {
       if (d.wake_at <= now()) policy_bug("wake-up time is not in the future");
       if (d.wake_replaces_previous) sim_.cancel(wake_);
       wake_ = sim_.schedule_at(d.wake_at, [this] { request_decision(); });

@@ -189,6 +189,7 @@ TrainingSetup prepare_training(const RunConfig& cfg, Params& p, nlohmann::json& 
   ec.efficiency = p.get_bool("engine.efficiency");
   ec.iteration_clock = needs.iteration_clock;
   ec.merge_end_near_arrival = needs.merge_end_near_arrival;
+  ec.earliest_end_only = needs.earliest_end_only;
   ec.own_placement = needs.own_placement;
 
   record["cluster_gpus"] = s.cluster->total_gpus();

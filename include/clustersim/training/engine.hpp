@@ -35,6 +35,7 @@ struct EngineConfig {
   /// EngineNeeds::iteration_clock (set by the policies that need it).
   bool iteration_clock = false;
   bool merge_end_near_arrival = false;
+  bool earliest_end_only = false;
   /// Record ClusterSample::efficiency (ElasticFlow's `ce`) at every scheduling point.
   bool efficiency = false;
   /// EngineNeeds::own_placement (the placement scheme is then `count`).

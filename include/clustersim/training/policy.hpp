@@ -128,6 +128,11 @@ struct Decision {
   /// Optional: true cancels the wake-up asked for by the previous decision (if still pending)
   /// before scheduling this one, so only the latest requested wake-up fires.
   bool wake_replaces_previous = false;
+  /// EngineNeeds::iteration_clock only: the wake-up's exact time in seconds (> clock_s(), may
+  /// fall in the current microsecond); when finite it replaces wake_at, the point happening at
+  /// the microsecond it falls in with this exact time (an arrival's time wins, and an exact
+  /// end earlier than it is taken first).
+  double wake_at_s = std::numeric_limits<double>::infinity();
 };
 
 class SchedulingContext {
@@ -179,6 +184,13 @@ struct EngineNeeds {
   /// arrival happens at the arrival, as in Muri's multi-resource event loop (its SRTF/SRSF loop
   /// merges only equal times).
   bool merge_end_near_arrival = false;
+  /// With iteration_clock: only the earliest exact predicted end, with the ends exactly equal
+  /// to it, happens next, and only if no arrival or exact wake-up (Decision::wake_at_s) comes
+  /// strictly earlier; every other running job is re-predicted at that next point, its
+  /// per-event overhead charged again (Muri's dlas loop). Without it every job's end is listed
+  /// and those within math.isclose(rel_tol=1e-9) of an earlier listed one merge with it (Muri's
+  /// SRTF/SRSF and multi-resource loops).
+  bool earliest_end_only = false;
   /// The policy places jobs itself (its own node sets, Muri's yarn rule): the run's placement
   /// scheme is not used (count-only for assignments without nodes) and `placement` is not a
   /// parameter of the run.

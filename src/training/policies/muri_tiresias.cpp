@@ -7,10 +7,16 @@
 // Muri's copy adds iteration-based progress with the per-event restart overhead and schedules a
 // "jump" event at now + ceil(limit / GPUs) - run time for each running job not in the last
 // queue (an event like any other: overhead is charged there too).
+// Exactness needs Muri's float clock and its dlas event loop (EngineNeeds::earliest_end_only):
+// only the earliest exact end happens next, so two jobs whose ends differ in the last bit end
+// at two events and the later one is charged its overhead at the first; a jump is an event at
+// its exact time, and when it leaves the run time a rounding error short of the limit (3250.0
+// then 3250.0000000000014 s) a second jump follows at once.
 // Parameters: muri.tiresias.limits (default "3250,7200") plus the muri.overhead* keys.
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -31,8 +37,11 @@ class MuriTiresias final : public TrainingPolicy {
     limits_ = {l[0], l[1]};
   }
 
-  // Muri's per-event restart overheads (muri.overhead*), not the run's overhead model.
-  EngineNeeds engine_needs() const override { return {.own_overhead = true}; }
+  // Muri's dlas event loop on its float clock, with Muri's per-event restart overheads
+  // (muri.overhead*), not the run's overhead model.
+  EngineNeeds engine_needs() const override {
+    return {.iteration_clock = true, .earliest_end_only = true, .own_overhead = true};
+  }
 
   Decision schedule(const SchedulingContext& ctx) override {
     auto gone = [&](int i) {
@@ -54,7 +63,7 @@ class MuriTiresias final : public TrainingPolicy {
       if (r.status != JobStatus::kRunning) continue;
       const int q = qid_[i];
       if (q >= 2) continue;
-      if (to_seconds(r.run_time) * ctx.job(i).gpus >= limits_[q]) {
+      if (r.run_s * ctx.job(i).gpus >= limits_[q]) {
         auto& from = queues_[q];
         from.erase(std::find(from.begin(), from.end(), i));
         queues_[q + 1].push_back(i);
@@ -71,7 +80,8 @@ class MuriTiresias final : public TrainingPolicy {
         free -= j.gpus;
         run_[i] = 1;
         Assignment a{i, j.gpus, {}};
-        a.rate = muri::rate_for(j, ctx.state(i), muri::isolated_iteration_time(j));
+        a.iteration_time_s = muri::isolated_iteration_time(j);
+        a.rate = muri::rate_for(j, ctx.state(i), a.iteration_time_s);
         a.event_overhead_s = oh_.seconds(j.gpus, j.model);
         d.run.push_back(std::move(a));
       }
@@ -79,15 +89,17 @@ class MuriTiresias final : public TrainingPolicy {
     for (auto& q : queues_) {
       std::stable_partition(q.begin(), q.end(), [&](int i) { return run_[i] != 0; });
     }
-    // Next queue jump among the jobs that run from now on.
-    SimTime jump = kForever;
+    // Next queue jump among the jobs that run from now on (Muri's expression, in its order).
+    double jump = std::numeric_limits<double>::infinity();
     for (const auto& a : d.run) {
       const int q = qid_[a.job];
       if (q >= 2) continue;
-      const double left = std::ceil(limits_[q] / a.gpus) - to_seconds(ctx.state(a.job).run_time);
-      jump = std::min(jump, ctx.now() + std::max<SimTime>(1, ceil_seconds(left)));
+      jump =
+          std::min(jump, std::ceil(limits_[q] / a.gpus) - ctx.state(a.job).run_s + ctx.clock_s());
     }
-    d.wake_at = jump;
+    // A jump not after this point would repeat it forever in the original; never seen.
+    if (jump <= ctx.clock_s()) jump = std::nextafter(ctx.clock_s(), HUGE_VAL);
+    d.wake_at_s = jump;
     d.wake_replaces_previous = true;
     return d;
   }
