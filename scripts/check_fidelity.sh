@@ -3,7 +3,7 @@
 # ElasticFlow figs 8a-11) and prints one table: figure, point, ours, reference, difference,
 # tolerance, PASS / FAIL / KNOWN (a documented exception, with its reason). Expected values are
 # read from the anchors. Exits 1 on any unexplained failure.
-#   scripts/check_fidelity.sh [--full] [--bin PATH] [--anchors DIR] [--out DIR] [--jobs N]
+#   scripts/check_fidelity.sh [--full] [--binary PATH] [--anchors DIR] [--out DIR] [--jobs N]
 #                             [--only NAMES] [--list]
 # The quick default (a subset, under a minute on 2 cores) is a ctest; --full is what
 # docs/*.md quote. Checkers: scripts/fidelity/checks/*.py (see scripts/fidelity/README.md).

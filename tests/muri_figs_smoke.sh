@@ -5,13 +5,13 @@
 set -euo pipefail
 bin_dir="$1" data="$2" out="$3"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-export CS_BUILD="$bin_dir"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 rm -rf "$out"
-"$root/scripts/run_muri_fig13.sh" --quick --jobs 2 --data "$data" --out "$out/fig13"
+"$root/scripts/run_muri_fig13.sh" --binary "$bin_dir/clustersim" --quick --jobs 2 --data "$data" \
+  --out "$out/fig13"
 csv="$out/fig13/summary.csv"
-[[ "$(head -1 "$csv")" == figure,trace,cluster,policy,job_type,models,autopack,subset,run,* ]] ||
+[[ "$(head -1 "$csv")" == figure,subset,job_type,models,autopack,cluster,trace,policy,muri.autopack,muri.packing_num,run_dir,* ]] ||
   fail "unexpected header: $(head -1 "$csv")"
 [[ "$(wc -l <"$csv")" -eq 17 ]] || fail "expected 16 runs in $csv"
 /usr/bin/python3 - "$csv" <<'PY'
@@ -29,8 +29,9 @@ grep -q 'SRTF / Muri-S' "$out/plot.txt" || fail "plot table lacks SRTF / Muri-S"
 
 # bad arguments and missing data: exit 2 with a message
 set +e
-"$root/scripts/run_muri_fig13.sh" --jobs 0 --out "$out/bad" 2>"$out/err1"; rc1=$?
-"$root/scripts/run_muri_fig13.sh" --data "$out/nowhere" --out "$out/bad" 2>"$out/err2"; rc2=$?
+"$root/scripts/run_muri_fig13.sh" --binary "$bin_dir/clustersim" --jobs 0 --out "$out/bad" 2>"$out/err1"; rc1=$?
+"$root/scripts/run_muri_fig13.sh" --binary "$bin_dir/clustersim" --data "$out/nowhere" --out "$out/bad" \
+  2>"$out/err2"; rc2=$?
 set -e
 { [[ $rc1 -eq 2 ]] && grep -q -- "--jobs" "$out/err1"; } || fail "--jobs 0 not rejected"
 { [[ $rc2 -eq 2 ]] && grep -q "Rivendile/Muri" "$out/err2"; } || fail "missing data not explained"

@@ -56,7 +56,7 @@ def fmt_diff(r):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--full", action="store_true", help="every point (the quick default is a subset)")
-    ap.add_argument("--bin", default=os.path.join(ROOT, "build", "clustersim"), help="clustersim binary")
+    ap.add_argument("--binary", default=os.path.join(ROOT, "build", "clustersim"), help="clustersim binary")
     ap.add_argument("--anchors", default=os.environ.get("CLUSTERSIM_ANCHORS",
                                                         os.path.join(ROOT, "..", "shared", "anchors")))
     ap.add_argument("--out", help="keep the runs in this folder (must be new or empty); default: a temporary one")
@@ -73,8 +73,8 @@ def main():
     if not found:
         print(f"check_fidelity: no checker matches --only {a.only}", file=sys.stderr)
         return 2
-    if not os.access(a.bin, os.X_OK):
-        print(f"check_fidelity: no clustersim binary at {a.bin} (build it, or pass --bin)", file=sys.stderr)
+    if not os.access(a.binary, os.X_OK):
+        print(f"check_fidelity: no clustersim binary at {a.binary} (build it, or pass --binary)", file=sys.stderr)
         return 2
     if not os.path.isdir(a.anchors):
         print(f"check_fidelity: no anchors folder at {a.anchors} (pass --anchors or set CLUSTERSIM_ANCHORS)",
@@ -85,7 +85,7 @@ def main():
         return 2
     out = a.out or tempfile.mkdtemp(prefix="clustersim-fidelity-")
     os.makedirs(out, exist_ok=True)
-    ctx = Context(a.full, os.path.abspath(a.bin), os.path.abspath(a.anchors), os.path.abspath(out), a.jobs)
+    ctx = Context(a.full, os.path.abspath(a.binary), os.path.abspath(a.anchors), os.path.abspath(out), a.jobs)
     rows, errors = [], []
     t0 = time.monotonic()
     for stem, mod in found:

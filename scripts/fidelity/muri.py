@@ -79,7 +79,7 @@ def rerun_for(reruns, r):
 def rows(ctx, script, figure, quick_traces):
     data = ctx.anchor("muri")
     out = ctx.work(script.replace(".sh", ""))
-    args = ["--data", data, "--out", out, "--jobs", ctx.jobs]
+    args = ["--data", data, "--out", out, "--jobs", ctx.jobs, "--binary", ctx.binary]
     if not ctx.full:
         args += ["--traces", quick_traces]
     ctx.script(script, *args)
@@ -99,7 +99,7 @@ def rows(ctx, script, figure, quick_traces):
             sched = SCHEDULER[r["policy"]]
             jobs = cmp.job_file(data, ref["trace"], sched, ref["autopack"])
             if jobs:
-                same, n, _ = cmp.per_job(jobs, os.path.join(out, "runs", r["run"], "jobs.csv"))
+                same, n, _ = cmp.per_job(jobs, os.path.join(out, r["run_dir"], "jobs.csv"))
                 yield Row(f"{who}: jobs with the original's JCT (1e-6)", same, n, 0)
         name = paper_name(figure, r)
         for m, (ours_key, text) in METRICS.items():

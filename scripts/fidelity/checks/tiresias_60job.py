@@ -14,12 +14,11 @@ ORIGINAL = {"srtf": "shortest", "srsf": "shortest-gpu"}
 def rows(ctx):
     data = ctx.anchor("tiresias")
     out = ctx.work("tiresias")
-    ctx.script("run_tiresias.sh", "--data", data, "--out", out, "--jobs", ctx.jobs, "--bin", ctx.binary)
+    ctx.script("run_tiresias.sh", "--data", data, "--out", out, "--jobs", ctx.jobs, "--binary", ctx.binary)
     ours = {}
     for r in read_csv(os.path.join(out, "summary.csv")):
-        run_set = r["cluster"] + ("_q300_1000" if r["thresholds"] == "300;1000" else "_default")
-        name = f"{run_set}_{r['policy']}" if run_set.endswith("_q300_1000") else f"{r['cluster']}_default_{r['policy']}"
-        ours[(run_set, ORIGINAL.get(r["policy"], r["policy"]))] = (r, name)
+        run_set = r["cluster"] + ("_q300_1000" if r["tiresias.queue_limits"] == "300,1000" else "_default")
+        ours[(run_set, ORIGINAL.get(r["policy"], r["policy"]))] = (r, r["run_dir"])
     for ref in read_csv(os.path.join(data, "reference_runs", "summary.csv")):
         key = (ref["run_set"], ref["schedule"])
         if key not in ours:
@@ -33,6 +32,6 @@ def rows(ctx):
         if os.path.exists(path):
             theirs = {j["job_id"]: (float(j["JCT"]), float(j["start_time"])) for j in read_csv(path)}
             mine = {j["job_id"]: (num(j["jct_s"]), num(j["first_start_s"]))
-                    for j in read_csv(os.path.join(out, "runs", name, "jobs.csv"))}
+                    for j in read_csv(os.path.join(out, name, "jobs.csv"))}
             same = sum(1 for k, v in theirs.items() if mine.get(k) == v)
             yield Row(f"{who}: jobs with the original's JCT and start", same, len(theirs), 0)
