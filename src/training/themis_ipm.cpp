@@ -1,4 +1,4 @@
-#include "clustersim/training/themis_ipm.hpp"
+#include "training/themis_ipm.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "clustersim/training/muri/sim.hpp"
+#include "training/muri/sim.hpp"
 
 #include "clustersim/training/iteration_clock.hpp"
 
