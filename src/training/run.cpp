@@ -183,7 +183,7 @@ RunReport execute_run(const RunConfig& cfg, const ProgressFn& progress) {
   EngineConfig ec;
   ec.slot = seconds_param(p, "engine.slot_s");
   ec.min_interval = seconds_param(p, "engine.min_interval_s");
-  ec.event_queue = p.get_string("engine.event_queue", "heap");
+  ec.event_queue = p.get_string("engine.event_queue", "radix");
   ec.whole_seconds = p.get_bool("engine.whole_seconds", false);
   ec.efficiency = p.get_bool("engine.efficiency", false);
   const auto run_index = p.get_int("run", 0);

@@ -5,7 +5,7 @@
 //   cluster, trace, trace_format (auto), throughputs (optional), policy, seed (1), out
 //   and free parameters (`--set key=value` / "set": {...}), of which the engine reads
 //   placement (count), overhead (none), gpu_type (generic; names the GPUs of CSV specs),
-//   run (0), engine.slot_s (0), engine.min_interval_s (0), engine.event_queue (heap),
+//   run (0), engine.slot_s (0), engine.min_interval_s (0), engine.event_queue (radix),
 //   throughput (unset; `analytic` = the catalogue model for gpu_type), throughput.catalog
 //   (the shipped throughputs/catalog), throughput.links (catalog for CSV cluster specs, which
 //   have no link speeds; cluster for JSON specs);
