@@ -84,7 +84,8 @@ class Simulator {
     std::uint32_t stamp = 0;
     alignas(8) unsigned char storage[kInlineBytes];
   };
-  static constexpr int kChunkBits = 12;  // 4096 records (160 KiB) per chunk
+  static_assert(sizeof(Record) == 48);
+  static constexpr int kChunkBits = 12;  // 4096 records (192 KiB) per chunk
 
   template <class Fn>
   static void inline_op(void* storage, Op op) {
