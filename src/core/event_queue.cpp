@@ -144,6 +144,9 @@ class RadixQueue final : public EventQueue {
   static constexpr int kBuckets = 65;
   // The lowest bucket's keys are the next to leave; below this size they are announced.
   static constexpr std::size_t kLookahead = 128;
+  // A spread bucket gives back its memory above this many keys: the big ones are mostly left by
+  // the first spreads of a large initial fill and would otherwise hold several times the keys.
+  static constexpr std::size_t kKeepCapacity = 4096;
   Lookahead lookahead_;
   mutable std::vector<EventKey> buckets_[kBuckets];
   mutable std::size_t head_ = 0;    ///< keys of bucket 0 before head_ are popped
@@ -199,7 +202,11 @@ class RadixQueue final : public EventQueue {
         put(u, k);  // into a bucket below b: every key here agrees with last_ above bit b - 1
       }
     }
-    from.clear();
+    if (from.capacity() > kKeepCapacity) {
+      std::vector<EventKey>().swap(from);
+    } else {
+      from.clear();
+    }
     mask_ &= ~(std::uint64_t{1} << (b - 1));
     auto by_seq = [](const EventKey& x, const EventKey& y) { return x.order < y.order; };
     if (!std::is_sorted(buckets_[0].begin(), buckets_[0].end(), by_seq))
