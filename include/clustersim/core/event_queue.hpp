@@ -3,12 +3,15 @@
 // with every insertion, so entries with equal times leave in insertion order and every run is
 // deterministic. Cancellation is the Simulator's business (lazy, O(1)); the queue only orders.
 //
-//   implementation  insert       pop             memory per entry
-//   radix           O(1)         O(log T) amort. ~16-32 bytes (monotone radix heap, default)
-//   heap            O(log n)     O(log n)        16 bytes (4-ary implicit heap)
-//   map             O(log n)     O(log n)        ~64 bytes (std::set; a reference implementation)
+//   implementation  insert    pop                memory per entry
+//   radix           O(1)      O(log T) amortised 16 bytes + bucket slack (monotone radix heap,
+//                                                the default; ~56 bytes at peak in the hold
+//                                                model with 10^6 pending)
+//   heap            O(log n)  O(log n)           16 bytes (4-ary implicit heap)
+//   map             O(log n)  O(log n)           ~64 bytes (std::set; a reference implementation)
 //
 // T is the spread of pending times in µs (an entry moves down at most 64 buckets in its life).
+// bench/event_queue_bench.cpp measures them in the hold model.
 // The radix heap needs keys at or after the last one it popped or peeked, which a discrete-event
 // simulator gives (time never goes backwards); an earlier key (after run(until) peeked past
 // `until`, say) is still accepted and ordered correctly, in a small side heap.
