@@ -1,4 +1,7 @@
 #include <algorithm>
+#include <array>
+#include <functional>
+#include <memory>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -173,4 +176,214 @@ TEST_CASE("distributions have the right moments", "[core][rng]") {
     ++counts[r.weighted_index(w)];
   CHECK(counts[1] == 0);
   CHECK(std::abs(counts[2] / 40000.0 - 0.75) < 0.01);
+}
+
+namespace {
+
+// The reference for the differential test below: the contract in its plainest form. Events stay
+// in a vector in scheduling order; run() scans the pending ones for the least (time, index).
+class ReferenceSim {
+ public:
+  using Handle = std::size_t;
+  SimTime now() const { return now_; }
+  template <class F>
+  Handle schedule_in(SimTime delay, F fn) {
+    events_.push_back(Event{now_ + delay, true, std::function<void()>(std::move(fn))});
+    pending_.push_back(events_.size() - 1);
+    return events_.size() - 1;
+  }
+  void cancel(Handle h) {
+    if (!events_[h].pending) return;
+    events_[h].pending = false;
+    pending_.erase(std::find(pending_.begin(), pending_.end(), h));
+  }
+  bool is_pending(Handle h) const { return events_[h].pending; }
+  std::size_t pending() const { return pending_.size(); }
+  void stop() { stopped_ = true; }
+  void run(SimTime until) {
+    stopped_ = false;
+    while (!stopped_ && !pending_.empty()) {
+      auto best = pending_.begin();
+      for (auto it = pending_.begin(); it != pending_.end(); ++it) {
+        const Event& e = events_[*it];
+        const Event& b = events_[*best];
+        if (e.time < b.time || (e.time == b.time && *it < *best)) best = it;
+      }
+      Event& e = events_[*best];
+      if (e.time > until) return;
+      e.pending = false;
+      now_ = e.time;
+      pending_.erase(best);
+      auto fn = std::move(e.fn);
+      fn();
+    }
+  }
+  void skip_seq_for_testing(std::uint64_t) {}
+
+ private:
+  struct Event {
+    SimTime time;
+    bool pending;
+    std::function<void()> fn;
+  };
+  std::vector<Event> events_;
+  std::vector<std::size_t> pending_;
+  SimTime now_ = 0;
+  bool stopped_ = false;
+};
+
+struct SimAdapter {
+  using Handle = EventId;
+  Simulator sim;
+  int purges = 0;
+  SimTime now() const { return sim.now(); }
+  template <class F>
+  Handle schedule_in(SimTime delay, F fn) {
+    return sim.schedule_in(delay, std::move(fn));
+  }
+  void cancel(Handle h) {
+    const std::size_t queued = sim.queued();
+    sim.cancel(h);
+    purges += sim.queued() < queued;  // cancelled entries were dropped from the queue
+  }
+  bool is_pending(Handle h) const { return sim.is_pending(h); }
+  std::size_t pending() const { return sim.pending(); }
+  void stop() { sim.stop(); }
+  void run(SimTime until) { sim.run(until); }
+  void skip_seq_for_testing(std::uint64_t seq) { sim.skip_seq_for_testing(seq); }
+};
+
+// A random scenario whose every choice is drawn from a stream named after the event making it,
+// so two simulators that run events in the same order make the same choices. Events schedule
+// children (ties, short and huge delays), cancel and query random handles, sometimes stop the run;
+// between runs the driver files and mass-cancels events from outside and runs to random ends.
+// Callbacks come in three kinds: small (stored inline), large (boxed) and owning a shared_ptr
+// (must be destroyed when run or cancelled). Returns the log of everything observed.
+template <class S>
+std::vector<std::int64_t> random_scenario(S& sim, std::uint64_t seed,
+                                          const std::shared_ptr<int>& token) {
+  std::vector<std::int64_t> log;
+  std::vector<typename S::Handle> handles;
+  std::function<void(std::size_t)> act;
+  auto file = [&](SimTime delay, std::size_t id) {
+    switch (id % 3) {
+      case 0:
+        return sim.schedule_in(delay, [&act, id] { act(id); });
+      case 1: {
+        std::array<std::int64_t, 12> pad{};  // 96 bytes: boxed
+        pad[id % 12] = static_cast<std::int64_t>(id);
+        return sim.schedule_in(delay,
+                               [&act, pad, id] { act(static_cast<std::size_t>(pad[id % 12])); });
+      }
+      default:
+        return sim.schedule_in(delay, [&act, token, id] { act(id); });
+    }
+  };
+  auto draw_delay = [](RngStream& r) -> SimTime {
+    switch (r.uniform_int(0, 3)) {
+      case 0:
+        return 0;
+      case 1:
+        return r.uniform_int(0, 3);
+      case 2:
+        return r.uniform_int(0, 2'000'000);
+      default:
+        return r.uniform_int(0, std::int64_t{1} << 40);
+    }
+  };
+  act = [&](std::size_t id) {
+    RngStream r(seed, id, "act");
+    log.push_back(static_cast<std::int64_t>(id));
+    log.push_back(sim.now());
+    const int children = handles.size() < 6000 ? static_cast<int>(r.uniform_int(0, 3)) : 0;
+    for (int c = 0; c < children; ++c) {
+      const std::size_t child = handles.size();
+      handles.push_back(file(draw_delay(r), child));
+    }
+    for (int q = 0; q < 2; ++q) {
+      const auto h = static_cast<std::size_t>(r.uniform_int(0, handles.size() - 1));
+      log.push_back(sim.is_pending(handles[h]));
+      if (q == 0 && r.uniform() < 0.3) sim.cancel(handles[h]);
+    }
+    if (r.uniform() < 0.01) sim.stop();
+  };
+  RngStream driver(seed, 0, "driver");
+  SimTime until = 0;
+  for (int round = 0; round < 40; ++round) {
+    const int fresh = static_cast<int>(driver.uniform_int(0, 400));
+    for (int i = 0; i < fresh; ++i) {
+      const std::size_t id = handles.size();
+      handles.push_back(file(draw_delay(driver), id));
+    }
+    if (round % 10 == 5) {  // mass cancellation: forces the purge of cancelled entries
+      for (auto& h : handles) {
+        if (driver.uniform() < 0.8) sim.cancel(h);
+      }
+      log.push_back(static_cast<std::int64_t>(sim.pending()));
+    }
+    if (round == 20) sim.skip_seq_for_testing(EventKey::kMaxSeq - 100);  // renumbering
+    until += driver.uniform_int(0, 3'000'000);
+    sim.run(round == 39 ? kForever : until);
+    log.push_back(-1);
+    log.push_back(sim.now());
+  }
+  while (sim.pending() > 0)  // events may stop() the run
+    sim.run(kForever);
+  return log;
+}
+
+}  // namespace
+
+TEST_CASE("random schedule/cancel/run sequences match a reference model on every queue", "[core]") {
+  auto name = GENERATE(from_range(event_queue_names()));
+  for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+    auto token = std::make_shared<int>(0);
+    ReferenceSim ref;
+    const auto want = random_scenario(ref, seed, token);
+    std::vector<std::int64_t> got;
+    {
+      auto tok = std::make_shared<int>(0);
+      SimAdapter sim{Simulator(make_event_queue(name))};
+      got = random_scenario(sim, seed, tok);
+      CHECK(sim.sim.pending() == 0);
+      CHECK(sim.purges > 0);
+      CHECK(tok.use_count() == 1);  // every callback run or cancelled was destroyed
+    }
+    CAPTURE(name, seed);
+    REQUIRE(want.size() > 10'000);
+    CHECK(got == want);
+  }
+}
+
+TEST_CASE("pending callbacks are destroyed by cancel and by the simulator's destructor", "[core]") {
+  auto token = std::make_shared<int>(0);
+  {
+    Simulator sim;
+    std::array<char, 100> big{};
+    auto a = sim.schedule_at(5, [token] {});
+    sim.schedule_at(6, [token, big] { (void)big; });  // boxed
+    sim.schedule_at(7, [token] {});
+    CHECK(token.use_count() == 4);
+    sim.cancel(a);
+    CHECK(token.use_count() == 3);
+    sim.run(6);
+    CHECK(token.use_count() == 2);
+  }
+  CHECK(token.use_count() == 1);
+}
+
+// Seqs have 36 bits (event_queue.hpp); when they run out the pending keys are renumbered in order.
+// Without that, the seq after kMaxSeq would wrap to 0 and jump ahead of its time's other events.
+TEST_CASE("running out of sequence numbers renumbers without changing the order", "[core]") {
+  auto name = GENERATE(from_range(event_queue_names()));
+  Simulator sim(make_event_queue(name));
+  std::vector<int> order;
+  for (int i = 0; i < 4; ++i)
+    sim.schedule_at(10, [&order, i] { order.push_back(i); });
+  sim.skip_seq_for_testing(EventKey::kMaxSeq - 1);
+  for (int i = 4; i < 8; ++i)
+    sim.schedule_at(10, [&order, i] { order.push_back(i); });
+  sim.schedule_at(5, [&order] { order.push_back(100); });
+  sim.run();
+  CHECK(order == std::vector<int>{100, 0, 1, 2, 3, 4, 5, 6, 7});
 }

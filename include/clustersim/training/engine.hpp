@@ -27,7 +27,7 @@ namespace clustersim {
 struct EngineConfig {
   SimTime min_interval = 0;  ///< minimum spacing of scheduling points (µs); 0 = none
   SimTime slot = 0;          ///< periodic scheduling points every `slot` while jobs are live
-  std::string event_queue = "heap";
+  std::string event_queue = "radix";
   /// Check the invariants (GPU conservation, non-negative progress) at every point.
   bool check_invariants = true;
   /// Round each completion up to whole seconds after the job's (re)start or overhead window,
