@@ -357,6 +357,7 @@ void Engine::free_slot(int n, std::uint32_t k) {
     r.finish += cfg_.transfer_cost + link_delay(n, r.origin, cfg_.task_bytes, true);
   }
   ++result_.completed;
+  result_.end = std::max(result_.end, r.finish);
   --in_system_;
   free_.push_back(k);
   observer_.on_complete(r);
@@ -408,7 +409,6 @@ BalancingResult Engine::run() {
   }
   result_.events = sim_.events_processed();
   result_.policy_s = policy_s_;
-  result_.end = sim_.now();
   return result_;
 }
 

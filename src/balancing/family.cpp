@@ -45,7 +45,10 @@ const ParamSpecs& engine_params() {
                   3600),
       param::real("worker.overhead_s", 0, "s", "worker-side time per task before its start", 0,
                   3600),
-      param::real("metrics.warmup_s", 0, "s", "throughput window start", 0, kMaxInputSeconds),
+      param::real("metrics.warmup_s", 0, "s",
+                  "throughput window start; tasks arriving earlier are left out of the response "
+                  "and wait statistics",
+                  0, kMaxInputSeconds),
       param::real("metrics.until_s", 0, "s", "throughput window end (0 = last completion)", 0,
                   kMaxInputSeconds),
       param::integer("metrics.exact_quantiles", 1 << 20, "tasks",

@@ -56,15 +56,18 @@ void BalancingMetrics::on_complete(const balancing::TaskRecord& t) {
   last_finish_ = std::max(last_finish_, t.finish);
   last_release_ = std::max(last_release_, t.release);
   first_start_ = std::min(first_start_, t.start);
-  const double response = to_seconds(t.finish - t.arrival);
-  const double wait = to_seconds(t.start - t.arrival);
-  response_.add(response);
-  response_q_.add(response);
-  wait_.add(wait);
-  wait_q_.add(wait);
-  slowdown_.add(response / t.work_s);
-  waited_ += t.start > t.arrival;
   if (t.finish > opt_.warmup && (opt_.until == 0 || t.finish <= opt_.until)) ++in_window_;
+  // Steady-state statistics leave out the tasks that arrived during the warm-up.
+  if (t.arrival >= opt_.warmup) {
+    const double response = to_seconds(t.finish - t.arrival);
+    const double wait = to_seconds(t.start - t.arrival);
+    response_.add(response);
+    response_q_.add(response);
+    wait_.add(wait);
+    wait_q_.add(wait);
+    slowdown_.add(response / t.work_s);
+    waited_ += t.start > t.arrival;
+  }
   if (!tasks_) return;
   line_.clear();
   fmt::format_to(std::back_inserter(line_), "{},", t.id);
@@ -103,16 +106,18 @@ void BalancingMetrics::collect(const balancing::BalancingResult& r, RunOutput& o
   const SimTime to = opt_.until > 0 ? opt_.until : last_finish_;
   out.add_metric("throughput_rps", or_null(static_cast<double>(in_window_) / to_seconds(to - from),
                                            any && to > from));
-  out.add_metric("response_mean_s", or_null(response_.mean(), any));
-  out.add_metric("response_p50_s", or_null(response_q_.quantile(0.5), any));
-  out.add_metric("response_p90_s", or_null(response_q_.quantile(0.9), any));
-  out.add_metric("response_p99_s", or_null(response_q_.quantile(0.99), any));
-  out.add_metric("response_max_s", or_null(response_.max(), any));
-  out.add_metric("wait_mean_s", or_null(wait_.mean(), any));
-  out.add_metric("wait_p99_s", or_null(wait_q_.quantile(0.99), any));
-  out.add_metric("waited_fraction",
-                 or_null(static_cast<double>(waited_) / static_cast<double>(r.completed), any));
-  out.add_metric("slowdown_mean", or_null(slowdown_.mean(), any));
+  const bool measured = response_.count() > 0;
+  out.add_metric("response_mean_s", or_null(response_.mean(), measured));
+  out.add_metric("response_p50_s", or_null(response_q_.quantile(0.5), measured));
+  out.add_metric("response_p90_s", or_null(response_q_.quantile(0.9), measured));
+  out.add_metric("response_p99_s", or_null(response_q_.quantile(0.99), measured));
+  out.add_metric("response_max_s", or_null(response_.max(), measured));
+  out.add_metric("wait_mean_s", or_null(wait_.mean(), measured));
+  out.add_metric("wait_p99_s", or_null(wait_q_.quantile(0.99), measured));
+  out.add_metric(
+      "waited_fraction",
+      or_null(static_cast<double>(waited_) / static_cast<double>(response_.count()), measured));
+  out.add_metric("slowdown_mean", or_null(slowdown_.mean(), measured));
   json counts = json::array();
   std::uint64_t lo = ~0ULL, hi = 0;
   for (const auto& n : r.nodes) {

@@ -90,7 +90,7 @@ struct BalancingResult {
   std::uint64_t result_returns = 0;
   std::uint64_t transfer_bytes = 0;  ///< migrations and result returns
   std::uint64_t state_messages = 0, state_lost = 0;
-  SimTime end = 0;  ///< time of the last event
+  SimTime end = 0;  ///< the last task's finish
   std::vector<NodeTotals> nodes;
 };
 

@@ -5,7 +5,8 @@
 //                 submission), throughput_rps (completions in the window / its length),
 //                 response_{mean,p50,p90,p99,max}_s, wait_{mean,p99}_s (start - arrival),
 //                 waited_fraction (tasks whose service did not start on arrival), slowdown_mean
-//                 (response / work_s), node_tasks (per node, in spec order), node_tasks_min/max,
+//                 (response / work_s) — these over the tasks that arrived after
+//                 metrics.warmup_s —, node_tasks (per node, in spec order), node_tasks_min/max,
 //                 transfers (task migrations), result_returns, transfer_bytes,
 //                 state_messages, state_lost, quantiles ("exact" or
 //                 the sketch's relative error). Statistics over no task are null.
@@ -26,7 +27,7 @@ namespace clustersim {
 class BalancingMetrics final : public balancing::TaskObserver {
  public:
   struct Options {
-    SimTime warmup = 0;  ///< throughput window start
+    SimTime warmup = 0;  ///< throughput window start; earlier arrivals skip the statistics
     SimTime until = 0;   ///< throughput window end (0 = the last finish)
     std::size_t exact_quantiles = 1u << 20;
     bool tasks_csv = false;
