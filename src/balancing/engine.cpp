@@ -393,16 +393,17 @@ BalancingResult Engine::run() {
     schedule_next_arrival();
   }
   sim_.run(cfg_.limits.max_sim_time);
-  if (sim_.pending() > 0) {
+  if (!all_done()) {
     if (cfg_.limits.max_events > 0 && sim_.events_processed() >= cfg_.limits.max_events)
       throw InputError(fmt::format("run stopped at --max-events {}", cfg_.limits.max_events));
-    throw InputError(
-        fmt::format("run stopped at --max-sim-time {} s", to_seconds(cfg_.limits.max_sim_time)));
-  }
-  if (in_system_ > 0)
+    if (sim_.pending() > 0)
+      throw InputError(
+          fmt::format("run stopped at --max-sim-time {} s", to_seconds(cfg_.limits.max_sim_time)));
     throw InputError(fmt::format(
-        "{} tasks never finished: the dispatch policy left them waiting with every node idle",
+        "{} tasks never finished: they wait where no node takes them (the central queue of a "
+        "policy that stopped pulling, or a node that never starts working)",
         in_system_));
+  }
   for (int n = 0; n < nodes(); ++n) {
     account_held(nodes_[n]);
     result_.nodes[n] = nodes_[n].totals;

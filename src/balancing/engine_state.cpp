@@ -93,8 +93,13 @@ void Engine::start_timer(SimTime period, std::function<void()> body) {
 void Engine::settle() {
   settled_ = true;
   if (cfg_.sample_period > 0) start_timer(cfg_.sample_period, [this] { sample(); });
+  // A monitor tick may open nodes to the central queue: let every node pull.
   if (dispatch_.tick_period() > 0)
-    start_timer(dispatch_.tick_period(), [this] { dispatch_.on_tick(*this); });
+    start_timer(dispatch_.tick_period(), [this] {
+      dispatch_.on_tick(*this);
+      for (int n = 0; n < nodes() && !central_.empty(); ++n)
+        after_room(n);
+    });
   const int n = nodes();
   if ((cfg_.state_period > 0 || cfg_.state_event_delta > 0) && n > 1) {
     view_.assign(static_cast<std::size_t>(n) * n, 0);

@@ -31,16 +31,28 @@ inline double metric(const RunOutput& out, const std::string& key) {
   return out.summary.at(key).get<double>();
 }
 
-/// `reps` replications (run = 0..reps-1) of `key`, as a Student-t interval at `level`.
-inline MeanInterval replicate(const std::string& policy,
-                              std::map<std::string, std::string> settings, const std::string& key,
-                              int reps, double level = 0.95) {
-  std::vector<double> v;
+/// `reps` replications (run = 0..reps-1) of each of `keys`, as Student-t intervals at `level`.
+inline std::vector<MeanInterval> replicate(const std::string& policy,
+                                           std::map<std::string, std::string> settings,
+                                           const std::vector<std::string>& keys, int reps,
+                                           double level = 0.95) {
+  std::vector<std::vector<double>> v(keys.size());
   for (int r = 0; r < reps; ++r) {
     settings["run"] = std::to_string(r);
-    v.push_back(metric(run_balancing(policy, settings), key));
+    const RunOutput out = run_balancing(policy, settings);
+    for (std::size_t k = 0; k < keys.size(); ++k)
+      v[k].push_back(metric(out, keys[k]));
   }
-  return mean_interval(v, level);
+  std::vector<MeanInterval> ci;
+  for (const auto& x : v)
+    ci.push_back(mean_interval(x, level));
+  return ci;
+}
+
+inline MeanInterval replicate(const std::string& policy,
+                              const std::map<std::string, std::string>& settings,
+                              const std::string& key, int reps, double level = 0.95) {
+  return replicate(policy, settings, std::vector<std::string>{key}, reps, level).front();
 }
 
 // ---- closed forms (service rate 1 per server, per-server arrival rate lambda) ----------------

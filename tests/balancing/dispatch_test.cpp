@@ -108,6 +108,19 @@ TEST_CASE("resource-gated pull admits only what the free resource covers",
   CHECK(metric(out, "makespan_s") == Approx(40));
 }
 
+TEST_CASE("a periodic resource monitor acts on stale samples", "[balancing][dispatch]") {
+  // The same node with a 1-s monitor (aiVLE samples every second); ticks at 0.5, 1.5, ... from
+  // the first arrival. A, B, C arrive at 0.5, 0.6, 0.7 while the sample still says "room" and all
+  // start (overcommitted); D arrives at 3 after the monitor closed the node and waits centrally.
+  // A-C end at 10.5-10.7, but the node reopens only at the 11.5 sample: D runs 11.5-21.5.
+  TempDir dir;
+  auto out = run_balancing(
+      "gated-pull", {{"gated.demand", "1.87"}, {"gated.period_s", "1"}},
+      {{"cluster", spec(R"({"nodes": [{"name": "g", "slots": 8, "resources": {"vram_gb": 4}}]})")},
+       {"trace", dir.write("t.csv", "arrival_s,service_s\n0.5,10\n0.6,10\n0.7,10\n3,10\n")}});
+  CHECK(metric(out, "makespan_s") == Approx(21));
+}
+
 TEST_CASE("origin dispatch keeps tasks where they start", "[balancing][dispatch]") {
   auto out = run_balancing(
       "origin", {{"cluster.nodes", "3"}, {"workload.tasks", "7"}, {"workload.origin", "n1"}});

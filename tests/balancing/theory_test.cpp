@@ -66,11 +66,10 @@ TEST_CASE("dispatch policies match queueing theory at moderate load", "[balancin
     check_interval(ci, ekm1_sojourn(10, 0.7), "round-robin k=10, rho 0.7");
   }
   SECTION("a central queue over 8 nodes is M/M/8 (mean and Erlang C)") {
-    auto s = open_exponential(8, 0.8, tasks, 100);
-    check_interval(replicate("central", s, "response_mean_s", reps), mmc_sojourn(8, 0.8),
-                   "central c=8, rho 0.8");
-    check_interval(replicate("central", s, "waited_fraction", reps), erlang_c(8, 6.4),
-                   "P(wait) c=8, rho 0.8");
+    auto ci = replicate("central", open_exponential(8, 0.8, tasks, 100),
+                        std::vector<std::string>{"response_mean_s", "waited_fraction"}, reps);
+    check_interval(ci[0], mmc_sojourn(8, 0.8), "central c=8, rho 0.8");
+    check_interval(ci[1], erlang_c(8, 6.4), "P(wait) c=8, rho 0.8");
   }
   SECTION("JSQ(2) over 100 nodes is the supermarket model") {
     auto s = open_exponential(100, 0.7, 2 * tasks, 100);
@@ -144,8 +143,8 @@ TEST_CASE("dispatch policies match queueing theory at high load (long)",
   SECTION("M/M/1 and E_k/M/1") {
     for (double rho : {0.9, 0.95}) {
       check_interval(
-          replicate("random", open_exponential(10, rho, 2000000, 2000), "response_mean_s", reps),
-          mm1_sojourn(rho), fmt::format("random, rho {}", rho));
+          replicate("random", open_exponential(20, rho, 4000000, 2000), "response_mean_s", reps),
+          mm1_sojourn(rho), fmt::format("random over 20 nodes, rho {}", rho));
       for (int k : {2, 3, 10}) {
         check_interval(replicate("round-robin", open_exponential(k, rho, 2000000, 2000),
                                  "response_mean_s", reps),
@@ -155,20 +154,37 @@ TEST_CASE("dispatch policies match queueing theory at high load (long)",
   }
   SECTION("M/M/c") {
     for (int c : {2, 8, 24}) {
-      auto s = open_exponential(c, 0.9, 2000000, 2000);
-      check_interval(replicate("central", s, "response_mean_s", reps), mmc_sojourn(c, 0.9),
-                     fmt::format("central c={}, rho 0.9", c));
-      check_interval(replicate("central", s, "waited_fraction", reps), erlang_c(c, 0.9 * c),
-                     fmt::format("P(wait) c={}, rho 0.9", c));
+      auto ci = replicate("central", open_exponential(c, 0.9, 2000000, 2000),
+                          std::vector<std::string>{"response_mean_s", "waited_fraction"}, reps);
+      check_interval(ci[0], mmc_sojourn(c, 0.9), fmt::format("central c={}, rho 0.9", c));
+      check_interval(ci[1], erlang_c(c, 0.9 * c), fmt::format("P(wait) c={}, rho 0.9", c));
     }
   }
-  SECTION("JSQ(d) on 1000 nodes") {
+  SECTION("JSQ(d) on 500 and 1000 nodes, extrapolated to the mean-field limit") {
+    // A finite system sits O(1/n) above the supermarket fixed point (0.15-0.3 % at n = 1000,
+    // growing with d), so the check uses the Richardson extrapolation 2 T(1000) - T(500),
+    // replication by replication; the n = 1000 interval is printed as well.
     for (int d : {2, 3, 5}) {
-      auto s = open_exponential(1000, 0.9, 4000000, 500);
-      s["jsq.d"] = std::to_string(d);
-      s["jsq.replacement"] = "true";
-      check_interval(replicate("jsq-d", s, "response_mean_s", reps), supermarket_sojourn(d, 0.9),
-                     fmt::format("JSQ({}) n=1000, rho 0.9", d));
+      std::vector<double> limit, direct;
+      for (int r = 0; r < reps; ++r) {
+        auto at = [&](int n) {
+          auto s = open_exponential(n, 0.9, 4000 * n, 500);
+          s["jsq.d"] = std::to_string(d);
+          s["jsq.replacement"] = "true";
+          s["run"] = std::to_string(r);
+          return metric(run_balancing("jsq-d", s), "response_mean_s");
+        };
+        const double big = at(1000);
+        direct.push_back(big);
+        limit.push_back(2 * big - at(500));
+      }
+      const double theory = supermarket_sojourn(d, 0.9);
+      const auto raw = mean_interval(direct, 0.95);
+      INFO(fmt::format("JSQ({}) n=1000, rho 0.9: simulated {:.4f} +- {:.4f}, theory {:.4f}", d,
+                       raw.mean, raw.half_width, theory));
+      CHECK(raw.mean > theory);  // a finite system is worse than the limit
+      check_interval(mean_interval(limit, 0.95), theory,
+                     fmt::format("JSQ({}) 2 T(1000) - T(500), rho 0.9", d));
     }
   }
 }
