@@ -1,6 +1,7 @@
 #include "clustersim/metrics/balancing_metrics.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -13,23 +14,34 @@ using nlohmann::json;
 
 namespace {
 
-// Seconds with up to six decimals, as format_seconds, into a buffer (tasks.csv has 10^7 rows).
+// Appends seconds with up to six decimals, as format_seconds (tasks.csv has 10^7 rows, so no
+// allocation and no stream formatting per field).
 void put_seconds(std::string& out, SimTime t) {
+  char buf[32];
+  char* p = buf;
   if (t < 0) {
-    out += '-';
+    *p++ = '-';
     t = -t;
   }
-  fmt::format_to(std::back_inserter(out), "{}", t / kSecond);
-  SimTime frac = t % kSecond;
-  if (frac == 0) return;
-  char digits[7];
-  int len = 6;
-  for (int i = 5; i >= 0; --i, frac /= 10)
-    digits[i] = static_cast<char>('0' + frac % 10);
-  while (digits[len - 1] == '0')
-    --len;
-  out += '.';
-  out.append(digits, static_cast<std::size_t>(len));
+  p = std::to_chars(p, buf + sizeof buf, t / kSecond).ptr;
+  if (SimTime frac = t % kSecond; frac != 0) {
+    *p++ = '.';
+    char digits[6];
+    for (int i = 5; i >= 0; --i, frac /= 10)
+      digits[i] = static_cast<char>('0' + frac % 10);
+    int len = 6;
+    while (digits[len - 1] == '0')
+      --len;
+    for (int i = 0; i < len; ++i)
+      *p++ = digits[i];
+  }
+  out.append(buf, p);
+}
+
+template <typename T>
+void put_number(std::string& out, T v) {
+  char buf[32];
+  out.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
 }
 
 json or_null(double v, bool have) {
@@ -70,15 +82,22 @@ void BalancingMetrics::on_complete(const balancing::TaskRecord& t) {
   }
   if (!tasks_) return;
   line_.clear();
-  fmt::format_to(std::back_inserter(line_), "{},", t.id);
+  put_number(line_, t.id);
   for (SimTime v : {t.arrival, t.release, t.start, t.finish}) {
-    put_seconds(line_, v);
     line_ += ',';
+    put_seconds(line_, v);
   }
+  line_ += ',';
   line_ += cluster_.nodes[static_cast<std::size_t>(t.node)].name;
   line_ += ',';
   if (t.origin >= 0) line_ += cluster_.nodes[static_cast<std::size_t>(t.origin)].name;
-  fmt::format_to(std::back_inserter(line_), ",{},{:.6g},", t.transfers, t.work_s);
+  line_ += ',';
+  put_number(line_, t.transfers);
+  line_ += ',';
+  char buf[32];
+  line_.append(buf,
+               std::to_chars(buf, buf + sizeof buf, t.work_s, std::chars_format::general, 6).ptr);
+  line_ += ',';
   put_seconds(line_, t.finish - t.arrival);
   line_ += ',';
   put_seconds(line_, t.start - t.arrival);
