@@ -63,11 +63,29 @@ bl_add() {
   printf '%s\t%s\n' "$tags;run=$run" "$BL_OUT/runs/$run" >>"$BL_TAGS"
 }
 
+# bl_run_manifest FILE JOBS: one run per line, "<out dir>\t<clustersim run arguments>", JOBS at
+# a time; runs whose summary.json exists are skipped; fails if any run fails. (Kept here, not in
+# common.sh, so these scripts do not depend on the figure scripts' runner; `clustersim sweep`
+# can take over.)
+bl_run_manifest() {
+  local manifest="$1" jobs="$2"
+  echo "running $(wc -l <"$manifest") runs, $jobs at a time" >&2
+  # shellcheck disable=SC2016
+  tr '\n' '\0' <"$manifest" | xargs -0 -P "$jobs" -I{} bash -c '
+    line="$1"; out="${line%%$'"'"'\t'"'"'*}"; args="${line#*$'"'"'\t'"'"'}"
+    if [[ -f "$out/summary.json" ]]; then exit 0; fi
+    mkdir -p "$out"
+    if ! eval "\"$0\" run $args --out \"$out\" -q" >"$out/log.txt" 2>&1; then
+      echo "FAILED: $out (see $out/log.txt)" >&2; cat "$out/log.txt" >&2; exit 1
+    fi
+    echo "done: $out" >&2' "$CS_BIN" {}
+}
+
 # bl_finish MODE [EXTRA]: runs the manifest and writes <out>/summary.csv with
 # scripts/lib/balancing_summary.py MODE (EXTRA: a JSON file of reference values).
 bl_finish() {
   local t0=$SECONDS
-  cs_run_manifest "$BL_MANIFEST" "$BL_JOBS"
+  bl_run_manifest "$BL_MANIFEST" "$BL_JOBS"
   "$CS_PYTHON" "$CS_ROOT/scripts/lib/balancing_summary.py" "$1" "$BL_OUT" "${2:-}"
   echo "wrote $BL_OUT/summary.csv ($(wc -l <"$BL_TAGS") runs, $((SECONDS - t0)) s)"
 }
