@@ -1,6 +1,8 @@
-"""Shared helpers for the ElasticFlow figure plots (run with /usr/bin/python3). Beside our values
-they draw the artifact's reference runs (anchors/elasticflow/reference_runs/summary_*.csv, read at
-run time, never copied) as black ticks, and print both."""
+"""Shared helpers for the ElasticFlow figure plots (run with /usr/bin/python3). They read the
+summary.csv that scripts/run_<figure>.sh merges (the grid's columns, run_dir, the summary.json
+metrics) and, beside our values, draw the artifact's reference runs
+(anchors/elasticflow/reference_runs/summary_*.csv, read at run time, never copied) as black ticks,
+and print both."""
 import csv
 import math
 import os
@@ -29,9 +31,10 @@ def default_data():
 
 def args(name):
     import argparse
-    ap = argparse.ArgumentParser(description=f"Draws ElasticFlow {name} from run_{name}.sh's summary.csv, "
-                                 "with the artifact's reference runs beside ours")
-    ap.add_argument("summary", nargs="?", default=os.path.join("results", name, "summary.csv"))
+    ap = argparse.ArgumentParser(description=f"Draws ElasticFlow {name} from scripts/run_{name}.sh's "
+                                 "summary.csv, with the artifact's reference runs beside ours")
+    ap.add_argument("summary", nargs="?", default=os.path.join(ROOT, "results", f"run_{name}", "summary.csv"),
+                    help=f"summary.csv of scripts/run_{name}.sh (default: results/run_{name}/summary.csv)")
     ap.add_argument("--out", default=None, help="output prefix (default: next to summary.csv)")
     ap.add_argument("--data", default=default_data(),
                     help="the reference runs (default: %(default)s; $CLUSTERSIM_ANCHORS overrides "
@@ -49,9 +52,11 @@ def rows(path):
 
 
 def subset_note(rs):
-    """' (--quick subset)' for a title when the runs are scripts' --quick subset, else ''."""
-    if any(r.get("subset") == "quick" for r in rs):
-        print("note: --quick runs: the figure shows a subset of its points")
+    """A title note when the runs are a --quick subset of the figure (summary.csv's `subset` column
+    is not `all`), else ''."""
+    subsets = sorted({r.get("subset", "all") for r in rs} - {"all"})
+    if subsets:
+        print(f"note: subset={', '.join(subsets)} (--quick runs): the figure shows a subset of its points")
         return " (--quick: a subset)"
     return ""
 

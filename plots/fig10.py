@@ -15,7 +15,7 @@ base = os.path.dirname(summary)
 fig, ax = plt.subplots(figsize=(6, 3))
 for p in policies(rs):
     r = next(r for r in rs if r["policy"] == p)
-    path = os.path.join(base, "runs", f"{r['trace']}_{r['cluster']}_{p}", "cluster.csv")
+    path = os.path.join(base, r["run_dir"], "cluster.csv")
     if not os.path.exists(path):
         continue
     ts, es, last = [], [], None

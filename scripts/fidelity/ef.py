@@ -1,6 +1,6 @@
 """ElasticFlow (ASPLOS'23) figures against the artifact's own runs
 (anchors/elasticflow/reference_runs: summary_<experiment>.csv and, per policy,
-<experiment>/<artifact policy>/job.csv), through scripts/ef_figures.py.
+<experiment>/<artifact policy>/job.csv), through scripts/run_fig8a.sh ... run_fig11.sh.
 
 Per experiment and policy: the deadline ratio against the summary (kept there to 4 decimals),
 and for the six policies replayed job by job the number of jobs whose start and end equal the
@@ -39,10 +39,12 @@ def times(rows, start_key, end_key):
     return {r["job_id"]: (num(r.get(start_key)), num(r[end_key])) for r in rows}
 
 
-def rows(ctx, figure, quick_args=()):
+def rows(ctx, figure, quick=False):
+    """`figure` is fig8a ... fig11; `quick`: the quick guard runs the script's --quick subset (whose
+    runs are full-trace runs of some of the figure's points, so they are checked as any other)."""
     out = ctx.work(f"elasticflow_{figure}")
-    ctx.script("ef_figures.py", figure, "--data", ctx.anchor("elasticflow", "ElasticFlow"), "--out", out,
-               "--jobs", ctx.jobs, "--binary", ctx.binary, *([] if ctx.full else quick_args))
+    ctx.script(f"run_{figure}.sh", "--data", ctx.anchor("elasticflow", "ElasticFlow"), "--out", out,
+               "--jobs", ctx.jobs, "--binary", ctx.binary, *(["--quick"] if quick and not ctx.full else []))
     ours = {}
     for r in read_csv(os.path.join(out, "summary.csv")):
         ours[(experiment(figure, r), r["policy"])] = r
@@ -62,7 +64,7 @@ def rows(ctx, figure, quick_args=()):
             theirs = times(read_csv(os.path.join(refs, exp, artifact, "job.csv")), "start_time", "end_time")
             same = None
             if r:
-                jobs = read_csv(os.path.join(out, "runs", f"{r['trace']}_{r['cluster']}_{policy}", "jobs.csv"))
+                jobs = read_csv(os.path.join(out, r["run_dir"], "jobs.csv"))
                 done = [j for j in jobs if j["status"] == "finished"]
                 # The artifact's logged start where the policy reports it, else the first start.
                 start = "ef_start_s" if done and "ef_start_s" in done[0] else "first_start_s"

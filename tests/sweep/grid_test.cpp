@@ -187,12 +187,18 @@ TEST_CASE("every shipped grid expands, its keys declared", "[sweep]") {
   // scripts/grids/*.json: the figure scripts' grids and the README's example. Their data need not
   // be present: expansion reads no input file. Counts by hand from each grid's axes.
   const std::map<std::string, std::size_t> points = {
-      {"demo.json", 5},          {"example.json", 27},  // (3 x 4 - 3) x 3
-      {"muri_fig9_10.json", 56},                        // 8 traces x 7 policies
-      {"muri_fig11.json", 12},                          // 4 x 3
-      {"muri_fig12.json", 16},                          // 4 x (3 group sizes + AntMan)
-      {"muri_fig13.json", 16},                          // 4 x 4
-      {"tiresias.json", 70}};                           // 2 clusters x (5 + 15 x 2)
+      {"demo.json", 5},
+      {"example.json", 27},             // (3 x 4 - 3) x 3
+      {"muri_fig9_10.json", 56},        // 8 traces x 7 policies
+      {"muri_fig11.json", 12},          // 4 x 3
+      {"muri_fig12.json", 16},          // 4 x (3 group sizes + AntMan)
+      {"muri_fig13.json", 16},          // 4 x 4
+      {"tiresias.json", 70},            // 2 clusters x (5 + 15 x 2)
+      {"elasticflow_fig8a.json", 6},    // 1 trace x 6 policies
+      {"elasticflow_fig8b.json", 66},   // 11 traces x 6
+      {"elasticflow_fig9.json", 12},    // 3 clusters x 4 ablation steps
+      {"elasticflow_fig10.json", 6},    // 1 x 6
+      {"elasticflow_fig11.json", 54}};  // 9 best-effort shares x 6
   sweep::GridOptions opt;
   opt.check_param = sweep::check_declared_param;
   std::size_t seen = 0;

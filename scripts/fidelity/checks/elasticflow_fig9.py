@@ -5,4 +5,4 @@ FIGURE = "ElasticFlow fig 9"
 
 
 def rows(ctx):
-    yield from ef.rows(ctx, "fig9", quick_args=["--quick"])
+    yield from ef.rows(ctx, "fig9", quick=True)

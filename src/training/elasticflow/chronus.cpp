@@ -81,7 +81,7 @@
 // (2000000); ef.slot_s is read and ignored (Chronus has its own intervals).
 // engine.min_interval_s must not exceed the lease: a boundary's decisions are taken at the
 // first scheduling point at or after it, with end times computed from the boundary itself. Use
-// 0 (as scripts/ef_figures.py does): with a minimum spacing a boundary right after an arrival's
+// 0 (as scripts/grids/elasticflow_fig*.json do): with a minimum spacing a boundary right after an arrival's
 // point is applied late, and a job whose whole run fits in the delay ends at the late point.
 #include <algorithm>
 #include <cmath>
