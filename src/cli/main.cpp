@@ -66,6 +66,8 @@ int main(int argc, char** argv) {
     setup(app);
   try {
     app.parse(argc, argv);
+  } catch (const CLI::RuntimeError& e) {  // a command's own exit code (e.g. sweep run)
+    return e.get_exit_code();
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   } catch (const InputError& e) {
