@@ -84,6 +84,10 @@ const bool registered = register_command(10, [](CLI::App& root) {
   cmd->add_option("--max-sim-time", opt->max_sim_time_s,
                   "stop with an error when simulated time passes this many seconds (0 = no limit)")
       ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--stall-events", limits->stall_events,
+                  "stop with an error when this many events in a row run without simulated "
+                  "time advancing (0 = no check)")
+      ->capture_default_str();
   cmd->add_flag("-q,--quiet", opt->quiet, "no metrics table, no progress line");
   cmd->callback([opt, cmd, limits] {
     RunConfig cfg = opt->run;
