@@ -7,6 +7,7 @@
 
 #include "clustersim/core/csv.hpp"
 #include "clustersim/core/error.hpp"
+#include "clustersim/core/params.hpp"
 
 namespace clustersim {
 
@@ -30,6 +31,10 @@ class DurationThroughput final : public ThroughputModel {
       throw InputError(
           trace, j.source_line,
           fmt::format("job '{}' has no duration and no throughput table was given", j.id));
+    }
+    if (*j.duration_s == 0) {  // `trace inspect` lists these; a run has nothing to simulate
+      throw InputError(trace, j.source_line,
+                       fmt::format("job '{}': zero duration (a job must run for some time)", j.id));
     }
   }
   std::string describe() const override { return "trace-duration"; }
@@ -60,9 +65,12 @@ class TableThroughput final : public ThroughputModel {
   void check(const Job& j, const std::string& trace) const override {
     auto m = t_.rates.find(j.model);
     if (m == t_.rates.end()) {
-      throw InputError(
-          trace, j.source_line,
-          fmt::format("job '{}': unknown model '{}' (not in {})", j.id, j.model, t_.source));
+      std::vector<std::string> models;
+      for (const auto& [name, rows] : t_.rates)
+        models.push_back(name);
+      throw InputError(trace, j.source_line,
+                       fmt::format("job '{}': unknown model '{}' (not in {}){}", j.id, j.model,
+                                   t_.source, did_you_mean(j.model, models)));
     }
     auto b = m->second.find(j.batch_size);
     if (b == m->second.end()) {
