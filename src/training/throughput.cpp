@@ -13,6 +13,9 @@ namespace clustersim {
 
 namespace {
 
+// The trace readers' bounds, so every table cell can belong to a job.
+constexpr std::int64_t kMaxGpus = 1 << 20, kMaxBatch = 1 << 30;
+
 class DurationThroughput final : public ThroughputModel {
  public:
   explicit DurationThroughput(int max_gpus) : max_gpus_(max_gpus) {}
@@ -105,14 +108,17 @@ void read_elasticflow_model(const std::string& path, const std::string& model, T
   std::vector<int> gpus;
   for (std::size_t c = 1; c < csv.header().size(); ++c) {
     auto g = parse_int(csv.header()[c]);
-    if (!g || *g < 1)
+    if (!g || *g < 1 || *g > kMaxGpus)
       throw InputError(path, 1, fmt::format("column '{}' is not a GPU count", csv.header()[c]));
+    if (std::find(gpus.begin(), gpus.end(), *g) != gpus.end())
+      throw InputError(path, 1, fmt::format("GPU count {} appears twice in the header", *g));
     gpus.push_back(static_cast<int>(*g));
   }
   auto& rows = t.rates[model];
   while (csv.next()) {
     auto batch = csv.get_int(0);
-    if (batch <= 0) csv.fail("batch size must be positive");
+    if (batch <= 0 || batch > kMaxBatch)
+      csv.fail(fmt::format("batch size {} is out of range", batch));
     if (rows.count(static_cast<int>(batch))) csv.fail(fmt::format("batch size {} repeated", batch));
     auto& row = rows[static_cast<int>(batch)];
     for (std::size_t c = 1; c < csv.header().size(); ++c) {
@@ -138,6 +144,7 @@ void read_clustersim_table(const std::string& path, ThroughputTable& t) {
   while (csv.next()) {
     auto batch = csv.get_int(b), gpus = csv.get_int(g);
     if (batch <= 0 || gpus <= 0) csv.fail("batch_size and gpus must be positive");
+    if (batch > kMaxBatch || gpus > kMaxGpus) csv.fail("batch_size or gpus is out of range");
     const auto& rf = csv.field(r);
     if (rf.empty() || rf == "nan" || rf == "NaN") {  // "not allowed", as in ElasticFlow's tables
       ++t.skipped_cells[csv.field(m)];
