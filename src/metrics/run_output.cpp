@@ -1,11 +1,15 @@
 #include "clustersim/metrics/run_output.hpp"
 
+#include <signal.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdint>
 #include <filesystem>
 
 #include <fmt/format.h>
 
+#include "clustersim/core/csv.hpp"
 #include "clustersim/core/error.hpp"
 #include "clustersim/metrics/writers.hpp"
 
@@ -73,6 +77,26 @@ void RunOutput::make_dir() const {
   if (ec) throw InputError(dir_, 0, "cannot create output folder: " + ec.message());
 }
 
+namespace {
+
+// Temporaries `NAME.tmp.PID` of runs that were killed (no process PID any more); a run that is
+// still writing into the same folder keeps its own.
+void remove_stale_temporaries(const std::string& dir) {
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    const auto at = name.rfind(".tmp.");
+    if (at == std::string::npos) continue;
+    const auto pid = parse_int(name.substr(at + 5));
+    if (!pid || *pid <= 0 || *pid > INT32_MAX || *pid == ::getpid()) continue;
+    if (::kill(static_cast<pid_t>(*pid), 0) == 0 || errno != ESRCH) continue;
+    std::error_code ignored;
+    std::filesystem::remove(it->path(), ignored);
+  }
+}
+
+}  // namespace
+
 CsvStream& RunOutput::stream(const std::string& name, const std::string& header) {
   std::string path, tmp;
   if (!dir_.empty()) {
@@ -104,6 +128,7 @@ void RunOutput::commit() {
     return;
   }
   make_dir();
+  remove_stale_temporaries(dir_);
   for (auto& [name, s] : streams_)
     s->close();
   // Every temporary is complete before anything is renamed; the old summary.json goes first and
