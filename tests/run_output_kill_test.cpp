@@ -166,8 +166,18 @@ TEST_CASE("a run killed at a random point leaves the previous output or no summa
   INFO("kept " << kept << ", no summary.json " << without_summary << ", replaced " << replaced);
   CHECK(kept + without_summary + replaced == trials);
   CHECK(killed_in_commit > 0);
-  // The next complete run cleans up the temporaries the killed ones left behind.
+  // The next complete run removes the temporaries of dead processes (the killed runs', and one
+  // of a process that has exited for sure) and keeps those of a live one (this test's).
+  const pid_t dead = spawn({"/bin/true"});
+  wait_for(dead);
+  const fs::path stale = out / ("jobs.csv.tmp." + std::to_string(dead));
+  const fs::path live = out / ("jobs.csv.tmp." + std::to_string(::getpid()));
+  std::ofstream(stale) << "stale";
+  std::ofstream(live) << "live";
   REQUIRE(wait_for(spawn(args("sjf", out))) == 0);
   CHECK(same_result(results_in(out), next));
+  CHECK_FALSE(fs::exists(stale));
+  CHECK(fs::exists(live));
+  fs::remove(live);
   CHECK_FALSE(has_temporary(out));
 }

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <filesystem>
+#include <system_error>
 
 #include <fmt/format.h>
 
@@ -15,11 +16,17 @@
 
 namespace clustersim {
 
+namespace {
+std::string reason() {
+  return std::generic_category().message(errno);
+}
+}  // namespace
+
 CsvStream::CsvStream(std::string path, std::string tmp_path, const std::string& header)
     : path_(std::move(path)), tmp_(std::move(tmp_path)) {
   if (!tmp_.empty()) {
     f_ = std::fopen(tmp_.c_str(), "wb");
-    if (!f_) throw InputError(path_, 0, "cannot create output file");
+    if (!f_) throw InputError(path_, 0, "cannot create output file: " + reason());
     buffer_.resize(1 << 20);
     std::setvbuf(f_, buffer_.data(), _IOFBF, buffer_.size());
   }
@@ -141,7 +148,7 @@ void RunOutput::commit() {
     const std::string path = dir_ + "/" + name;
     const std::string tmp = fmt::format("{}.tmp.{}", path, ::getpid());
     std::FILE* f = std::fopen(tmp.c_str(), "wb");
-    if (!f) throw InputError(path, 0, "cannot create output file");
+    if (!f) throw InputError(path, 0, "cannot create output file: " + reason());
     const std::string& content = files_[name];
     const bool written = std::fwrite(content.data(), 1, content.size(), f) == content.size();
     if (std::fclose(f) != 0 || !written) {
@@ -163,9 +170,11 @@ void RunOutput::commit() {
   committed_ = true;
   for (std::size_t i = 0; i < renames.size(); ++i) {
     if (std::rename(renames[i].first.c_str(), renames[i].second.c_str()) != 0) {
+      const std::string why = reason();
       for (std::size_t j = i; j < renames.size(); ++j)
         std::remove(renames[j].first.c_str());
-      throw InputError(renames[i].second, 0, "cannot rename temporary output file into place");
+      throw InputError(renames[i].second, 0,
+                       "cannot rename temporary output file into place: " + why);
     }
   }
 }
