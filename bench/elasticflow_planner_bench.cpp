@@ -1,4 +1,4 @@
-// The ElasticFlow artifact's planners (src/training/policies/elasticflow_planner.hpp) on
+// The ElasticFlow artifact's planners (src/training/elasticflow/elasticflow_planner.hpp) on
 // synthetic timelines, sized like a busy scheduling point: n jobs planned in deadline order
 // (minimum satisfactory shares on 512 GPUs, four levels, deadlines spread over ~n slots).
 //
@@ -12,7 +12,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "../src/training/policies/elasticflow_planner.hpp"
+#include "training/elasticflow/elasticflow_planner.hpp"
 #include "clustersim/core/rng.hpp"
 
 namespace {

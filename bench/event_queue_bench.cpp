@@ -2,11 +2,17 @@
 // size n; each operation removes the earliest event and schedules a new one at now + a random
 // increment (exponential, mean 1 s). Reported items_per_second = events processed per second.
 //
-//   BM_SimulatorHold/<queue>/<n>  the full Simulator loop: pop, record bookkeeping, callback,
-//                                 schedule_at (what an engine pays per event)
-//   BM_QueueHold/<queue>/<n>      the EventQueue alone (insert + pop)
+//   BM_SimulatorHold/<queue>/<n>   the full Simulator loop: pop, record bookkeeping, callback,
+//                                  schedule_at (what an engine pays per event)
+//   BM_QueueHold/<queue>/<n>       the EventQueue alone (insert + pop)
+//   BM_PriorityQueueHold/<n>       baseline: a plain std::priority_queue of (time, seq) pairs in
+//                                  the same loop, no callbacks; the ratio to BM_SimulatorHold is
+//                                  what the event core costs over a textbook binary heap
 #include <benchmark/benchmark.h>
 
+#include <functional>
+#include <queue>
+#include <utility>
 #include <vector>
 
 #include "clustersim/core/event_queue.hpp"
@@ -26,8 +32,8 @@ std::vector<SimTime> increments() {
   return v;
 }
 
-const char* queue_name(int i) {
-  return i == 0 ? "heap" : "map";
+std::string_view queue_name(std::int64_t i) {
+  return event_queue_names().at(static_cast<std::size_t>(i));
 }
 
 struct Hold {
@@ -43,7 +49,7 @@ struct Hold {
 
 void BM_SimulatorHold(benchmark::State& state) {
   const auto inc = increments();
-  Simulator sim(make_event_queue(queue_name(static_cast<int>(state.range(0)))));
+  Simulator sim(make_event_queue(queue_name(state.range(0))));
   Hold hold{&sim, &inc};
   const auto n = static_cast<std::size_t>(state.range(1));
   for (std::size_t i = 0; i < n; ++i)
@@ -53,12 +59,12 @@ void BM_SimulatorHold(benchmark::State& state) {
   for (auto _ : state)
     sim.run();
   state.SetItemsProcessed(state.iterations());
-  state.SetLabel(queue_name(static_cast<int>(state.range(0))));
+  state.SetLabel(std::string(queue_name(state.range(0))));
 }
 
 void BM_QueueHold(benchmark::State& state) {
   const auto inc = increments();
-  auto q = make_event_queue(queue_name(static_cast<int>(state.range(0))));
+  auto q = make_event_queue(queue_name(state.range(0)));
   const auto n = static_cast<std::size_t>(state.range(1));
   std::uint64_t seq = 0;
   std::size_t next = 0;
@@ -69,16 +75,47 @@ void BM_QueueHold(benchmark::State& state) {
     q->insert(EventKey{k.time + inc[next++ & (inc.size() - 1)], seq++, 0});
   }
   state.SetItemsProcessed(state.iterations());
-  state.SetLabel(queue_name(static_cast<int>(state.range(0))));
+  state.SetLabel(std::string(queue_name(state.range(0))));
+}
+
+void BM_PriorityQueueHold(benchmark::State& state) {
+  using Entry = std::pair<SimTime, std::uint64_t>;  // (time, seq)
+  const auto inc = increments();
+  std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> q;
+  const auto n = static_cast<std::size_t>(state.range(0));
+  std::uint64_t seq = 0;
+  std::size_t next = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    q.push({inc[i & (inc.size() - 1)], seq++});
+  for (std::size_t i = 0; i < n; ++i) {  // warm up as BM_SimulatorHold does
+    const SimTime t = q.top().first;
+    q.pop();
+    q.push({t + inc[next++ & (inc.size() - 1)], seq++});
+  }
+  for (auto _ : state) {
+    const SimTime t = q.top().first;
+    q.pop();
+    q.push({t + inc[next++ & (inc.size() - 1)], seq++});
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetLabel("std::priority_queue");
+}
+
+std::vector<std::int64_t> queue_indices() {
+  std::vector<std::int64_t> v(event_queue_names().size());
+  for (std::size_t i = 0; i < v.size(); ++i)
+    v[i] = static_cast<std::int64_t>(i);
+  return v;
 }
 
 }  // namespace
 
 BENCHMARK(BM_SimulatorHold)
-    ->ArgsProduct({{0, 1}, {1000, 100000, 1000000}})
+    ->ArgsProduct({queue_indices(), {1000, 100000, 1000000}})
     ->ArgNames({"queue", "pending"});
 BENCHMARK(BM_QueueHold)
-    ->ArgsProduct({{0, 1}, {1000, 100000, 1000000}})
+    ->ArgsProduct({queue_indices(), {1000, 100000, 1000000}})
     ->ArgNames({"queue", "pending"});
+BENCHMARK(BM_PriorityQueueHold)->Arg(1000)->Arg(100000)->Arg(1000000)->ArgName("pending");
 
 BENCHMARK_MAIN();

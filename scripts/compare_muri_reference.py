@@ -111,16 +111,16 @@ def main():
             ap = r.get("autopack", "n/a")
             if ref["autopack"] != "n/a" and ap != ref["autopack"]:
                 continue
-            key = (ref["trace"], sched, ref["autopack"], r["_dir"], r.get("run"))
+            key = (ref["trace"], sched, ref["autopack"], r["_dir"], r.get("run_dir"))
             if key in seen:
                 continue
             seen.add(key)
-            rerun_rows.add((r["_dir"], r.get("run")))
+            rerun_rows.add((r["_dir"], r.get("run_dir")))
             matched += 1
             jobs = ""
             ref_jobs = job_file(a.data, ref["trace"], sched, ref["autopack"])
-            ours_jobs = os.path.join(r["_dir"], "runs", r.get("run", ""), "jobs.csv")
-            if ref_jobs and r.get("run") and os.path.isfile(ours_jobs):
+            ours_jobs = os.path.join(r["_dir"], r.get("run_dir", ""), "jobs.csv")
+            if ref_jobs and r.get("run_dir") and os.path.isfile(ours_jobs):
                 same, n, worst = per_job(ref_jobs, ours_jobs)
                 jobs = f"{same}/{n} jobs identical (max rel diff {worst:.2e})"
             for i, (label, ours_key, ref_key) in enumerate(METRICS):
@@ -136,12 +136,12 @@ def main():
     fig9_10 = {policy: sched for sched, (policy, _) in SCHED.items() if policy in FIG9_10}
     for r in rows:
         sched = PAPER_ONLY.get(r["policy"])
-        if not sched and r.get("figure") == "9_10" and (r["_dir"], r.get("run")) not in rerun_rows:
+        if not sched and r.get("figure") == "9_10" and (r["_dir"], r.get("run_dir")) not in rerun_rows:
             sched = fig9_10.get(r["policy"])
         if not sched or r.get("subset", "all") != "all" or r.get("cluster") != "n8g8":
             continue
         ref = paper.get((r["trace"], sched))
-        key = (r["trace"], sched, r["_dir"], r.get("run"))
+        key = (r["trace"], sched, r["_dir"], r.get("run_dir"))
         if not ref or key in seen_paper:
             continue
         seen_paper.add(key)

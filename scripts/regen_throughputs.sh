@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the shipped throughputs/ tables from the catalogues (throughputs/catalog) and, when
 # the ElasticFlow anchors are present, refits throughputs/fitted/*/params.json to the artifact's
-# measured tables first. tests/throughput_model_test.cpp ("[shipped]") checks that the shipped
+# measured tables first. tests/training/throughput_model_test.cpp ("[shipped]") checks that the shipped
 # files equal this script's output.
 # Usage: scripts/regen_throughputs.sh [path/to/clustersim] [anchors dir]
 set -euo pipefail

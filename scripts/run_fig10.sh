@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Reproduces ElasticFlow (ASPLOS'23) fig10 with clustersim: writes <out>/summary.csv and one
-# folder per run under <out>/runs/. Options: --data DIR (the artifact's ElasticFlow/ folder;
-# default ../shared/anchors/elasticflow/ElasticFlow next to the repository), --out DIR,
-# --jobs N (runs in parallel), --quick (a small subset for CI). Plot with plots/fig10.py.
+# ElasticFlow (ASPLOS'23) Fig. 10: cluster efficiency over time of EDF, Gandiva, Tiresias, Themis,
+# Chronus and ElasticFlow on 100jobs_1500lam, 16x8 A100 GPUs, slot 240 s.
+# The grid is scripts/grids/elasticflow_fig10.json; see --help for the options.
 set -euo pipefail
-exec /usr/bin/python3 "$(dirname "$0")/ef_figures.py" fig10 "$@"
+EF_FIGURE=10
+EF_USAGE="Fig. 10: the six systems' cluster efficiency on 100jobs_1500lam (n16g8, A100)."
+source "$(dirname "${BASH_SOURCE[0]}")/lib/ef_figs.sh"
+ef_main "$@"

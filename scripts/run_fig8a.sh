@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Reproduces ElasticFlow (ASPLOS'23) fig8a with clustersim: writes <out>/summary.csv and one
-# folder per run under <out>/runs/. Options: --data DIR (the artifact's ElasticFlow/ folder;
-# default ../shared/anchors/elasticflow/ElasticFlow next to the repository), --out DIR,
-# --jobs N (runs in parallel), --quick (a small subset for CI). Plot with plots/fig8a.py.
+# ElasticFlow (ASPLOS'23) Fig. 8a: deadline satisfactory ratio of EDF, Gandiva, Tiresias, Themis,
+# Chronus and ElasticFlow on the 195-job elasticVpollux_e trace, 16x4 T4 GPUs, slot 60 s.
+# The grid is scripts/grids/elasticflow_fig8a.json; see --help for the options.
 set -euo pipefail
-exec /usr/bin/python3 "$(dirname "$0")/ef_figures.py" fig8a "$@"
+EF_FIGURE=8a
+EF_USAGE="Fig. 8a: EDF, Gandiva, Tiresias, Themis, Chronus, ElasticFlow on elasticVpollux_e (n16g4, T4)."
+source "$(dirname "${BASH_SOURCE[0]}")/lib/ef_figs.sh"
+ef_main "$@"

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Reproduces ElasticFlow (ASPLOS'23) fig8b with clustersim: writes <out>/summary.csv and one
-# folder per run under <out>/runs/. Options: --data DIR (the artifact's ElasticFlow/ folder;
-# default ../shared/anchors/elasticflow/ElasticFlow next to the repository), --out DIR,
-# --jobs N (runs in parallel), --quick (a small subset for CI). Plot with plots/fig8b.py.
+# ElasticFlow (ASPLOS'23) Fig. 8b: deadline satisfactory ratio of EDF, Gandiva, Tiresias, Themis,
+# Chronus and ElasticFlow on the ten cluster traces and the Philly trace (A100 tables, slot 60 s).
+# The grid is scripts/grids/elasticflow_fig8b.json; see --help for the options.
 set -euo pipefail
-exec /usr/bin/python3 "$(dirname "$0")/ef_figures.py" fig8b "$@"
+EF_FIGURE=8b
+EF_USAGE="Fig. 8b: the six systems on cluster01..cluster10 and philly_103959, each on its cluster (A100)."
+EF_QUICK_ONLY=trace=cluster10
+EF_QUICK_ABOUT="cluster10 only"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/ef_figs.sh"
+ef_main "$@"

@@ -17,20 +17,3 @@ cs_build() {  # configure once, then build incrementally; extra args are build t
 }
 
 cs_die() { echo "$(basename "$0"): $*" >&2; exit 2; }
-
-# cs_run_manifest FILE JOBS: FILE has one run per line, "<out dir>\t<clustersim run arguments>";
-# runs them JOBS at a time, skipping runs whose summary.json exists, and fails if any run fails.
-cs_run_manifest() {
-  local manifest="$1" jobs="$2"
-  local n; n=$(wc -l <"$manifest")
-  echo "running $n runs, $jobs at a time" >&2
-  # shellcheck disable=SC2016
-  tr '\n' '\0' <"$manifest" | xargs -0 -P "$jobs" -I{} bash -c '
-    line="$1"; out="${line%%$'"'"'\t'"'"'*}"; args="${line#*$'"'"'\t'"'"'}"
-    if [[ -f "$out/summary.json" ]]; then exit 0; fi
-    mkdir -p "$out"
-    if ! eval "\"$0\" run $args --out \"$out\" -q" >"$out/log.txt" 2>&1; then
-      echo "FAILED: $out (see $out/log.txt)" >&2; cat "$out/log.txt" >&2; exit 1
-    fi
-    echo "done: $out" >&2' "$CS_BIN" {}
-}

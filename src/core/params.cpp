@@ -336,7 +336,7 @@ nlohmann::json Params::resolved() const {
         out[key] = v.empty() ? nlohmann::json(nullptr) : nlohmann::json(get_double(key));
         break;
       case ParamType::kReals:
-        out[key] = get_doubles(key);
+        out[key] = v.empty() ? nlohmann::json(nullptr) : nlohmann::json(get_doubles(key));
         break;
       default:
         out[key] = v.empty() ? nlohmann::json(nullptr) : nlohmann::json(v);

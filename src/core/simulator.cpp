@@ -1,66 +1,82 @@
 #include "clustersim/core/simulator.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "clustersim/core/error.hpp"
 
 namespace clustersim {
 
-Simulator::Simulator(std::unique_ptr<EventQueue> queue) : queue_(std::move(queue)) {}
+Simulator::Simulator(std::unique_ptr<EventQueue> queue) : queue_(std::move(queue)) {
+  queue_->set_lookahead(Lookahead{[](void* owner, const EventKey* keys, std::size_t n) {
+                                    const auto* self = static_cast<const Simulator*>(owner);
+                                    for (std::size_t i = 0; i < n; ++i)
+                                      __builtin_prefetch(&self->record(keys[i].slot()));
+                                  },
+                                  this});
+}
 
-EventId Simulator::schedule_at(SimTime time, Callback cb) {
-  if (time < now_) {
-    throw InvariantError(fmt::format("event scheduled in the past: {} < now {}", time, now_));
+Simulator::~Simulator() {
+  for (std::size_t slot = 0; slot < slots_; ++slot) {
+    Record& r = record(static_cast<std::uint32_t>(slot));
+    if (r.stamp & 1) r.op(r.storage, Op::kDrop);
   }
-  std::uint32_t slot;
-  if (!free_.empty()) {
-    slot = free_.back();
-    free_.pop_back();
-  } else {
-    slot = static_cast<std::uint32_t>(records_.size());
-    records_.emplace_back();
+}
+
+std::uint32_t Simulator::grow() {
+  const std::size_t slot = slots_;
+  if (slot > EventKey::kMaxSlot) {
+    throw InvariantError(fmt::format("more than {} events pending", EventKey::kMaxSlot + 1));
   }
-  Record& r = records_[slot];
-  r.cb = std::move(cb);
-  r.live = true;
-  ++live_;
-  queue_->insert(EventKey{time, next_seq_++, slot});
-  return EventId{slot, r.generation};
+  if ((slot >> kChunkBits) == chunks_.size())
+    chunks_.push_back(std::make_unique<Record[]>(std::size_t{1} << kChunkBits));
+  ++slots_;
+  if (free_.capacity() < slots_) free_.reserve(2 * slots_);
+  return static_cast<std::uint32_t>(slot);
+}
+
+void Simulator::throw_past(SimTime time) const {
+  throw InvariantError(fmt::format("event scheduled in the past: {} < now {}", time, now_));
 }
 
 void Simulator::cancel(EventId id) {
   if (!is_pending(id)) return;
-  Record& r = records_[id.slot];
-  r.live = false;
-  r.cb = nullptr;
+  Record& r = record(id.slot);
+  ++r.stamp;  // even: no longer pending, before the destructor can re-enter
+  r.op(r.storage, Op::kDrop);
   --live_;
-  if (++dead_ > 1024 && dead_ > live_) compact();
+  if (++dead_ > 1024 && dead_ > live_) rebuild(false);
 }
 
-// Drops cancelled entries: keys leave in order and go back with their seq, so the order of the
-// remaining events is unchanged; the dead records are recycled as if they had been popped.
-void Simulator::compact() {
-  std::vector<EventKey> keys;
-  keys.reserve(live_);
-  while (!queue_->empty()) {
-    const EventKey key = queue_->pop();
-    Record& r = records_[key.slot];
-    if (r.live) {
-      keys.push_back(key);
-      continue;
+// Drops cancelled entries (their slots are recycled as if popped); keys go back with their seq,
+// so the order is unchanged. With `renumber`, the seqs are replaced by 0, 1, ... in (time, seq)
+// order, which is the same order again.
+void Simulator::rebuild(bool renumber) {
+  std::vector<EventKey> keys = queue_->take_all();
+  std::size_t kept = 0;
+  for (const EventKey& key : keys) {
+    if (record(key.slot()).stamp & 1) {
+      keys[kept++] = key;
+    } else {
+      free_.push_back(key.slot());
     }
-    ++r.generation;
-    if (r.generation == 0) r.generation = 1;
-    free_.push_back(key.slot);
+  }
+  keys.resize(kept);
+  dead_ = 0;
+  if (renumber) {
+    std::sort(keys.begin(), keys.end());
+    for (std::size_t i = 0; i < keys.size(); ++i)
+      keys[i] = EventKey(keys[i].time, i, keys[i].slot());
+    next_seq_ = keys.size();
   }
   for (const EventKey& key : keys)
     queue_->insert(key);
-  dead_ = 0;
 }
 
-bool Simulator::is_pending(EventId id) const {
-  return id.valid() && id.slot < records_.size() && records_[id.slot].generation == id.generation &&
-         records_[id.slot].live;
+void Simulator::skip_seq_for_testing(std::uint64_t seq) {
+  if (seq < next_seq_) throw InvariantError("skip_seq_for_testing: sequence numbers only grow");
+  next_seq_ = seq;
 }
 
 void Simulator::run(SimTime until) {
@@ -69,26 +85,29 @@ void Simulator::run(SimTime until) {
   while (!stopped_ && !queue_->empty()) {
     if (bounded) {
       const EventKey& top = queue_->peek();
-      if (records_[top.slot].live && top.time > until) break;
+      if ((record(top.slot()).stamp & 1) && top.time > until) break;
     }
-    EventKey key = queue_->pop();
-    Record& r = records_[key.slot];
-    bool live = r.live;
-    Callback cb = std::move(r.cb);
-    r.cb = nullptr;
-    r.live = false;
-    ++r.generation;
-    if (r.generation == 0) r.generation = 1;
-    free_.push_back(key.slot);
-    if (!live) {  // cancelled
+    const EventKey key = queue_->pop();
+    const std::uint32_t slot = key.slot();
+    Record& r = record(slot);
+    if (!(r.stamp & 1)) {  // cancelled: the callback is already gone
       --dead_;
+      free_.push_back(slot);
       continue;
     }
-    --live_;
     if (key.time < now_) throw InvariantError("simulated time went backwards");
+    ++r.stamp;
+    --live_;
     now_ = key.time;
     ++processed_;
-    cb();
+    // The slot is released after the callback, which runs in place (records never move) and
+    // so must not find its own record handed to an event it schedules.
+    struct Release {
+      std::vector<std::uint32_t>& free;
+      std::uint32_t slot;
+      ~Release() { free.push_back(slot); }
+    } release{free_, slot};
+    r.op(r.storage, Op::kRun);
   }
 }
 

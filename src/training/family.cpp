@@ -32,8 +32,8 @@ const ParamSpecs& training_params() {
       param::real("engine.min_interval_s", 0, "s",
                   "minimum spacing of scheduling points; events in between are coalesced", 0,
                   kMaxInputSeconds),
-      param::choice("engine.event_queue", "heap", {"heap", "map"},
-                    "future-event set implementation"),
+      param::choice("engine.event_queue", "radix", {"radix", "heap", "map"},
+                    "future-event set implementation (same order, different speed)"),
       param::flag("engine.whole_seconds", false,
                   "round completions up to whole seconds (the ElasticFlow artifact)"),
       param::flag("engine.efficiency", false,
@@ -144,44 +144,38 @@ TrainingSetup prepare_training(const RunConfig& cfg, Params& p, nlohmann::json& 
 
   s.policy = policy_entry.factory(PolicyEnv{*s.cluster, p});
   const EngineNeeds needs = s.policy->engine_needs();
+  const auto& progress_entry = use_entry(progress_models(), needs.progress, p);
+  const bool own_overhead = !progress_entry.factory.uses_overhead_model;
   // What the policy needs becomes the run's default; an explicit setting still wins.
-  if (needs.whole_seconds) p.set_default("engine.whole_seconds", "true");
-  if (needs.min_interval > 0)
-    p.set_default("engine.min_interval_s", format_seconds(needs.min_interval));
+  for (const auto& [key, value] : needs.defaults)
+    p.set_default(key, value);
 
-  // A policy that places jobs itself (its own node sets or Muri's yarn rule) or charges its
-  // artifact's own overheads gets the plain scheme and model, and the run does not declare
-  // `placement` / `overhead`: setting them is an error, not a silent no-op.
-  if (needs.own_placement && p.has("placement")) {
-    throw InputError(
-        fmt::format("parameter placement is not honoured by this run: policy {} places jobs itself",
-                    cfg.policy));
-  }
-  if (needs.own_overhead && p.has("overhead")) {
-    throw InputError(
-        fmt::format("parameter overhead is not honoured by this run: policy {} "
-                    "charges its artifact's own overheads",
-                    cfg.policy));
-  }
-  if (needs.own_placement) p.set_default("placement", "policy");
-  if (needs.own_overhead) p.set_default("overhead", "policy");
+  // A policy that places jobs itself (its own node sets or Muri's yarn rule), or whose progress
+  // model charges its artifact's own overheads, gets the plain scheme and model: setting
+  // `placement` / `overhead` is an error, not a silent no-op.
+  auto refuse = [&](const char* key, const char* why) {
+    if (p.has(key)) {
+      throw InputError(fmt::format("parameter {} is not honoured by this run: policy {} {}", key,
+                                   cfg.policy, why));
+    }
+    p.set_default(key, "policy");
+    record[key] = "policy";
+  };
+  if (needs.own_placement) refuse("placement", "places jobs itself");
+  if (own_overhead) refuse("overhead", "charges its artifact's own overheads");
   const std::string placement_name = needs.own_placement ? "count" : p.get_string("placement");
   const auto& placement_entry = placement_schemes().get(placement_name);
   if (!needs.own_placement) {
     p.declare(placement_entry.params, "placement " + placement_name);
     if (p.declared("placement.seed")) p.set_default("placement.seed", std::to_string(cfg.seed));
     record["placement"] = placement_name;
-  } else {
-    record["placement"] = "policy";
   }
   s.placement = placement_entry.factory(*s.cluster, p);
-  const std::string overhead_name = needs.own_overhead ? "none" : p.get_string("overhead");
+  const std::string overhead_name = own_overhead ? "none" : p.get_string("overhead");
   const auto& overhead_entry = overhead_models().get(overhead_name);
-  if (!needs.own_overhead) {
+  if (!own_overhead) {
     p.declare(overhead_entry.params, "overhead " + overhead_name);
     record["overhead"] = overhead_name;
-  } else {
-    record["overhead"] = "policy";
   }
   s.overhead = overhead_entry.factory(p);
 
@@ -191,9 +185,10 @@ TrainingSetup prepare_training(const RunConfig& cfg, Params& p, nlohmann::json& 
   ec.event_queue = p.get_string("engine.event_queue");
   ec.whole_seconds = p.get_bool("engine.whole_seconds");
   ec.efficiency = p.get_bool("engine.efficiency");
-  ec.iteration_clock = needs.iteration_clock;
-  ec.merge_end_near_arrival = needs.merge_end_near_arrival;
-  ec.own_placement = needs.own_placement;
+  ec.make_progress = [make = progress_entry.factory.make, params = p](ProgressHost& host) {
+    return make(host, params);
+  };
+  record["progress"] = needs.progress;
 
   record["cluster_gpus"] = s.cluster->total_gpus();
   record["trace_format"] = s.trace->format;
@@ -244,7 +239,8 @@ class TrainingFamily final : public Family {
     return {list_of(training_policies(), "training policies (--policy NAME)"),
             list_of(trace_formats(), "training trace formats (--trace-format NAME)"),
             list_of(placement_schemes(), "placement schemes (--set placement=NAME)"),
-            list_of(overhead_models(), "overhead models (--set overhead=NAME)")};
+            list_of(overhead_models(), "overhead models (--set overhead=NAME)"),
+            list_of(progress_models(), "progress models (named by the policy)")};
   }
 
   std::unique_ptr<PreparedRun> prepare(const RunConfig& cfg, Params& p,

@@ -126,9 +126,14 @@ Trace read_tiresias(const std::string& path, const TraceReadOptions& o) {
 
 Trace read_elasticflow(const std::string& path, const TraceReadOptions& o) {
   CsvReader csv(path);
-  const auto id = csv.require({"job_id"}), submit = csv.require({"submit_time", "submission_time"}),
+  // With both names present the artifact's jobs.py (04a0109) takes submission_time over
+  // submit_time, deadline over ddl, and iteration over num_iteration.
+  const auto either = [&csv](std::string_view first, std::string_view second) {
+    return csv.find({first}) ? *csv.find({first}) : csv.require({second});
+  };
+  const auto id = csv.require({"job_id"}), submit = either("submission_time", "submit_time"),
              iters = csv.require({"iteration", "num_iteration"}),
-             model = csv.require({"model_name"}), ddl = csv.require({"ddl", "deadline"}),
+             model = csv.require({"model_name"}), ddl = either("deadline", "ddl"),
              batch = csv.require({"batch_size"}), gpus = csv.require({"num_gpu"}),
              dur = csv.require({"duration"});
   const auto be = csv.find({"best_effort"});

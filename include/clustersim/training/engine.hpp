@@ -6,9 +6,10 @@
 // `min_interval` > 0 scheduling points are at least that far apart (later events are coalesced
 // into the next allowed point, as ElasticFlow's simulator does).
 //
-// Progress: a running job advances at rate(job, gpus, nodes) work units per second, except
-// during its overhead window after a (re)start or resize. Completion events are rounded up to
-// the next microsecond.
+// Progress and completion times are the run's progress model's (progress.hpp; `rate` unless the
+// policy names another). The engine owns statuses, placement, GPU accounting, the service
+// counters of JobRuntime and the event loop; it uses `config` as given (prepare_training
+// resolves the policy's EngineNeeds and the parameters into it).
 #pragma once
 
 #include <functional>
@@ -26,19 +27,16 @@ namespace clustersim {
 struct EngineConfig {
   SimTime min_interval = 0;  ///< minimum spacing of scheduling points (µs); 0 = none
   SimTime slot = 0;          ///< periodic scheduling points every `slot` while jobs are live
-  std::string event_queue = "heap";
+  std::string event_queue = "radix";
   /// Check the invariants (GPU conservation, non-negative progress) at every point.
   bool check_invariants = true;
   /// Round each completion up to whole seconds after the job's (re)start or overhead window,
   /// as the ElasticFlow artifact does (`math.ceil(iter_left / rate)`). Off: microseconds.
   bool whole_seconds = false;
-  /// EngineNeeds::iteration_clock (set by the policies that need it).
-  bool iteration_clock = false;
-  bool merge_end_near_arrival = false;
   /// Record ClusterSample::efficiency (ElasticFlow's `ce`) at every scheduling point.
   bool efficiency = false;
-  /// EngineNeeds::own_placement (the placement scheme is then `count`).
-  bool own_placement = false;
+  /// Builds the run's progress model for the engine (default: `rate`).
+  std::function<std::unique_ptr<ProgressModel>(ProgressHost&)> make_progress;
   /// Limits (RunLimits): reaching one stops the run with InputError. 0 / kForever = none.
   std::uint64_t max_events = 0;
   SimTime max_sim_time = kForever;

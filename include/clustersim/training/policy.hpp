@@ -10,6 +10,7 @@
 
 #include <functional>
 #include <limits>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,11 +19,13 @@
 #include <nlohmann/json.hpp>
 
 #include "clustersim/cluster/cluster.hpp"
+#include "clustersim/core/error.hpp"
 #include "clustersim/core/params.hpp"
 #include "clustersim/core/registry.hpp"
 #include "clustersim/core/simulator.hpp"
 #include "clustersim/training/job.hpp"
 #include "clustersim/training/placement.hpp"
+#include "clustersim/training/progress.hpp"
 #include "clustersim/training/throughput.hpp"
 
 namespace clustersim {
@@ -31,6 +34,7 @@ enum class JobStatus { kFuture, kPending, kRunning, kFinished, kRejected };
 
 /// Engine-owned state of one job. Work is in the ThroughputModel's units; `work_done` and the
 /// service counters are banked up to the current scheduling point before the policy is called.
+/// State that only one progress model needs lives in that model (e.g. IterationClock::job).
 struct JobRuntime {
   JobStatus status = JobStatus::kFuture;
   int gpus = 0;      ///< current allocation (0 when not running)
@@ -47,22 +51,11 @@ struct JobRuntime {
   double gpu_time_s = 0;     ///< GPU-seconds spent holding GPUs
   SimTime pending_time = 0;  ///< time spent arrived but not running (µs)
   int preemptions = 0;
-  int resumes = 0;               ///< restarts after a preemption
-  int resizes = 0;               ///< allocation changes while running
-  int group = -1;                ///< Assignment::group of the current run (-1 = own GPUs)
-  double event_overhead_s = -1;  ///< Assignment::event_overhead_s of the current run
-  bool borrowed = false;         ///< Assignment::borrowed of the current run
+  int resumes = 0;        ///< restarts after a preemption
+  int resizes = 0;        ///< allocation changes while running
+  int group = -1;         ///< Assignment::group of the current run (-1 = own GPUs)
+  bool borrowed = false;  ///< Assignment::borrowed of the current run
   EventId completion;
-  /// EngineNeeds::iteration_clock only (iterations_left stays NaN otherwise): Muri's simulator
-  /// bookkeeping in double seconds on the exact clock, which its results depend on to the last
-  /// bit. Remaining iterations, less max(t - clock_s - event_overhead_s, 0) / iteration_time_s
-  /// at every point while running; held-GPU time summed as run_s + t - clock_s; the exact time
-  /// of the last point; the predicted completion, t + iterations_left x iteration_time_s.
-  double iterations_left = std::numeric_limits<double>::quiet_NaN();
-  double iteration_time_s = 0;
-  double run_s = 0;
-  double clock_s = 0;
-  double end_s = 0;
 
   double remaining() const { return work_total > work_done ? work_total - work_done : 0.0; }
 };
@@ -72,26 +65,14 @@ struct Assignment {
   int gpus = 0;      ///< > 0
   NodeShares nodes;  ///< empty: keep the current nodes if the count is unchanged, else the
                      ///< engine places the job with the run's placement scheme
-  /// Optional extensions (defaults keep the plain behaviour):
   /// group >= 0: every assignment with the same group id shares ONE set of `gpus` GPUs (Muri's
   /// interleaving); the first member in `run` is placed, the others take its nodes. All members
   /// must ask for the same count. Group ids are only meaningful within one Decision.
   int group = -1;
-  /// rate > 0: work units per second, overriding ThroughputModel::rate (e.g. a group's
-  /// interleaved iteration time).
-  double rate = 0;
-  /// event_overhead_s >= 0: Muri's per-event overhead accounting for this job. At every later
-  /// scheduling point the job progresses max(dt - event_overhead_s, 0) x rate over the dt since
-  /// the previous point (instead of the OverheadModel's window after a change), and its
-  /// completion is re-predicted at every point as now + remaining / rate (no overhead).
-  double event_overhead_s = -1;
-  /// borrowed: the job runs on GPUs it does not hold (AntMan's opportunistic jobs, which share
-  /// GPUs with guaranteed jobs or use idle ones): it takes no GPUs from the cluster state, is not
-  /// counted as busy, and `nodes` (required, summing to `gpus`) are only recorded.
+  /// The job runs on GPUs it does not hold (AntMan's opportunistic jobs, which share GPUs with
+  /// guaranteed jobs or use idle ones): it takes no GPUs from the cluster state, is not counted
+  /// as busy, and `nodes` (required, summing to `gpus`) are only recorded.
   bool borrowed = false;
-  /// EngineNeeds::iteration_clock: seconds per iteration at this allocation (required > 0; the
-  /// engine then counts progress in iterations, not by `rate`).
-  double iteration_time_s = 0;
 };
 
 struct Decision {
@@ -101,34 +82,27 @@ struct Decision {
   /// Like wake_at, but forgotten at the next scheduling point (a wake-up that a later decision
   /// may move, e.g. the planned end of a job that holds no GPUs yet).
   SimTime replan_at = kForever;
-  /// Optional per-point overhead (ElasticFlow artifact): each listed job that holds GPUs after
-  /// this point makes no progress for the given time from now on. It replaces the overhead
-  /// model's charge for this point; jobs not listed are charged by the overhead model as usual.
-  std::vector<std::pair<int, SimTime>> overhead;
-  /// Optional plan-driven completion (ElasticFlow artifact): a listed job that holds GPUs makes
-  /// no progress after `progress_until` and completes at `end` whatever work remains, or at the
-  /// first scheduling point before `end` at which its work is done (its finish is then the time
-  /// the work was done). Applies until the next decision; unlisted jobs complete by progress.
-  struct PlannedEnd {
-    int job = 0;
-    SimTime progress_until = kForever;
-    SimTime end = kForever;
-    /// true: a job whose work is done before `end` is recorded as finishing at this decision's
-    /// time plus the whole seconds its remaining work needs at the new rate, leaving out the
-    /// overhead charged now (the ElasticFlow artifact's logged end of an early completion). It
-    /// still completes at the first scheduling point at which its work, overhead included, is
-    /// done.
-    bool finish_ignores_overhead = false;
-  };
-  std::vector<PlannedEnd> planned_end;
-  /// Optional retroactive completions (the artifact's Gandiva evaluates progress only at its
-  /// scheduling points): each listed running or pending job finishes at this point, its finish
-  /// recorded as the given time (<= now). Listed jobs must not be in `run`.
-  std::vector<std::pair<int, SimTime>> finish;
-  /// Optional: true cancels the wake-up asked for by the previous decision (if still pending)
-  /// before scheduling this one, so only the latest requested wake-up fires.
+  /// true cancels the wake-up asked for by the previous decision (if still pending) before
+  /// scheduling this one, so only the latest requested wake-up fires.
   bool wake_replaces_previous = false;
+  /// Optional (the ElasticFlow artifact's event loop): a scheduling point due exactly at this
+  /// time is not delayed by EngineConfig::min_interval. The artifact moves its next event to one
+  /// slot after the current point only when its event list holds at least two events; a lone
+  /// event (the last arrival, or the last running job's end) is handled at its own time.
+  SimTime unspaced_at = kForever;
+  /// The run's progress model's part of the decision (its own plan type; null for `rate`).
+  std::shared_ptr<ProgressPlan> progress;
 };
+
+/// The decision's plan for its progress model, created on first use (e.g.
+/// `plan_for<IterationClockPlan>(d).set(job, iteration_time_s, overhead_s)`).
+template <typename Plan>
+Plan& plan_for(Decision& d) {
+  if (!d.progress) d.progress = std::make_shared<Plan>();
+  auto* plan = dynamic_cast<Plan*>(d.progress.get());
+  if (!plan) throw InvariantError("a decision mixes plans of two progress models");
+  return *plan;
+}
 
 class SchedulingContext {
  public:
@@ -152,8 +126,10 @@ class SchedulingContext {
   virtual SimTime next_arrival() const { return kForever; }
   /// Number of jobs in the trace (job(i) is valid for i < job_count(); 0 if unknown).
   virtual std::size_t job_count() const { return 0; }
-  /// This point's exact time in seconds under EngineNeeds::iteration_clock, else now().
+  /// This point's exact time in seconds (the iteration clock's), else now().
   virtual double clock_s() const { return to_seconds(now()); }
+  /// The run's progress model (e.g. IterationClock::of(ctx) for its per-job state).
+  virtual const ProgressModel& progress() const = 0;
 };
 
 /// An extra per-job output column a policy contributes to jobs.csv (values indexed like
@@ -163,30 +139,16 @@ struct JobColumn {
   std::vector<std::string> values;
 };
 
-/// Engine semantics a policy depends on (e.g. the ElasticFlow artifact's whole-second times and
-/// slot spacing). The engine applies them where the run leaves the setting at its default.
+/// Engine semantics a policy depends on, resolved into the run by prepare_training.
 struct EngineNeeds {
-  bool whole_seconds = false;
-  SimTime min_interval = 0;  ///< 0 = no need
-  /// Muri's float clock. Every scheduling point also has an exact time in double seconds: an
-  /// arrival's submit time, else the earliest exact predicted completion among the events that
-  /// fell in its microsecond, else the point's own time. Jobs progress in iterations, as
-  /// Muri's simulator updates them (JobRuntime::iterations_left), and complete at the
-  /// microsecond their exact predicted end falls in. Muri's chaotic runs (grouping by
-  /// near-tied keys) diverge after a few hundred events if every point is rounded to µs.
-  bool iteration_clock = false;
-  /// With iteration_clock: an end within math.isclose(end, arrival, abs_tol=1e-4) of the next
-  /// arrival happens at the arrival, as in Muri's multi-resource event loop (its SRTF/SRSF loop
-  /// merges only equal times).
-  bool merge_end_near_arrival = false;
+  /// The progress model (progress.hpp) the policy's decisions are written for.
+  std::string progress = "rate";
+  /// The run's defaults for engine.* and the progress model's parameters (an explicit setting
+  /// still wins; both are recorded), e.g. the ElasticFlow artifact's whole-second times.
+  std::map<std::string, std::string> defaults;
   /// The policy places jobs itself (its own node sets, Muri's yarn rule): the run's placement
-  /// scheme is not used (count-only for assignments without nodes) and `placement` is not a
-  /// parameter of the run.
+  /// scheme is not used (count-only for assignments without nodes) and `placement` is an error.
   bool own_placement = false;
-  /// The policy charges its artifact's own overheads (per-event restart overheads, per-point
-  /// overheads in its decisions): the run's overhead model is not used and `overhead` is not a
-  /// parameter of the run.
-  bool own_overhead = false;
 };
 
 class TrainingPolicy {
@@ -210,8 +172,7 @@ using PolicyFactory = std::function<std::unique_ptr<TrainingPolicy>(const Policy
 Registry<PolicyFactory>& training_policies();
 inline bool register_policy(std::string name, std::string description, PolicyFactory f,
                             ParamSpecs params = {}) {
-  training_policies().add(std::move(name), std::move(description), std::move(f),
-                          std::move(params));
+  training_policies().add(std::move(name), std::move(description), std::move(f), std::move(params));
   return true;
 }
 

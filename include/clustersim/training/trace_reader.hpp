@@ -5,7 +5,8 @@
 //                seconds (decimals allowed); deadline_s absolute, empty = none
 //   tiresias     job_id,num_gpu,submit_time,iterations,model_name,duration[,interval]; seconds
 //   elasticflow  job_id,submit_time|submission_time,iteration|num_iteration,model_name,
-//                ddl|deadline,batch_size,num_gpu,duration[,best_effort]; seconds
+//                ddl|deadline,batch_size,num_gpu,duration[,best_effort]; seconds (with both
+//                names, submission_time, iteration and deadline win, as in the artifact)
 //   muri         job_id,num_gpu,submit_time,iterations,model_name,batch_size,duration,interval,
 //                iteration_time,resource_time_0..2,priority; milliseconds (converted here)
 //

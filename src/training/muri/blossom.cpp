@@ -7,7 +7,7 @@
 #include <limits>
 
 #include "clustersim/core/error.hpp"
-#include "clustersim/training/muri/grouping.hpp"
+#include "training/muri/grouping.hpp"
 
 namespace clustersim::muri {
 namespace {

@@ -1,4 +1,4 @@
-#include "clustersim/training/muri/grouping.hpp"
+#include "training/muri/grouping.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "clustersim/training/muri/interleave.hpp"
+#include "training/muri/interleave.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,6 @@
-#include "clustersim/training/muri/sim.hpp"
+#include "training/muri/sim.hpp"
+
+#include "clustersim/training/iteration_clock.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -146,13 +148,8 @@ std::array<double, 3> stage_times(const Job& job) {
   return {0.0, isolated_iteration_time(job) / kIsolatedCalibration, 0.0};
 }
 
-double remaining_iterations(const Job& job, const JobRuntime& r) {
-  if (!std::isnan(r.iterations_left)) return r.iterations_left;  // iteration clock
-  return r.work_total > 0 ? r.remaining() * job.iterations / r.work_total : 0.0;
-}
-
-double rate_for(const Job& job, const JobRuntime& r, double iteration_time_s) {
-  return r.work_total / job.iterations / iteration_time_s;
+double remaining_iterations(const SchedulingContext& ctx, int job) {
+  return clock_job(ctx, job).iterations_left;
 }
 
 }  // namespace clustersim::muri

@@ -1,4 +1,4 @@
-#include "clustersim/training/muri/themis_lp.hpp"
+#include "training/muri/themis_lp.hpp"
 
 #include <algorithm>
 #include <cmath>

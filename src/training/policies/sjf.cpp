@@ -1,6 +1,6 @@
 // sjf: preemptive smallest-job-first (Tiresias `sjf`): fewest requested GPUs first, ties in
 // arrival order; every job is re-placed at every event, with backfilling.
-#include "tiresias_common.hpp"
+#include "training/policies/stable_order.hpp"
 
 namespace clustersim {
 namespace {

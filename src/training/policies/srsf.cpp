@@ -1,6 +1,6 @@
 // srsf: preemptive shortest-remaining-service-first (Tiresias `shortest-gpu`): remaining time x
 // requested GPUs; ties keep the previous event's order. Re-placed every event.
-#include "tiresias_common.hpp"
+#include "training/policies/stable_order.hpp"
 
 namespace clustersim {
 namespace {

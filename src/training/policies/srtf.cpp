@@ -1,6 +1,6 @@
 // srtf: preemptive shortest-remaining-time-first (Tiresias `shortest`): remaining exclusive run
 // time (duration - executed); ties keep the previous event's order. Re-placed every event.
-#include "tiresias_common.hpp"
+#include "training/policies/stable_order.hpp"
 
 namespace clustersim {
 namespace {
