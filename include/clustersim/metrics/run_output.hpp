@@ -5,7 +5,7 @@
 // last, so its presence marks a complete result. An output destroyed without commit removes its
 // temporaries: a failed run leaves the folder as it was. A run killed outright (SIGKILL) leaves
 // the previous complete output, or no summary.json if it died while renaming, plus temporaries
-// `NAME.tmp.PID` that the next commit into the folder removes (tests/run_output_kill_test.cpp).
+// `NAME.tmp.PID` that the next commit into the folder removes (tests/cli/run_output_kill_test.cpp).
 //
 // An output without a folder keeps everything in memory (tests, `execute_run`).
 #pragma once

@@ -1,5 +1,5 @@
 // The GPU-time distribution of dlas-gpu-gittins (tiresias.gittins_file, one column `duration`).
-#include "clustersim/training/tiresias_gittins.hpp"
+#include "training/tiresias/gittins.hpp"
 #include "fuzz_reader.hpp"
 
 CLUSTERSIM_FUZZ_READER(gittins, "gittins.csv") {

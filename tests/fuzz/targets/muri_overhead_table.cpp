@@ -1,5 +1,5 @@
 // Muri's restart-overhead table (muri.overhead_table), read by the muri-* policies.
-#include "clustersim/training/muri/sim.hpp"
+#include "training/muri/sim.hpp"
 #include "fuzz_reader.hpp"
 
 CLUSTERSIM_FUZZ_READER(muri_overhead_table, "restart_overhead_s.csv") {
