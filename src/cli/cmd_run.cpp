@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "clustersim/core/csv.hpp"
 #include "clustersim/core/error.hpp"
 #include "clustersim/core/pipeline.hpp"
 #include "command.hpp"
@@ -83,7 +84,12 @@ const bool registered = register_command(10, [](CLI::App& root) {
                   "stop with an error after this many events (0 = no limit)");
   cmd->add_option("--max-sim-time", opt->max_sim_time_s,
                   "stop with an error when simulated time passes this many seconds (0 = no limit)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Validator(
+          [](std::string& v) -> std::string {
+            const auto x = parse_double(v);
+            return x && *x >= 0 ? "" : "'" + v + "' is not a number of seconds >= 0";
+          },
+          "SECONDS>=0"));
   cmd->add_option("--stall-events", limits->stall_events,
                   "stop with an error when this many events in a row run without simulated "
                   "time advancing (0 = no check)")

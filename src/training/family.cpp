@@ -125,6 +125,10 @@ TrainingSetup prepare_training(const RunConfig& cfg, Params& p, nlohmann::json& 
   const auto& policy_entry = use_entry(training_policies(), cfg.policy, p);
   s.cluster =
       std::make_unique<Cluster>(read_cluster_spec(cfg.input("cluster"), p.get_string("gpu_type")));
+  if (s.cluster->total_gpus() == 0) {  // CPU nodes only: every job would wait forever
+    throw InputError(cfg.input("cluster"), 0,
+                     "the cluster has no GPUs (\"gpus\" is 0 in every node type it uses)");
+  }
   TraceReadOptions ro;
   ro.max_gpus = s.cluster->total_gpus();
   s.trace = std::make_unique<Trace>(read_trace(cfg.input("trace"), cfg.input("trace_format"), ro));

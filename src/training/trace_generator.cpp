@@ -395,6 +395,12 @@ Trace generate_trace(const TraceGeneratorSettings& s) {
       j.duration_s = to_seconds(from_seconds(duration));  // what the trace file can hold
       if (!best_effort) j.deadline = from_seconds(arrival + factor * duration);
     }
+    if (!(*j.duration_s > 0)) {  // the trace readers refuse zero durations
+      throw InputError(fmt::format(
+          "trace generator: job {} gets a zero duration ({} s drawn); draw durations of at least "
+          "1 s (or 1 us without integer seconds)",
+          i, duration));
+    }
     trace.jobs.push_back(std::move(j));
   }
   return trace;
