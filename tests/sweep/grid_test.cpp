@@ -198,7 +198,9 @@ TEST_CASE("every shipped grid expands, its keys declared", "[sweep]") {
       {"elasticflow_fig8b.json", 66},   // 11 traces x 6
       {"elasticflow_fig9.json", 12},    // 3 clusters x 4 ablation steps
       {"elasticflow_fig10.json", 6},    // 1 x 6
-      {"elasticflow_fig11.json", 54}};  // 9 best-effort shares x 6
+      {"elasticflow_fig11.json", 54},   // 9 best-effort shares x 6
+      {"clockwork_fig11.json", 50},     // 15 workers x 3 seeds + zero cost at 10..50, seed 1
+      {"clockwork_slo.json", 18}};      // 3 policies x 6 SLOs
   sweep::GridOptions opt;
   opt.check_param = sweep::check_declared_param;
   std::size_t seen = 0;
