@@ -1,8 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian packages clustersim needs; does nothing when all are present.
+#   scripts/setup.sh          what the build, the tests and the figure scripts need
+#   scripts/setup.sh --fuzz   also clang-14 and libclang-rt-14-dev (libFuzzer), for scripts/fuzz.sh
 set -euo pipefail
 packages=(build-essential cmake libboost-graph-dev nlohmann-json3-dev libeigen3-dev libfmt-dev
   libcli11-dev catch2 libbenchmark-dev python3-matplotlib)
+while (($#)); do
+  case "$1" in
+    --fuzz) packages+=(clang-14 libclang-rt-14-dev); shift ;;
+    *) echo "setup.sh: unknown argument '$1' (--fuzz)" >&2; exit 2 ;;
+  esac
+done
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

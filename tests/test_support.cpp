@@ -55,8 +55,8 @@ std::string TempDir::write(const std::string& name, const std::string& content) 
   return p.string();
 }
 
-CommandResult run_cli(const std::string& args) {
-  std::string cmd = "'" + binary() + "' " + args + " 2>&1";
+CommandResult run_cli(const std::string& args, const std::string& prefix) {
+  std::string cmd = prefix + "'" + binary() + "' " + args + " 2>&1";
   FILE* pipe = ::popen(cmd.c_str(), "r");
   REQUIRE(pipe != nullptr);
   std::string out;

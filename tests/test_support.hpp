@@ -38,8 +38,8 @@ struct CommandResult {
   int exit_code;
   std::string output;  ///< stdout and stderr together
 };
-/// Runs `clustersim <args>` through the shell.
-CommandResult run_cli(const std::string& args);
+/// Runs `clustersim <args>` through the shell, after `prefix` (e.g. "setpriv ... ") if given.
+CommandResult run_cli(const std::string& args, const std::string& prefix = "");
 std::string slurp(const std::string& path);
 
 /// Params that declare `specs` and the training family's own parameters (engine, run, ...),

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "clustersim/core/csv.hpp"
 #include "clustersim/core/error.hpp"
 #include "clustersim/core/pipeline.hpp"
 #include "command.hpp"
@@ -45,6 +46,7 @@ void print_table(const nlohmann::json& s) {
   fmt::print("{:<32}{:.3f}\n", "wall_s", s["run"]["wall_s"].get<double>());
 }
 
+// Over 80 lines: the `run` options in --help order, one or two lines each.
 const bool registered = register_command(10, [](CLI::App& root) {
   auto opt = std::make_shared<RunOptions>();
   auto* cmd = root.add_subcommand(
@@ -83,7 +85,16 @@ const bool registered = register_command(10, [](CLI::App& root) {
                   "stop with an error after this many events (0 = no limit)");
   cmd->add_option("--max-sim-time", opt->max_sim_time_s,
                   "stop with an error when simulated time passes this many seconds (0 = no limit)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Validator(
+          [](std::string& v) -> std::string {
+            const auto x = parse_double(v);
+            return x && *x >= 0 ? "" : "'" + v + "' is not a number of seconds >= 0";
+          },
+          "SECONDS>=0"));
+  cmd->add_option("--stall-events", limits->stall_events,
+                  "stop with an error when this many events in a row run without simulated "
+                  "time advancing (0 = no check)")
+      ->capture_default_str();
   cmd->add_flag("-q,--quiet", opt->quiet, "no metrics table, no progress line");
   cmd->callback([opt, cmd, limits] {
     RunConfig cfg = opt->run;

@@ -69,7 +69,10 @@ int main(int argc, char** argv) {
   } catch (const CLI::RuntimeError& e) {  // a command's own exit code (e.g. sweep run)
     return e.get_exit_code();
   } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    // One line, like every other bad-input message.
+    std::cerr << "clustersim: " << e.what() << " (see --help)\n";
+    return 2;
   } catch (const InputError& e) {
     std::cerr << "clustersim: " << e.what() << "\n";
     return 2;

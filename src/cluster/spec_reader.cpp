@@ -57,6 +57,7 @@ Cluster read_json_spec(const std::string& path) {
   JsonInput in(path);
   const auto& root = in.root();
   if (!root.is_object()) in.fail("", "cluster spec must be a JSON object");
+  in.check_keys("", {"name", "description", "node_types", "switches"});
   std::string name = in.has("/name") ? in.string("/name") : path;
   if (!in.has("/node_types") || !in.at("/node_types").is_object()) {
     in.fail("/node_types", "cluster spec needs an object 'node_types'");
@@ -64,11 +65,20 @@ Cluster read_json_spec(const std::string& path) {
   if (!in.has("/switches") || !in.at("/switches").is_array() || in.at("/switches").empty()) {
     in.fail("/switches", "cluster spec needs a non-empty array 'switches'");
   }
+  auto int_in = [&](const std::string& p, std::int64_t lo, std::int64_t hi) {
+    const auto v = in.integer(p);
+    const std::string key = p.substr(p.rfind('/') + 1);
+    if (v < lo || v > hi) in.fail(p, fmt::format("'{}' must be in {}..{}", key, lo, hi));
+    return static_cast<int>(v);
+  };
+  constexpr std::int64_t kMaxNodes = 1 << 20;
   std::vector<Switch> ss;
   std::vector<Node> ns;
   const auto& sws = in.at("/switches");
   for (std::size_t s = 0; s < sws.size(); ++s) {
     const std::string sp = fmt::format("/switches/{}", s);
+    if (!sws[s].is_object()) in.fail(sp, "each switch must be an object");
+    in.check_keys(sp, {"name", "description", "uplink_gbps", "nodes"});
     Switch sw{static_cast<int>(s), fmt::format("switch{}", s)};
     if (in.has(sp + "/name")) sw.name = in.string(sp + "/name");
     if (in.has(sp + "/uplink_gbps")) sw.uplink_gbps = in.number(sp + "/uplink_gbps");
@@ -80,17 +90,23 @@ Cluster read_json_spec(const std::string& path) {
     const auto& groups = in.at(sp + "/nodes");
     for (std::size_t g = 0; g < groups.size(); ++g) {
       const std::string gp = fmt::format("{}/nodes/{}", sp, g);
+      if (!groups[g].is_object())
+        in.fail(gp, "each node group must be {\"type\": T, \"count\": N}");
+      in.check_keys(gp, {"type", "count"});
       const std::string type = in.string(gp + "/type");
-      const std::string tp = "/node_types/" + type;
+      const std::string tp = "/node_types/" + json_pointer_token(type);
       if (!in.has(tp)) in.fail(gp + "/type", fmt::format("unknown node type '{}'", type));
-      const auto count = in.integer(gp + "/count");
-      if (count <= 0 || count > (1 << 20)) in.fail(gp + "/count", "'count' must be in 1..1048576");
+      if (!in.at(tp).is_object())
+        in.fail(tp, fmt::format("node type '{}' must be an object", type));
+      in.check_keys(
+          tp, {"description", "gpu_type", "gpus", "cpus", "mem_gb", "nic_gbps", "intra_node_gbps"});
+      const int count = int_in(gp + "/count", 1, kMaxNodes);
+      if (static_cast<std::int64_t>(ns.size()) + count > kMaxNodes)
+        in.fail(gp + "/count", fmt::format("more than {} nodes in the cluster", kMaxNodes));
       Node proto;
       proto.gpu_type = in.string(tp + "/gpu_type");
-      proto.gpus = static_cast<int>(in.integer(tp + "/gpus"));
-      if (proto.gpus < 0 || proto.gpus > 1024) in.fail(tp + "/gpus", "'gpus' must be in 0..1024");
-      proto.cpus = static_cast<int>(in.integer(tp + "/cpus"));
-      if (proto.cpus <= 0) in.fail(tp + "/cpus", "'cpus' must be positive");
+      proto.gpus = int_in(tp + "/gpus", 0, 1024);  // 0: a CPU node
+      proto.cpus = int_in(tp + "/cpus", 1, 1 << 20);
       proto.mem_gb = in.number(tp + "/mem_gb");
       if (!(proto.mem_gb > 0)) in.fail(tp + "/mem_gb", "'mem_gb' must be positive");
       if (in.has(tp + "/nic_gbps")) proto.nic_gbps = in.number(tp + "/nic_gbps");
@@ -99,7 +115,7 @@ Cluster read_json_spec(const std::string& path) {
       if (!(proto.nic_gbps > 0) || !(proto.intra_node_gbps > 0)) {
         in.fail(tp, "link bandwidths must be positive");
       }
-      for (std::int64_t k = 0; k < count; ++k) {
+      for (int k = 0; k < count; ++k) {
         Node n = proto;
         n.id = static_cast<int>(ns.size());
         n.name = fmt::format("node{}", n.id);

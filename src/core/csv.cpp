@@ -1,10 +1,12 @@
 #include "clustersim/core/csv.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <fstream>
-#include <sstream>
+#include <cstdio>
+#include <filesystem>
+#include <system_error>
 
 #include <fmt/format.h>
 
@@ -24,12 +26,20 @@ std::string_view trim(std::string_view s) {
 }  // namespace
 
 std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, 0, "cannot open file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) throw InputError(path, 0, "cannot read file");
-  return ss.str();
+  // A folder opens and then reads as nothing on Linux: name it instead of "empty file".
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw InputError(path, 0, "is a folder, not a file");
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) throw InputError(path, 0, "cannot open: " + std::generic_category().message(errno));
+  std::string text;
+  char buffer[1 << 16];
+  std::size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0)
+    text.append(buffer, n);
+  const int error = std::ferror(f) ? errno : 0;
+  std::fclose(f);
+  if (error) throw InputError(path, 0, "cannot read: " + std::generic_category().message(error));
+  return text;
 }
 
 std::optional<std::int64_t> parse_int(std::string_view s) {

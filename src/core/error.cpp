@@ -5,7 +5,8 @@
 namespace clustersim {
 
 InputError::InputError(std::string file, long line, const std::string& message)
-    : std::runtime_error(fmt::format("{}:{}: {}", file, line, message)),
+    : std::runtime_error(line > 0 ? fmt::format("{}:{}: {}", file, line, message)
+                                  : fmt::format("{}: {}", file, message)),
       file_(std::move(file)),
       line_(line) {}
 

@@ -1,5 +1,6 @@
 #include "clustersim/core/json_input.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -7,6 +8,7 @@
 
 #include "clustersim/core/csv.hpp"
 #include "clustersim/core/error.hpp"
+#include "clustersim/core/params.hpp"
 
 namespace clustersim {
 
@@ -72,7 +74,7 @@ void JsonInput::index_lines(const std::string& t) {
   };
   std::vector<Frame> stack;
   long line = 1;
-  std::size_t i = 0;
+  std::size_t i = t.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;  // a BOM, which the parser skips
   auto current_pointer = [&]() -> std::string {
     if (stack.empty()) return "";
     auto& f = stack.back();
@@ -109,7 +111,7 @@ void JsonInput::index_lines(const std::string& t) {
       }
       ++i;
     } else if (c == '}' || c == ']') {
-      stack.pop_back();
+      if (!stack.empty()) stack.pop_back();
       expect_key = false;
       ++i;
     } else if (c == '"' && expect_key) {
@@ -177,6 +179,19 @@ std::string JsonInput::string(const std::string& pointer) const {
   const auto& v = at(pointer);
   if (!v.is_string()) fail(pointer, fmt::format("'{}' must be a string", pointer));
   return v.get<std::string>();
+}
+
+void JsonInput::check_keys(const std::string& pointer,
+                           std::initializer_list<std::string_view> known) const {
+  for (const auto& [key, value] : at(pointer).items()) {
+    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+    std::vector<std::string> names(known.begin(), known.end());
+    std::string list;
+    for (const auto& n : names)
+      list += (list.empty() ? "" : ", ") + n;
+    fail(pointer + "/" + json_pointer_token(key),
+         fmt::format("unknown key '{}'{} (known: {})", key, did_you_mean(key, names), list));
+  }
 }
 
 }  // namespace clustersim

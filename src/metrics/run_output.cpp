@@ -1,21 +1,32 @@
 #include "clustersim/metrics/run_output.hpp"
 
+#include <signal.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdint>
 #include <filesystem>
+#include <system_error>
 
 #include <fmt/format.h>
 
+#include "clustersim/core/csv.hpp"
 #include "clustersim/core/error.hpp"
 #include "clustersim/metrics/writers.hpp"
 
 namespace clustersim {
 
+namespace {
+std::string reason() {
+  return std::generic_category().message(errno);
+}
+}  // namespace
+
 CsvStream::CsvStream(std::string path, std::string tmp_path, const std::string& header)
     : path_(std::move(path)), tmp_(std::move(tmp_path)) {
   if (!tmp_.empty()) {
     f_ = std::fopen(tmp_.c_str(), "wb");
-    if (!f_) throw InputError(path_, 0, "cannot create output file");
+    if (!f_) throw InputError(path_, 0, "cannot create output file: " + reason());
     buffer_.resize(1 << 20);
     std::setvbuf(f_, buffer_.data(), _IOFBF, buffer_.size());
   }
@@ -73,6 +84,26 @@ void RunOutput::make_dir() const {
   if (ec) throw InputError(dir_, 0, "cannot create output folder: " + ec.message());
 }
 
+namespace {
+
+// Temporaries `NAME.tmp.PID` of runs that were killed (no process PID any more); a run that is
+// still writing into the same folder keeps its own.
+void remove_stale_temporaries(const std::string& dir) {
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    const auto at = name.rfind(".tmp.");
+    if (at == std::string::npos) continue;
+    const auto pid = parse_int(name.substr(at + 5));
+    if (!pid || *pid <= 0 || *pid > INT32_MAX || *pid == ::getpid()) continue;
+    if (::kill(static_cast<pid_t>(*pid), 0) == 0 || errno != ESRCH) continue;
+    std::error_code ignored;
+    std::filesystem::remove(it->path(), ignored);
+  }
+}
+
+}  // namespace
+
 CsvStream& RunOutput::stream(const std::string& name, const std::string& header) {
   std::string path, tmp;
   if (!dir_.empty()) {
@@ -104,6 +135,7 @@ void RunOutput::commit() {
     return;
   }
   make_dir();
+  remove_stale_temporaries(dir_);
   for (auto& [name, s] : streams_)
     s->close();
   // Every temporary is complete before anything is renamed; the old summary.json goes first and
@@ -116,7 +148,7 @@ void RunOutput::commit() {
     const std::string path = dir_ + "/" + name;
     const std::string tmp = fmt::format("{}.tmp.{}", path, ::getpid());
     std::FILE* f = std::fopen(tmp.c_str(), "wb");
-    if (!f) throw InputError(path, 0, "cannot create output file");
+    if (!f) throw InputError(path, 0, "cannot create output file: " + reason());
     const std::string& content = files_[name];
     const bool written = std::fwrite(content.data(), 1, content.size(), f) == content.size();
     if (std::fclose(f) != 0 || !written) {
@@ -138,9 +170,11 @@ void RunOutput::commit() {
   committed_ = true;
   for (std::size_t i = 0; i < renames.size(); ++i) {
     if (std::rename(renames[i].first.c_str(), renames[i].second.c_str()) != 0) {
+      const std::string why = reason();
       for (std::size_t j = i; j < renames.size(); ++j)
         std::remove(renames[j].first.c_str());
-      throw InputError(renames[i].second, 0, "cannot rename temporary output file into place");
+      throw InputError(renames[i].second, 0,
+                       "cannot rename temporary output file into place: " + why);
     }
   }
 }

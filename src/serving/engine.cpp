@@ -692,6 +692,7 @@ struct ServingEngine::Impl final : ServingContext {
     in_start_ = false;
     drain_ready();
     std::uint64_t next_report = 1 << 16;
+    sim_.set_stall_limit(cfg_.limits.stall_events);
     while (true) {
       until_ = std::min(next_source(), hard_end);
       if (until_ > cfg_.limits.max_sim_time && until_ != kForever)

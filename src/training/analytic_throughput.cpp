@@ -263,6 +263,7 @@ FittedParams read_fitted_params(const std::string& path) {
     in.fail("", "a fitted-parameter file needs 'gpu_type' and 'models' (written by `profile fit`)");
   }
   f.gpu_type = in.string("/gpu_type");
+  if (!in.at("/models").is_object()) in.fail("/models", "'models' must be an object");
   if (in.has("/catalog")) f.catalog_dir = in.string("/catalog");
   if (in.has("/table")) f.table = in.string("/table");
   for (auto& [name, v] : in.at("/models").items()) {

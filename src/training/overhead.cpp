@@ -38,7 +38,7 @@ class TableOverhead final : public OverheadModel {
                s = csv.require({"restart_overhead_s", "seconds"});
     while (csv.next()) {
       auto gpus = csv.get_int(g);
-      if (gpus < 1) csv.fail("GPU count must be positive");
+      if (gpus < 1 || gpus > (1 << 20)) csv.fail("GPU count must be in 1..1048576");
       table_[{csv.field(m), static_cast<int>(gpus)}] = csv.get_time(s);
     }
     if (table_.empty()) throw InputError(path, 1, "overhead table has no rows");

@@ -7,10 +7,14 @@
 
 #include "clustersim/core/csv.hpp"
 #include "clustersim/core/error.hpp"
+#include "clustersim/core/params.hpp"
 
 namespace clustersim {
 
 namespace {
+
+// The trace readers' bounds, so every table cell can belong to a job.
+constexpr std::int64_t kMaxGpus = 1 << 20, kMaxBatch = 1 << 30;
 
 class DurationThroughput final : public ThroughputModel {
  public:
@@ -30,6 +34,10 @@ class DurationThroughput final : public ThroughputModel {
       throw InputError(
           trace, j.source_line,
           fmt::format("job '{}' has no duration and no throughput table was given", j.id));
+    }
+    if (*j.duration_s == 0) {  // `trace inspect` lists these; a run has nothing to simulate
+      throw InputError(trace, j.source_line,
+                       fmt::format("job '{}': zero duration (a job must run for some time)", j.id));
     }
   }
   std::string describe() const override { return "trace-duration"; }
@@ -60,9 +68,12 @@ class TableThroughput final : public ThroughputModel {
   void check(const Job& j, const std::string& trace) const override {
     auto m = t_.rates.find(j.model);
     if (m == t_.rates.end()) {
-      throw InputError(
-          trace, j.source_line,
-          fmt::format("job '{}': unknown model '{}' (not in {})", j.id, j.model, t_.source));
+      std::vector<std::string> models;
+      for (const auto& [name, rows] : t_.rates)
+        models.push_back(name);
+      throw InputError(trace, j.source_line,
+                       fmt::format("job '{}': unknown model '{}' (not in {}){}", j.id, j.model,
+                                   t_.source, did_you_mean(j.model, models)));
     }
     auto b = m->second.find(j.batch_size);
     if (b == m->second.end()) {
@@ -97,14 +108,17 @@ void read_elasticflow_model(const std::string& path, const std::string& model, T
   std::vector<int> gpus;
   for (std::size_t c = 1; c < csv.header().size(); ++c) {
     auto g = parse_int(csv.header()[c]);
-    if (!g || *g < 1)
+    if (!g || *g < 1 || *g > kMaxGpus)
       throw InputError(path, 1, fmt::format("column '{}' is not a GPU count", csv.header()[c]));
+    if (std::find(gpus.begin(), gpus.end(), *g) != gpus.end())
+      throw InputError(path, 1, fmt::format("GPU count {} appears twice in the header", *g));
     gpus.push_back(static_cast<int>(*g));
   }
   auto& rows = t.rates[model];
   while (csv.next()) {
     auto batch = csv.get_int(0);
-    if (batch <= 0) csv.fail("batch size must be positive");
+    if (batch <= 0 || batch > kMaxBatch)
+      csv.fail(fmt::format("batch size {} is out of range", batch));
     if (rows.count(static_cast<int>(batch))) csv.fail(fmt::format("batch size {} repeated", batch));
     auto& row = rows[static_cast<int>(batch)];
     for (std::size_t c = 1; c < csv.header().size(); ++c) {
@@ -130,6 +144,7 @@ void read_clustersim_table(const std::string& path, ThroughputTable& t) {
   while (csv.next()) {
     auto batch = csv.get_int(b), gpus = csv.get_int(g);
     if (batch <= 0 || gpus <= 0) csv.fail("batch_size and gpus must be positive");
+    if (batch > kMaxBatch || gpus > kMaxGpus) csv.fail("batch_size or gpus is out of range");
     const auto& rf = csv.field(r);
     if (rf.empty() || rf == "nan" || rf == "NaN") {  // "not allowed", as in ElasticFlow's tables
       ++t.skipped_cells[csv.field(m)];

@@ -193,7 +193,11 @@ Trace read_muri(const std::string& path, const TraceReadOptions& o) {
       if (j.stage_time_s[r] < 0)
         csv.fail(fmt::format("column '{}' is negative", csv.header()[cols[r]]));
     }
-    if (prio) j.priority = static_cast<int>(csv.get_int(*prio));
+    if (prio) {
+      const auto v = csv.get_int(*prio);
+      if (v < -(1 << 30) || v > (1 << 30)) csv.fail("column 'priority' is out of range");
+      j.priority = static_cast<int>(v);
+    }
     b.add(std::move(j));
   }
   return b.finish();

@@ -127,7 +127,7 @@ TEST_CASE("trace errors name file:line", "[cli][bad_input]") {
   SECTION("missing trace file") {
     auto r = run_cli("run --cluster '" + in.cluster + "' --trace '" + in.dir.file("nope.csv") +
                      "' --policy fifo --out '" + in.out() + "'");
-    EXPECT_INPUT_ERROR(r, "nope.csv:0:", "cannot open file");
+    EXPECT_INPUT_ERROR(r, "nope.csv: cannot open: No such file or directory", "nope.csv");
   }
   SECTION("no duration and no throughput table") {
     auto r = in.run_trace(std::string(kHeader) + ok_row + "b,1,vgg16,64,100,1,,0,\n");

@@ -57,7 +57,10 @@ TEST_CASE("CsvReader: empty and missing files, repeated columns", "[core][csv]")
   auto empty = dir.write("e.csv", "");
   CHECK(error_of([&] { CsvReader c(empty); }) == empty + ":1: empty file (no header)");
   auto missing = dir.file("missing.csv");
-  CHECK(error_of([&] { CsvReader c(missing); }) == missing + ":0: cannot open file");
+  CHECK(error_of([&] { CsvReader c(missing); }) ==
+        missing + ": cannot open: No such file or directory");
+  CHECK(error_of([&] { CsvReader c(dir.path().string()); }) ==
+        dir.path().string() + ": is a folder, not a file");
 }
 
 TEST_CASE("parse_int and parse_double refuse junk, overflow and non-finite values", "[core][csv]") {
@@ -165,4 +168,17 @@ TEST_CASE("Params: a key of a component the run does not use is not honoured", "
   CHECK(error_of([&] { p.validate(); }) ==
         "parameter muri.autopack is not honoured by this run: it belongs to policy muri-l, "
         "policy muri-s, which this run does not use");
+}
+
+TEST_CASE("JsonInput skips a byte order mark and still counts lines", "[core][json]") {
+  TempDir dir;
+  // The BOM once made the line index pop an empty stack (a crash found by the fuzz target).
+  auto path =
+      dir.write("b.json", "\xEF\xBB\xBF{\r\n  \"a\": 1,\r\n  \"b\": {\"c\": [1, 2]}\r\n}\r\n");
+  JsonInput in(path);
+  CHECK(in.line_of("/a") == 2);
+  CHECK(in.line_of("/b/c/1") == 3);
+  CHECK(error_of([&] {
+          in.check_keys("", {"a", "bb"});
+        }) == path + ":3: unknown key 'b' (did you mean a, bb?) (known: a, bb)");
 }

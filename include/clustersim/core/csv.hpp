@@ -56,7 +56,8 @@ std::optional<std::int64_t> parse_int(std::string_view s);
 /// Parses a finite floating-point number; nullopt on junk, nan or inf.
 std::optional<double> parse_double(std::string_view s);
 
-/// Reads a whole file; throws InputError(path, 0, ...) when it cannot.
+/// Reads a whole file; throws `path: cannot open: reason` (or `is a folder, not a file`,
+/// `cannot read: reason`) when it cannot.
 std::string read_file(const std::string& path);
 
 }  // namespace clustersim

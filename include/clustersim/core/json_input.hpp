@@ -3,7 +3,9 @@
 // errors in cluster specs and run configs can say `file:line: what is wrong` as well.
 #pragma once
 
+#include <initializer_list>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
@@ -32,6 +34,10 @@ class JsonInput {
   double number(const std::string& pointer) const;
   std::int64_t integer(const std::string& pointer) const;
   std::string string(const std::string& pointer) const;
+  /// Throws at the key's line for a key of the object at `pointer` that is not in `known`
+  /// ("unknown key 'gpuz' (did you mean gpus?) (known: ...)"): a misspelt optional key would
+  /// otherwise be ignored silently.
+  void check_keys(const std::string& pointer, std::initializer_list<std::string_view> known) const;
 
  private:
   std::string path_;

@@ -3,7 +3,9 @@
 // (requests.csv). Nothing is written to the output folder until a stream is opened or the output
 // is committed; every file goes to a temporary name first and is renamed at commit, summary.json
 // last, so its presence marks a complete result. An output destroyed without commit removes its
-// temporaries: a failed run leaves the folder as it was.
+// temporaries: a failed run leaves the folder as it was. A run killed outright (SIGKILL) leaves
+// the previous complete output, or no summary.json if it died while renaming, plus temporaries
+// `NAME.tmp.PID` that the next commit into the folder removes (tests/cli/run_output_kill_test.cpp).
 //
 // An output without a folder keeps everything in memory (tests, `execute_run`).
 #pragma once

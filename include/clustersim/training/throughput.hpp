@@ -37,6 +37,7 @@ class ThroughputModel {
 
 /// Rate from the trace's own duration: work = duration_s; rate(g) = g / job.gpus (linear
 /// scaling away from the requested count, an assumption only elastic policies exercise).
+/// check() refuses jobs without a duration or with a zero duration.
 std::unique_ptr<ThroughputModel> make_duration_throughput(int max_gpus);
 
 /// A measured table: model → global batch → {gpus → iterations/s}.

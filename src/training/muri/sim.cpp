@@ -102,7 +102,7 @@ RestartOverheads::RestartOverheads(const Params& p) {
              s = csv.require({"restart_overhead_s", "seconds"});
   while (csv.next()) {
     const auto gpus = csv.get_int(g);
-    if (gpus < 1) csv.fail("GPU count must be positive");
+    if (gpus < 1 || gpus > (1 << 20)) csv.fail("GPU count must be in 1..1048576");
     const double sec = csv.get_double(s);
     if (sec < 0) csv.fail("overhead must be >= 0");
     table_[{static_cast<int>(gpus), csv.field(m)}] = sec;

@@ -51,7 +51,8 @@ GittinsTable GittinsTable::from_file(const std::string& path, std::int64_t delta
   std::vector<std::int64_t> xs;
   while (csv.next()) {
     const auto v = csv.get_int(col);
-    if (v < 1) csv.fail("GPU-time sample must be >= 1");
+    // Bounded so that sums over every sample (raw_index) cannot overflow.
+    if (v < 1 || v > 1'000'000'000'000) csv.fail("GPU-time sample must be in 1..10^12");
     xs.push_back(v);
   }
   if (xs.empty()) throw InputError(path, 1, "no samples");

@@ -1,0 +1,7 @@
+// The tiresias trace reader (include/clustersim/training/trace_reader.hpp), cluster size unbounded.
+#include "clustersim/training/trace_reader.hpp"
+#include "fuzz_reader.hpp"
+
+CLUSTERSIM_FUZZ_READER(trace_tiresias, "trace.csv") {
+  clustersim::read_trace(path, "tiresias");
+}
