@@ -233,7 +233,10 @@ TEST_CASE("every shipped grid expands, its keys declared", "[sweep]") {
       {"elasticflow_fig10.json", 6},   // 1 x 6
       {"elasticflow_fig11.json", 54},  // 9 best-effort shares x 6
       {"clockwork_fig11.json", 50},    // 15 workers x 3 seeds + zero cost at 10..50, seed 1
-      {"clockwork_slo.json", 18}};     // 3 policies x 6 SLOs
+      {"clockwork_slo.json", 18},      // 3 policies x 6 SLOs
+      {"aivle.json", 6},               // 1 node x c = 1, 2, 4, 8; 2 and 3 nodes x 8
+      {"mp4.json", 3},                 // sender, receiver, symmetric
+      {"evalpro.json", 24}};           // (5 + 7) N on the hosts, the same on VMs
   sweep::GridOptions opt;
   opt.check_param = sweep::check_declared_param;
   std::size_t seen = 0;
