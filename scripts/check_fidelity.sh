@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The fidelity guard: runs every reproduced figure (Tiresias' 60-job runs, Muri figs 9-13,
-# ElasticFlow figs 8a-11) and prints one table: figure, point, ours, reference, difference,
+# ElasticFlow figs 8a-11, the balancing reproductions: aiVLE, MP4, EvalPro) and prints one table: figure, point, ours, reference, difference,
 # tolerance, PASS / FAIL / KNOWN (a documented exception, with its reason). Expected values are
 # read from the anchors. Exits 1 on any unexplained failure.
 #   scripts/check_fidelity.sh [--full] [--binary PATH] [--anchors DIR] [--out DIR] [--jobs N]
