@@ -3,7 +3,8 @@
 
 Fig. 5 setup of Clockwork (OSDI'20): 15 copies of resnet50_v2 on one V100, 16 closed-loop
 clients per copy. Left: goodput (answered within the SLO, requests/s over the run) of each policy
-vs the SLO, throughput dashed. Right: p99 and maximum latency vs the SLO, with the SLO itself as a
+vs the SLO, throughput dashed (clockwork's, which counts its timeouts, runs off the axis at tight
+SLOs). Right: p99 and maximum latency vs the SLO, with the SLO itself as a
 diagonal. The paper shows this comparison qualitatively (no anchor numbers): Clockwork keeps its
 latency under the SLO by dropping, the baselines queue and answer late. Writes <prefix>.{png,pdf}
 and prints the table."""
@@ -39,7 +40,11 @@ for ax in (left, right):
     ax.set_xlabel("SLO (ms)")
     ax.legend(fontsize=6)
 left.set_ylabel("requests/s")
-left.set_ylim(bottom=0)
+# Clockwork's throughput counts its timeouts (24k r/s at 10 ms): the axis is scaled to the
+# goodputs and the baselines' throughput instead, the table above has every value.
+top = max([float(r["mean_goodput_rps"]) for r in rs] +
+          [float(r["throughput_mean_rps"]) for r in rs if r["policy"] != "clockwork"] + [1.0])
+left.set_ylim(0, 1.3 * top)
 left.set_title("goodput vs SLO (15 x resnet50_v2, 1 GPU, closed loop)" + note, fontsize=9)
 right.set_yscale("log")
 right.set_ylabel("latency (ms)")
