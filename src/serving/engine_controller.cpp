@@ -6,14 +6,29 @@ namespace clustersim::serving {
 
 using namespace detail;
 
-std::uint32_t ServingEngine::Impl::new_action() {
+// A fresh action record (a recycled slot or a new one), not started, with no requests.
+std::uint32_t ServingEngine::Impl::new_action(ActionType type, int gpu, std::uint32_t model,
+                                              SimTime earliest, SimTime latest, std::uint64_t tag) {
+  std::uint32_t a;
   if (!free_actions_.empty()) {
-    const std::uint32_t a = free_actions_.back();
+    a = free_actions_.back();
     free_actions_.pop_back();
-    return a;
+  } else {
+    actions_.emplace_back();
+    a = static_cast<std::uint32_t>(actions_.size() - 1);
   }
-  actions_.emplace_back();
-  return static_cast<std::uint32_t>(actions_.size() - 1);
+  ActionRec& r = actions_[a];
+  r.type = type;
+  r.status = ActionStatus::kOk;
+  r.gpu = gpu;
+  r.model = model;
+  r.padded = 0;
+  r.requests.clear();
+  r.earliest = earliest;
+  r.latest = latest;
+  r.start = r.end = -1;
+  r.tag = tag;
+  return a;
 }
 
 // Sends an action: controller CPU, then the network; a send that cannot start by send_by fails.
@@ -50,53 +65,23 @@ void ServingEngine::Impl::send(InferAction act) {
       throw InvariantError("INFER with a request that is not queued for its model");
     reqs_[slot_of(id)].state = kInInfer;
   }
-  const std::uint32_t a = new_action();
+  const std::uint32_t a =
+      new_action(ActionType::kInfer, act.gpu, act.model, act.earliest, act.latest, act.tag);
   ActionRec& r = actions_[a];
-  r.type = ActionType::kInfer;
-  r.status = ActionStatus::kOk;
-  r.gpu = act.gpu;
-  r.model = act.model;
   r.padded = padded;
   r.requests.swap(act.requests);
-  r.earliest = act.earliest;
-  r.latest = act.latest;
-  r.start = r.end = -1;
-  r.tag = act.tag;
   dispatch(a, act.send_by, act.error_at);
 }
 
 void ServingEngine::Impl::send(const LoadAction& act) {
   check_target(act.gpu, act.model, "LOAD");
-  const std::uint32_t a = new_action();
-  ActionRec& r = actions_[a];
-  r.type = ActionType::kLoad;
-  r.status = ActionStatus::kOk;
-  r.gpu = act.gpu;
-  r.model = act.model;
-  r.padded = 0;
-  r.requests.clear();
-  r.earliest = act.earliest;
-  r.latest = act.latest;
-  r.start = r.end = -1;
-  r.tag = act.tag;
-  dispatch(a, kForever, 0);
+  dispatch(new_action(ActionType::kLoad, act.gpu, act.model, act.earliest, act.latest, act.tag),
+           kForever, 0);
 }
 
 void ServingEngine::Impl::send(const EvictAction& act) {
   check_target(act.gpu, act.model, "EVICT");
-  const std::uint32_t a = new_action();
-  ActionRec& r = actions_[a];
-  r.type = ActionType::kEvict;
-  r.status = ActionStatus::kOk;
-  r.gpu = act.gpu;
-  r.model = act.model;
-  r.padded = 0;
-  r.requests.clear();
-  r.earliest = 0;
-  r.latest = kForever;
-  r.start = r.end = -1;
-  r.tag = act.tag;
-  dispatch(a, kForever, 0);
+  dispatch(new_action(ActionType::kEvict, act.gpu, act.model, 0, kForever, act.tag), kForever, 0);
 }
 
 void ServingEngine::Impl::preload(int gpu, std::uint32_t model) {

@@ -197,7 +197,8 @@ struct ServingEngine::Impl final : ServingContext {
   void send(const EvictAction& act) override;
 
   // ---- actions (engine_controller.cpp) ----
-  std::uint32_t new_action();
+  std::uint32_t new_action(ActionType type, int gpu, std::uint32_t model, SimTime earliest,
+                           SimTime latest, std::uint64_t tag);
   void dispatch(std::uint32_t a, SimTime send_by, SimTime error_at);
   void to_controller(std::uint32_t a, SimTime at);
   void process_result(std::uint32_t a);
