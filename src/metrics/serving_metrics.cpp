@@ -77,6 +77,18 @@ std::string series_csv(const BucketSeries& s, std::size_t rows) {
   return out;
 }
 
+// A requests.csv row up to arrival_us: request,model,zoo_model,arrival_us (into a cleared line).
+void request_row_head(std::string& line, const RequestRecord& r) {
+  line.clear();
+  append_int(line, static_cast<std::int64_t>(r.id));
+  line += ',';
+  append_int(line, r.model);
+  line += ',';
+  append_int(line, r.zoo_model);
+  line += ',';
+  append_int(line, r.arrival);
+}
+
 }  // namespace
 
 ServingMetrics::ServingMetrics(ServingMetricsConfig config)
@@ -133,14 +145,7 @@ void ServingMetrics::on_answer(const RequestRecord& r) {
     if (r.outcome == RequestOutcome::kOk && r.cold_start) row[kCold] += 1;
   }
   if (requests_csv_) {
-    line_.clear();
-    append_int(line_, static_cast<std::int64_t>(r.id));
-    line_ += ',';
-    append_int(line_, r.model);
-    line_ += ',';
-    append_int(line_, r.zoo_model);
-    line_ += ',';
-    append_int(line_, r.arrival);
+    request_row_head(line_, r);
     line_ += ',';
     append_int(line_, r.departure);
     line_ += ',';
@@ -159,14 +164,7 @@ void ServingMetrics::on_answer(const RequestRecord& r) {
 void ServingMetrics::on_unanswered(const RequestRecord& r) {
   ++unanswered_;
   if (requests_csv_) {
-    line_.clear();
-    append_int(line_, static_cast<std::int64_t>(r.id));
-    line_ += ',';
-    append_int(line_, r.model);
-    line_ += ',';
-    append_int(line_, r.zoo_model);
-    line_ += ',';
-    append_int(line_, r.arrival);
+    request_row_head(line_, r);
     line_ += ",,,unanswered,0,0,-1,0";
     requests_csv_->row(line_);
   }

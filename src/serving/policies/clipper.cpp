@@ -34,7 +34,7 @@ class ClipperPolicy final : public ServingPolicy {
     on_gpu_.resize(static_cast<std::size_t>(ctx.gpu_count()));
     for (std::size_t m = 0; m < gpu_of_.size(); ++m)
       on_gpu_[static_cast<std::size_t>(gpu_of_[m])].push_back(static_cast<std::uint32_t>(m));
-    busy_.assign(static_cast<std::size_t>(ctx.gpu_count()), false);
+    infers_.reset(ctx.gpu_count());
   }
 
   void on_request(RequestId id) override {
@@ -44,7 +44,7 @@ class ClipperPolicy final : public ServingPolicy {
   }
 
   bool schedule(int g, Channel ch) override {
-    if (ch != Channel::kExec || busy_[static_cast<std::size_t>(g)]) return false;
+    if (ch != Channel::kExec || infers_.busy(g)) return false;
     const SimTime now = ctx_->now();
     std::uint32_t best = 0;
     SimTime best_arrival = kForever, next_wake = kForever;
@@ -70,14 +70,12 @@ class ClipperPolicy final : public ServingPolicy {
     a.requests.assign(q.begin(), q.begin() + static_cast<std::ptrdiff_t>(n));
     q.erase(q.begin(), q.begin() + static_cast<std::ptrdiff_t>(n));
     a.earliest = now;
-    busy_[static_cast<std::size_t>(g)] = true;
-    ctx_->send(std::move(a));
+    infers_.send(*ctx_, std::move(a));
     return false;
   }
 
   void on_result(const ActionResult& r) override {
-    if (r.type != ActionType::kInfer) return;
-    busy_[static_cast<std::size_t>(r.gpu)] = false;
+    if (!infers_.finished(r)) return;
     if (r.status == ActionStatus::kOk) {
       double& c = cap_[r.model];
       if (r.end - r.start <= ctx_->models()[r.model].slo)
@@ -97,7 +95,7 @@ class ClipperPolicy final : public ServingPolicy {
   std::vector<std::deque<RequestId>> queues_;
   std::vector<double> cap_;
   std::vector<std::vector<std::uint32_t>> on_gpu_;
-  std::vector<bool> busy_;
+  OneInferPerGpu infers_;
   double cap(std::uint32_t m) const { return std::max(1.0, std::floor(cap_[m])); }
 };
 

@@ -15,7 +15,7 @@ class FifoPolicy final : public ServingPolicy {
     ctx_ = &ctx;
     gpu_of_ = place_statically(ctx, "fifo");
     queues_.resize(static_cast<std::size_t>(ctx.gpu_count()));
-    busy_.assign(static_cast<std::size_t>(ctx.gpu_count()), false);
+    infers_.reset(ctx.gpu_count());
   }
   void on_request(RequestId id) override {
     const int g = gpu_of_[ctx_->request(id).model];
@@ -24,20 +24,18 @@ class FifoPolicy final : public ServingPolicy {
   }
   bool schedule(int g, Channel ch) override {
     auto& q = queues_[static_cast<std::size_t>(g)];
-    if (ch != Channel::kExec || busy_[static_cast<std::size_t>(g)] || q.empty()) return false;
+    if (ch != Channel::kExec || infers_.busy(g) || q.empty()) return false;
     InferAction a;
     a.gpu = g;
     a.model = ctx_->request(q.front()).model;
     a.requests.push_back(q.front());
     a.earliest = ctx_->now();
     q.pop_front();
-    busy_[static_cast<std::size_t>(g)] = true;
-    ctx_->send(std::move(a));
+    infers_.send(*ctx_, std::move(a));
     return false;
   }
   void on_result(const ActionResult& r) override {
-    if (r.type != ActionType::kInfer) return;
-    busy_[static_cast<std::size_t>(r.gpu)] = false;
+    if (!infers_.finished(r)) return;
     ctx_->wake(r.gpu, Channel::kExec, ctx_->now());
   }
 
@@ -45,7 +43,7 @@ class FifoPolicy final : public ServingPolicy {
   ServingContext* ctx_ = nullptr;
   std::vector<int> gpu_of_;
   std::vector<std::deque<RequestId>> queues_;
-  std::vector<bool> busy_;
+  OneInferPerGpu infers_;
 };
 
 const bool registered = register_serving_policy(

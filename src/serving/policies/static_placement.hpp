@@ -1,6 +1,7 @@
 // Static placement for the baselines that do not page weights (Clipper's one container per model,
 // the FIFO lower bound): served model m goes to GPU m mod G, or the next GPU with room, and is
-// preloaded at time 0. A zoo that does not fit is an input error.
+// preloaded at time 0. A zoo that does not fit is an input error. Their GPUs run one INFER at a
+// time (OneInferPerGpu).
 #pragma once
 
 #include <vector>
@@ -36,5 +37,26 @@ inline std::vector<int> place_statically(ServingContext& ctx, const char* policy
   }
   return gpu_of;
 }
+
+/// Which GPUs have an INFER out: the baselines send a GPU's next INFER when the last one's result
+/// is back.
+class OneInferPerGpu {
+ public:
+  void reset(int gpus) { busy_.assign(static_cast<std::size_t>(gpus), false); }
+  bool busy(int gpu) const { return busy_[static_cast<std::size_t>(gpu)]; }
+  void send(ServingContext& ctx, InferAction a) {
+    busy_[static_cast<std::size_t>(a.gpu)] = true;
+    ctx.send(std::move(a));
+  }
+  /// Frees the GPU of an INFER's result; false (nothing done) for other results.
+  bool finished(const ActionResult& r) {
+    if (r.type != ActionType::kInfer) return false;
+    busy_[static_cast<std::size_t>(r.gpu)] = false;
+    return true;
+  }
+
+ private:
+  std::vector<bool> busy_;
+};
 
 }  // namespace clustersim::serving

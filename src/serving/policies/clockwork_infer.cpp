@@ -1,0 +1,188 @@
+// The clockwork policy's INFER scheduling (GPU::schedule_infer, Model::try_dequeue and the
+// strategies), with the wake chain that hands a model's new requests to the GPUs holding it.
+#include "clockwork_policy.hpp"
+
+namespace clustersim::serving::clockwork {
+
+bool ClockworkPolicy::has_room(int g) {
+  const SimTime now = ctx_->now();
+  return gpus_[static_cast<std::size_t>(g)].exec.available(now) < now + schedule_ahead_;
+}
+
+// The original's infer threads visit every GPU that holds the model; the first with room in
+// its timeline takes the request, the others find the queue empty and deactivate the model.
+// Here the holders are asked one at a time (round-robin from the last transition), the next
+// only if the previous left requests queued; holders not asked see the activation at their
+// next attempt, as the original's would at their next visit.
+void ClockworkPolicy::start_chain(std::uint32_t m) {
+  Model& md = models_[m];
+  md.chain_start = md.rr++ % static_cast<std::uint32_t>(md.loaded_gpus.size());
+  md.chain_step = 0;
+  md.chain_gpu = -1;
+  advance_chain(m);
+}
+
+void ClockworkPolicy::advance_chain(std::uint32_t m) {
+  Model& md = models_[m];
+  const auto k = static_cast<std::uint32_t>(md.loaded_gpus.size());
+  md.chain_gpu = -1;
+  while (md.chain_step < k) {
+    const int g = md.loaded_gpus[(md.chain_start + md.chain_step++) % k];
+    if (!has_room(g)) continue;
+    md.chain_gpu = g;
+    gpus_[static_cast<std::size_t>(g)].chained.push_back(m);
+    ctx_->wake(g, Channel::kExec, ctx_->now());
+    return;
+  }
+}
+
+void ClockworkPolicy::finish_chains(int g) {
+  auto& chained = gpus_[static_cast<std::size_t>(g)].chained;
+  if (chained.empty()) return;
+  std::vector<std::uint32_t> models;
+  models.swap(chained);
+  for (std::uint32_t m : models) {
+    Model& md = models_[m];
+    if (md.chain_gpu != g) continue;
+    if (md.empty() || md.chain_step >= md.loaded_gpus.size())
+      md.chain_gpu = -1;
+    else
+      advance_chain(m);
+  }
+}
+
+// Model::new_strategies + GPU::add_model_strategies. The GPU always picks the smallest
+// (priority, batch, model) and then removes every strategy of that instance, so only each
+// instance's smallest strategy can ever be picked: the heap keeps just that one.
+void ClockworkPolicy::add_strategies(int g, std::uint32_t m, int max_batch) {
+  Gpu& gpu = gpus_[static_cast<std::size_t>(g)];
+  Instance& inst = instance(g, m);
+  const Model& md = models_[m];
+  Strategy best{0, 0, m, inst.gen};
+  for (std::size_t i = 0; i < md.sizes.size(); ++i) {
+    const std::uint64_t h = md.head[i];
+    if (h >= md.end() || md.sizes[i] > max_batch) continue;
+    const SimTime priority = md.queue[h - md.base].deadline - md.est(md.sizes[i]);
+    if (best.batch == 0 || priority < best.priority) {
+      best.priority = priority;
+      best.batch = md.sizes[i];
+    }
+  }
+  if (best.batch == 0) {
+    inst.active = false;
+    return;
+  }
+  gpu.heap.push_back(best);
+  std::push_heap(gpu.heap.begin(), gpu.heap.end(), std::greater<>());
+}
+
+// Model::try_dequeue: the requests of one INFER, or none.
+std::vector<RequestId> ClockworkPolicy::try_dequeue(Model& md, SimTime free_at, int min_batch) {
+  const std::size_t n = md.sizes.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const SimTime completion = free_at + md.est(md.sizes[i]);
+    while (md.head[i] < md.end() && md.queue[md.head[i] - md.base].deadline < completion) {
+      ++md.head[i];
+      if (i == 0) ++discarded_;
+    }
+  }
+  auto size = [&](std::size_t i) { return md.end() - md.head[i]; };
+  std::size_t i = 0;
+  while (i + 1 < n && size(i + 1) >= static_cast<std::uint64_t>(md.sizes[i + 1]))
+    ++i;
+  std::vector<RequestId> batch;
+  const int b = md.sizes[i];
+  if (b < min_batch || size(i) < static_cast<std::uint64_t>(b)) return batch;
+  const std::uint64_t first = md.head[i];
+  for (std::uint64_t k = first; k < first + static_cast<std::uint64_t>(b); ++k)
+    batch.push_back(md.queue[k - md.base].id);
+  // Catch up every queue past the last request taken; requests left behind are dropped.
+  const std::uint64_t next = first + static_cast<std::uint64_t>(b);
+  for (std::size_t j = 0; j < n; ++j)
+    md.head[j] = std::max(md.head[j], next);
+  return batch;
+}
+
+void ClockworkPolicy::trim(Model& md) {
+  std::uint64_t low = md.end();
+  for (std::size_t j = 0; j < md.sizes.size(); ++j)
+    low = std::min(low, md.head[j]);
+  while (md.base < low) {
+    md.queue.pop_front();
+    ++md.base;
+  }
+}
+
+bool ClockworkPolicy::schedule_infer(int g) {
+  const bool sent = infer_pass(g);
+  if (!sent) finish_chains(g);
+  return sent;
+}
+
+// GPU::schedule_infer: at most one INFER.
+bool ClockworkPolicy::infer_pass(int g) {
+  Gpu& gpu = gpus_[static_cast<std::size_t>(g)];
+  for (std::size_t w = 0; w < gpu.pending.size(); ++w) {
+    while (gpu.pending[w]) {
+      const int bit = std::countr_zero(gpu.pending[w]);
+      gpu.pending[w] &= gpu.pending[w] - 1;
+      const auto m = static_cast<std::uint32_t>(w * 64 + static_cast<std::size_t>(bit));
+      if (models_[m].empty())
+        instance(g, m).active = false;  // what add_strategies would conclude
+      else
+        add_strategies(g, m, INT32_MAX);
+    }
+  }
+  const SimTime now = ctx_->now();
+  while (!gpu.heap.empty()) {
+    const SimTime exec_at = gpu.exec.available(now);
+    if (exec_at >= now + schedule_ahead_) {
+      ctx_->wake(g, Channel::kExec, exec_at - schedule_ahead_ + 1);
+      return false;
+    }
+    std::pop_heap(gpu.heap.begin(), gpu.heap.end(), std::greater<>());
+    const Strategy s = gpu.heap.back();
+    gpu.heap.pop_back();
+    Instance& inst = instance(g, s.model);
+    if (s.gen != inst.gen) continue;  // removed earlier
+    ++inst.gen;                       // removes the instance's other strategies
+    if (!inst.loaded) {
+      inst.active = false;
+      continue;
+    }
+    Model& md = models_[s.model];
+    std::vector<RequestId> batch = try_dequeue(md, exec_at, s.batch);
+    trim(md);
+    if (batch.empty()) {
+      add_strategies(g, s.model, s.batch - 1);
+      continue;
+    }
+    send_infer(g, s.model, std::move(batch), exec_at);
+    add_strategies(g, s.model, INT32_MAX);
+    return true;
+  }
+  return false;
+}
+
+void ClockworkPolicy::send_infer(int g, std::uint32_t m, std::vector<RequestId> batch,
+                                 SimTime exec_at) {
+  Gpu& gpu = gpus_[static_cast<std::size_t>(g)];
+  const SimTime now = ctx_->now();
+  const SimTime duration = models_[m].est(static_cast<int>(batch.size()));
+  InferAction a;
+  a.gpu = g;
+  a.model = m;
+  a.earliest = now;
+  a.latest = std::max(now + future_ + latest_delta_, exec_at + latest_delta_);
+  a.send_by = std::max(now + future_, a.latest - send_slack_);
+  a.error_at = a.latest + duration;
+  a.tag = next_tag_++;
+  gpu.exec.add(a.tag, duration, now);
+  for (RequestId id : batch)
+    tracker_->executing(static_cast<int>(m), demand(id), g);
+  a.requests = std::move(batch);
+  ++infers_;
+  ctx_->send(std::move(a));
+}
+
+}  // namespace clustersim::serving::clockwork

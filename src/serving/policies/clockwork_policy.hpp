@@ -1,0 +1,149 @@
+// The clockwork policy (clockwork.cpp: what it does; admission, results and registration),
+// private to it: INFER scheduling in clockwork_infer.cpp, LOAD and EVICT in clockwork_load.cpp.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <deque>
+#include <memory>
+#include <queue>
+#include <unordered_map>
+#include <vector>
+
+#include "clockwork_tracker.hpp"
+#include "clustersim/serving/policy.hpp"
+
+namespace clustersim::serving::clockwork {
+
+struct Entry {
+  RequestId id;
+  SimTime deadline;
+};
+
+struct Model {
+  std::vector<int> sizes;             // supported batch sizes, ascending
+  std::array<SimTime, 5> estimate{};  // by zoo batch index, microseconds
+  std::array<SlidingWindow, 5> windows;
+  SimTime weights_estimate = 0;
+  SlidingWindow weights_window;
+  SimTime b1 = 0;           // estimate(1) at start (slo_factor)
+  std::deque<Entry> queue;  // every queued request once; queue i = [head[i], end)
+  std::uint64_t base = 0;   // index of queue.front()
+  std::array<std::uint64_t, 5> head{};
+  std::vector<int> loaded_gpus;
+  // The GPU asked to take a request that arrived to an empty queue (see on_request).
+  int chain_gpu = -1;
+  std::uint32_t chain_start = 0, chain_step = 0, rr = 0;
+  std::uint64_t end() const { return base + queue.size(); }
+  bool empty() const { return sizes.empty() || head[0] >= end(); }
+  SimTime est(int b) const { return estimate[static_cast<std::size_t>(zoo_batch_index(b))]; }
+};
+
+struct Instance {
+  bool loaded = false, loading = false, active = false;
+  std::uint32_t version = 0;
+  std::uint32_t gen = 0;  // bumped when the instance's strategies are removed
+};
+
+struct Strategy {
+  SimTime priority;
+  int batch;
+  std::uint32_t model;
+  std::uint32_t gen;
+  friend bool operator>(const Strategy& a, const Strategy& b) {
+    if (a.priority != b.priority) return a.priority > b.priority;
+    if (a.batch != b.batch) return a.batch > b.batch;
+    return a.model > b.model;
+  }
+};
+
+struct Gpu {
+  WorkerTracker exec, load;
+  int free_pages = 0;
+  std::vector<Strategy> heap;          // min-heap with lazy removal (Strategy::gen)
+  std::vector<std::uint64_t> pending;  // bit per model: activated, strategies not computed
+  std::vector<std::uint32_t> chained;  // models whose wake chain waits on this GPU
+  bool load_idle = false;
+  Gpu(SimTime lag, SimTime future) : exec(lag, future), load(lag, future) {}
+};
+
+class ClockworkPolicy final : public ServingPolicy {
+ public:
+  explicit ClockworkPolicy(const Params& p);
+
+  void start(ServingContext& ctx) override;
+  void on_request(RequestId id) override;
+  void on_result(const ActionResult& res) override;
+  void on_timeout(RequestId id) override;
+  void report(nlohmann::json& out) const override;
+  bool schedule(int g, Channel ch) override {
+    return ch == Channel::kExec ? schedule_infer(g) : schedule_load(g);
+  }
+
+ private:
+  const SimTime schedule_ahead_, latest_delta_;
+  const int max_batch_;
+  const SimTime max_exec_, buffer_;
+  const int window_;
+  const double percentile_;
+  const SimTime lag_, future_, max_load_slo_, send_slack_;
+  const bool only_unmet_;
+  const SimTime tracker_period_;
+  const bool load_expiry_;
+
+  ServingContext* ctx_ = nullptr;
+  std::vector<Model> models_;
+  std::vector<Gpu> gpus_;
+  std::vector<Instance> instances_;  // gpu * M + model
+  std::unique_ptr<LoadTracker> tracker_;
+  std::vector<LoadTracker::Demand> demands_;  // by request slot
+  std::vector<int> idle_;                     // GPUs whose last LOAD attempt found no model
+  std::priority_queue<std::pair<SimTime, RequestId>, std::vector<std::pair<SimTime, RequestId>>,
+                      std::greater<>>
+      expiries_;
+  std::unordered_map<std::uint64_t, std::uint32_t> load_versions_;  // LOAD tag -> version
+  std::uint64_t next_tag_ = 1;
+  std::uint64_t infers_ = 0, infer_errors_ = 0, loads_ = 0, load_errors_ = 0, evicts_ = 0,
+                discarded_ = 0;
+
+  // The LoadTracker's capacity is the default SLO (the same for every model here).
+  static SimTime slo_capacity(const std::vector<ServedModel>& served) {
+    return served.empty() ? 100 * kMillisecond : served.front().slo;
+  }
+  LoadTracker::Demand& demand(RequestId id) {
+    const std::size_t s = slot_of(id);
+    if (s >= demands_.size()) demands_.resize(std::max(ctx_->request_slots(), s + 1));
+    return demands_[s];
+  }
+  Instance& instance(int g, std::uint32_t m) {
+    return instances_[static_cast<std::size_t>(g) * models_.size() + m];
+  }
+
+  // ModelInstance::activate: the GPU computes the instance's strategies on its next attempt.
+  void activate(int g, std::uint32_t m) {
+    Instance& inst = instance(g, m);
+    if (inst.active) return;
+    inst.active = true;
+    gpus_[static_cast<std::size_t>(g)].pending[m / 64] |= std::uint64_t{1} << (m % 64);
+  }
+
+  // ---- INFER (clockwork_infer.cpp) ----
+  bool has_room(int g);
+  void start_chain(std::uint32_t m);
+  void advance_chain(std::uint32_t m);
+  void finish_chains(int g);
+  void add_strategies(int g, std::uint32_t m, int max_batch);
+  std::vector<RequestId> try_dequeue(Model& md, SimTime free_at, int min_batch);
+  static void trim(Model& md);
+  bool schedule_infer(int g);
+  bool infer_pass(int g);
+  void send_infer(int g, std::uint32_t m, std::vector<RequestId> batch, SimTime exec_at);
+
+  // ---- LOAD and EVICT (clockwork_load.cpp) ----
+  void wake_idle_loaders(std::uint32_t m);
+  void expire_load_demand(SimTime now);
+  bool schedule_load(int g);
+};
+
+}  // namespace clustersim::serving::clockwork
