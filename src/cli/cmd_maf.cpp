@@ -46,6 +46,8 @@ struct InspectOptions {
   int copies = 66;
 };
 
+// Over 80 lines: the report's two sections (the day's statistics, then Clockwork's mapping onto
+// the zoo) in print order.
 void inspect(const InspectOptions& o) {
   const MafTrace t = read_maf_trace(o.file, kMafMinutes);
   const std::size_t F = t.functions.size();
