@@ -33,8 +33,10 @@ void set_from_json(Params& params, const JsonInput& in, const std::string& ptr) 
       params.set(k, v.dump());
     else if (v.is_array()) {
       std::string list;
-      for (auto& e : v)
-        list += (list.empty() ? "" : ",") + (e.is_string() ? e.get<std::string>() : e.dump());
+      for (auto& e : v) {
+        if (!list.empty()) list += ',';
+        list += e.is_string() ? e.get<std::string>() : e.dump();
+      }
       params.set(k, list);
     } else {
       in.fail(ptr + "/" + json_pointer_token(k),
@@ -60,7 +62,7 @@ RunConfig RunConfig::from_json_file(const std::string& path) {
   for (const auto& i : family->inputs())
     known.push_back(i.name);
   for (auto& [key, value] : in.root().items()) {
-    const std::string ptr = "/" + json_pointer_token(key);
+    const std::string ptr = fmt::format("/{}", json_pointer_token(key));
     if (key == "family") continue;
     if (key == "policy") {
       c.policy = in.string(ptr);
