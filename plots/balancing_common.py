@@ -1,4 +1,9 @@
-"""Shared by plots/aivle.py, mp4.py and evalpro.py: arguments and CSV loading."""
+"""Shared by plots/aivle.py, mp4.py and evalpro.py: arguments, CSV loading, the --quick note.
+
+Their input is the summary.csv of scripts/run_aivle.sh, run_mp4.sh or run_evalpro.sh: what
+`clustersim sweep merge` wrote (the grid's columns, run_dir, the summary.json metrics, wall_s)
+plus the comparison columns of scripts/lib/balancing_columns.py.
+"""
 import argparse
 import csv
 import os
@@ -25,12 +30,28 @@ def parse_args(name, doc):
     return a
 
 
-def load(path):
+def load(path, needs=()):
+    """The rows of a CSV; `needs`: columns that must be there (the comparison columns)."""
     try:
         with open(path) as f:
-            return list(csv.DictReader(f))
+            rows = list(csv.DictReader(f))
     except OSError as e:
         sys.exit(f"{path}: {e} (run the matching scripts/run_*.sh first)")
+    missing = [c for c in needs if rows and c not in rows[0]]
+    if missing:
+        sys.exit(f"{path}: no column {', '.join(missing)}: a bare `sweep merge` output? rerun the "
+                 "scripts/run_*.sh that made it (it adds the comparison columns)")
+    return rows
+
+
+def subset_note(rows):
+    """A title note when the runs are a --quick subset (summary.csv's `subset` is not `all`)."""
+    subsets = sorted({r.get("subset", "all") for r in rows} - {"all"})
+    if subsets:
+        print(f"note: subset={', '.join(subsets)} (--quick runs): the figure shows a subset of its "
+              "points")
+        return " (--quick subset)"
+    return ""
 
 
 def save(fig, out):

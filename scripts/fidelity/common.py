@@ -71,9 +71,9 @@ class Context:
         return r.stdout
 
 
-def read_csv(path):
+def read_csv(path, delimiter=","):
     with open(path, newline="") as f:
-        return list(csv.DictReader(f))
+        return list(csv.DictReader(f, delimiter=delimiter))
 
 
 def num(text):

@@ -402,6 +402,7 @@ BalancingResult Engine::run() {
   } else {
     schedule_next_arrival();
   }
+  sim_.set_stall_limit(cfg_.limits.stall_events);
   sim_.run(cfg_.limits.max_sim_time);
   if (!all_done()) {
     if (cfg_.limits.max_events > 0 && sim_.events_processed() >= cfg_.limits.max_events)

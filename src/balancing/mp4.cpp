@@ -100,12 +100,13 @@ std::vector<std::string> Mp4Fit::settings(const std::string& migration) const {
                                   "workload.tasks=1024",
                                   "workload.origin=n0",
                                   fmt::format("service.mean_s={:.6g}", local_s),
-                                  "migration=" + migration,
                                   "state.period_s=2",
                                   fmt::format("transfer.task_s={:.6g}", transfer_s),
                                   "bootstrap.fraction=0.5",
                                   "bootstrap.min_tasks=8",
                                   "transfer.return_results=true"};
+  if (migration.empty()) return out;  // what the three policies share
+  out.insert(out.begin() + 7, "migration=" + migration);
   // The report's thresholds, for the rules the policy applies.
   if (migration == "sender" || migration == "symmetric") out.push_back("migration.max=100");
   if (migration == "receiver" || migration == "symmetric") out.push_back("migration.min=50");

@@ -16,7 +16,7 @@ namespace {
 
 struct CalibrateOptions {
   std::string data;
-  std::string migration = "sender";
+  std::string migration;
   bool json = false;
 };
 
@@ -72,7 +72,10 @@ const bool registered = register_command(40, [](CLI::App& root) {
       "MP4 Group 09: local service time, transfer cost and remote speed from the report's "
       "pending timelines");
   m->add_option("--data", mp4->data, "the mp4_g09 anchor folder")->required();
-  m->add_option("--migration", mp4->migration, "sender|receiver|symmetric (the settings printed)");
+  m->add_option("--migration", mp4->migration,
+                "sender|receiver|symmetric: add that policy and its thresholds (MAX 100, MIN 50) "
+                "to the settings printed (default: only what the three share)")
+      ->check(CLI::IsMember({"sender", "receiver", "symmetric"}));
   m->add_flag("--json", mp4->json, "one JSON object");
   m->callback([mp4] {
     const auto t = balancing::read_mp4_timeline(mp4->data + "/pending_jobs_timeline.csv");

@@ -46,6 +46,7 @@ void print_table(const nlohmann::json& s) {
   fmt::print("{:<32}{:.3f}\n", "wall_s", s["run"]["wall_s"].get<double>());
 }
 
+// Over 80 lines: the `run` options in --help order, one or two lines each.
 const bool registered = register_command(10, [](CLI::App& root) {
   auto opt = std::make_shared<RunOptions>();
   auto* cmd = root.add_subcommand(
@@ -90,6 +91,10 @@ const bool registered = register_command(10, [](CLI::App& root) {
             return x && *x >= 0 ? "" : "'" + v + "' is not a number of seconds >= 0";
           },
           "SECONDS>=0"));
+  cmd->add_option("--stall-events", limits->stall_events,
+                  "stop with an error when this many events in a row run without simulated "
+                  "time advancing (0 = no check)")
+      ->capture_default_str();
   cmd->add_flag("-q,--quiet", opt->quiet, "no metrics table, no progress line");
   cmd->callback([opt, cmd, limits] {
     RunConfig cfg = opt->run;

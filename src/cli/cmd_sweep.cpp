@@ -23,6 +23,7 @@ struct GridArgs {
   std::string grid;
   std::vector<std::string> vars;
   std::vector<std::string> only;
+  std::vector<std::string> set;
 };
 
 void add_grid_args(CLI::App* cmd, GridArgs& a) {
@@ -31,6 +32,9 @@ void add_grid_args(CLI::App* cmd, GridArgs& a) {
   cmd->add_option("--only", a.only,
                   "KEY=VALUE: keep only the points with this value of column KEY (repeatable; "
                   "values of one key add up)");
+  cmd->add_option("--set", a.set,
+                  "KEY=VALUE: a parameter for every run, added to the grid's base \"set\" "
+                  "(repeatable; an axis of the same key still varies it)");
 }
 
 std::pair<std::string, std::string> split_assignment(const std::string& s, const char* option) {
@@ -46,6 +50,8 @@ sweep::Manifest expand(const GridArgs& a) {
     opt.vars.insert(split_assignment(v, "--var"));
   for (const auto& o : a.only)
     opt.only.push_back(split_assignment(o, "--only"));
+  for (const auto& kv : a.set)
+    opt.set.push_back(split_assignment(kv, "--set"));
   opt.check_param = sweep::check_declared_param;
   auto m = sweep::expand_grid(a.grid, opt);
   for (const auto& n : m.notes)

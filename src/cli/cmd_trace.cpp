@@ -90,6 +90,7 @@ std::string hms(double s) {
   return fmt::format("{:.1f} d", s / 86400);
 }
 
+// Over 80 lines: the report's sections in print order, each a few lines.
 void inspect(const InspectOptions& o) {
   const Trace t = read_trace(o.file, o.format);  // GPU limits are reported below, not fatal
   int cluster_gpus = o.max_gpus;

@@ -86,6 +86,14 @@ void Simulator::skip_seq_for_testing(std::uint64_t seq) {
   next_seq_ = seq;
 }
 
+void Simulator::stalled() const {
+  std::string what = fmt::format(
+      "simulated time stuck at t={}s: {} events in a row without advancing (--stall-events)",
+      to_seconds(now_), same_time_);
+  if (describe_stall_) what += ": " + describe_stall_();
+  throw InputError(what);
+}
+
 void Simulator::run(SimTime until) {
   stopped_ = false;
   const bool bounded = until != kForever;  // nothing is later than kForever: skip the peek
@@ -103,6 +111,11 @@ void Simulator::run(SimTime until) {
       continue;
     }
     if (key.time < now_) throw InvariantError("simulated time went backwards");
+    if (key.time != now_) {
+      same_time_ = 0;
+    } else if (++same_time_ > stall_limit_ && stall_limit_ > 0) {
+      stalled();
+    }
     ++r.stamp;
     --live_;
     now_ = key.time;

@@ -45,8 +45,7 @@ std::string jobs_csv(const Trace& trace, const RunResult& res,
   for (const auto& j : trace.jobs) {
     const auto& r = res.jobs[j.index];
     const bool done = r.status == JobStatus::kFinished;
-    std::string met;
-    if (j.deadline) met = done && r.finish <= *j.deadline ? "1" : "0";
+    const char* met = !j.deadline ? "" : done && r.finish <= *j.deadline ? "1" : "0";
     csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.6f},{}", j.id, j.model,
                        format_seconds(j.submit), opt_time(r.first_start), opt_time(r.finish),
                        done ? format_seconds(r.finish - j.submit) : "", j.gpus,

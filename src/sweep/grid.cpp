@@ -85,6 +85,7 @@ class GridReader {
     read_top();
     read_vars();
     read_base();
+    read_set_overrides();
     read_labels();
     read_axes();
     read_exclusions();
@@ -254,6 +255,17 @@ class GridReader {
       }
       check_option_value(k, b[k], ptr);
       base_[k] = resolve(k, subst_json(b[k], ptr));
+    }
+  }
+
+  // `--set key=value`: after the base's own "set", before the axes (which override them).
+  void read_set_overrides() {
+    for (const auto& [k, v] : opt_.set) {
+      if (opt_.check_param) {
+        if (auto why = opt_.check_param(family_, k); !why.empty())
+          throw InputError(fmt::format("--set {}={}: {}", k, v, why));
+      }
+      base_["set"][k] = v;
     }
   }
 

@@ -76,10 +76,17 @@ class TrainingEngine::Impl final : public SchedulingContext, public ProgressHost
       r.work_total = tp_.work(j);
       sim_.schedule_at(j.submit, [this, i = j.index] { arrive(i); });
     }
+    sim_.set_stall_limit(cfg_.stall_events, [this] { return describe_unfinished(); });
     sim_.run(cfg_.max_sim_time);
     if (sim_.pending() > 0 && done_ < jobs_.size()) {
       throw InputError(fmt::format("--max-sim-time {}s reached with {} of {} jobs done",
                                    to_seconds(cfg_.max_sim_time), done_, jobs_.size()));
+    }
+    if (!cfg_.allow_unfinished && unfinished() > 0) {  // nothing left to happen: stuck
+      throw InputError(fmt::format(
+          "no event left at t={}s with {} of {} jobs unfinished (engine.allow_unfinished=true "
+          "reports them): {} can never finish",
+          to_seconds(now()), unfinished(), jobs_.size(), describe_unfinished()));
     }
     account_shared();
     RunResult out;
@@ -93,6 +100,24 @@ class TrainingEngine::Impl final : public SchedulingContext, public ProgressHost
   }
 
  private:
+  std::size_t unfinished() const {
+    return std::count_if(jobs_.begin(), jobs_.end(), [](const JobRuntime& r) {
+      return r.status != JobStatus::kFinished && r.status != JobStatus::kRejected;
+    });
+  }
+  // Names the first unfinished job in trace order, for a stuck run's message.
+  std::string describe_unfinished() const {
+    for (const Job& j : trace_.jobs) {
+      const JobRuntime& r = jobs_[j.index];
+      if (r.status == JobStatus::kFinished || r.status == JobStatus::kRejected) continue;
+      const char* state = r.status == JobStatus::kRunning ? "running on" : "waiting for";
+      return fmt::format("job {} ({}:{}, {} {} GPUs, submitted at t={}s)", j.id, trace_.path,
+                         j.source_line, state, r.status == JobStatus::kRunning ? r.gpus : j.gpus,
+                         to_seconds(j.submit));
+    }
+    return "every job is done";
+  }
+
   const Cluster& cluster_;
   const Trace& trace_;
   const ThroughputModel& tp_;

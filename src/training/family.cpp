@@ -38,6 +38,9 @@ const ParamSpecs& training_params() {
                   "round completions up to whole seconds (the ElasticFlow artifact)"),
       param::flag("engine.efficiency", false,
                   "record cluster efficiency in cluster.csv and efficiency_mean"),
+      param::flag("engine.allow_unfinished", false,
+                  "a run that ends with jobs that can never run reports them as unfinished "
+                  "(null metrics) instead of stopping with an error"),
       param::choice("throughput", "auto", {"auto", "analytic"},
                     "auto: the --throughputs table or the trace's durations; analytic: the "
                     "catalogue model for gpu_type"),
@@ -185,6 +188,7 @@ TrainingSetup prepare_training(const RunConfig& cfg, Params& p, nlohmann::json& 
   ec.event_queue = p.get_string("engine.event_queue");
   ec.whole_seconds = p.get_bool("engine.whole_seconds");
   ec.efficiency = p.get_bool("engine.efficiency");
+  ec.allow_unfinished = p.get_bool("engine.allow_unfinished");
   ec.make_progress = [make = progress_entry.factory.make, params = p](ProgressHost& host) {
     return make(host, params);
   };
@@ -205,6 +209,7 @@ class PreparedTraining final : public PreparedRun {
   void run(const RunLimits& limits, const ProgressFn& progress, RunOutput&) override {
     s_.engine.max_events = limits.max_events;
     s_.engine.max_sim_time = limits.max_sim_time;
+    s_.engine.stall_events = limits.stall_events;
     TrainingEngine engine(*s_.cluster, *s_.trace, *s_.throughput, *s_.placement, *s_.overhead,
                           *s_.policy, s_.engine);
     if (progress) engine.set_progress(progress);

@@ -297,6 +297,46 @@ TraceGeneratorSettings TraceGeneratorSettings::from_json_file(const std::string&
   return s;
 }
 
+namespace {
+
+// One generated job from its draws (seconds; `factor` scales the duration into the deadline).
+struct Draws {
+  double arrival, duration, iterations, factor;
+};
+Job make_job(const TraceGeneratorSettings& s, int i, const ModelChoice& m, int gpus, const Draws& d,
+             bool best_effort) {
+  const double arrival = d.arrival, duration = d.duration, factor = d.factor;
+  Job j;
+  j.index = i;
+  j.id = std::to_string(i);
+  j.model = m.model;
+  j.batch_size = m.batch_size;
+  j.gpus = gpus;
+  j.iterations = d.iterations;
+  j.best_effort = best_effort;
+  if (s.integer_seconds) {
+    j.submit = seconds(static_cast<std::int64_t>(std::floor(arrival)));
+    j.duration_s = std::floor(duration);
+    if (!best_effort) {
+      j.deadline =
+          seconds(static_cast<std::int64_t>(std::floor(arrival + std::floor(factor * duration))));
+    }
+  } else {
+    j.submit = from_seconds(arrival);
+    j.duration_s = to_seconds(from_seconds(duration));  // what the trace file can hold
+    if (!best_effort) j.deadline = from_seconds(arrival + factor * duration);
+  }
+  if (!(*j.duration_s > 0)) {  // the trace readers refuse zero durations
+    throw InputError(fmt::format(
+        "trace generator: job {} gets a zero duration ({} s drawn); draw durations of at least "
+        "1 s (or 1 us without integer seconds)",
+        i, duration));
+  }
+  return j;
+}
+
+}  // namespace
+
 Trace generate_trace(const TraceGeneratorSettings& s) {
   s.validate();
   ThroughputTable table;
@@ -375,33 +415,8 @@ Trace generate_trace(const TraceGeneratorSettings& s) {
       throw InputError(fmt::format("trace generator: job {} has an out-of-range time", i));
     }
 
-    Job j;
-    j.index = i;
-    j.id = std::to_string(i);
-    j.model = m->model;
-    j.batch_size = m->batch_size;
-    j.gpus = gpus;
-    j.iterations = iterations;
-    j.best_effort = best_effort;
-    if (s.integer_seconds) {
-      j.submit = seconds(static_cast<std::int64_t>(std::floor(arrival)));
-      j.duration_s = std::floor(duration);
-      if (!best_effort) {
-        j.deadline =
-            seconds(static_cast<std::int64_t>(std::floor(arrival + std::floor(factor * duration))));
-      }
-    } else {
-      j.submit = from_seconds(arrival);
-      j.duration_s = to_seconds(from_seconds(duration));  // what the trace file can hold
-      if (!best_effort) j.deadline = from_seconds(arrival + factor * duration);
-    }
-    if (!(*j.duration_s > 0)) {  // the trace readers refuse zero durations
-      throw InputError(fmt::format(
-          "trace generator: job {} gets a zero duration ({} s drawn); draw durations of at least "
-          "1 s (or 1 us without integer seconds)",
-          i, duration));
-    }
-    trace.jobs.push_back(std::move(j));
+    trace.jobs.push_back(
+        make_job(s, i, *m, gpus, {arrival, duration, iterations, factor}, best_effort));
   }
   return trace;
 }

@@ -1,5 +1,7 @@
 // CS423 MP4, Group 09's report (research/loadbalancing.md section 2): the calibrated two-node
 // model against the reported totals (97-101 s) and the local node's pending-queue timelines.
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
@@ -23,6 +25,19 @@ std::vector<int> local_queue(const RunOutput& out) {
 }
 
 }  // namespace
+
+TEST_CASE("MP4: the settings the three policies share carry no migration policy",
+          "[balancing][mp4]") {
+  const auto fit =
+      balancing::fit_mp4(balancing::read_mp4_timeline(anchor("mp4_g09/pending_jobs_timeline.csv")));
+  const auto shared = fit.settings("");
+  for (const auto& kv : shared)
+    CHECK(kv.rfind("migration", 0) != 0);
+  const auto sym = fit.settings("symmetric");
+  CHECK(sym.size() == shared.size() + 3);
+  for (const char* kv : {"migration=symmetric", "migration.max=100", "migration.min=50"})
+    CHECK(std::find(sym.begin(), sym.end(), kv) != sym.end());
+}
 
 TEST_CASE("MP4: the report's three transfer policies", "[balancing][mp4]") {
   const auto timeline = balancing::read_mp4_timeline(anchor("mp4_g09/pending_jobs_timeline.csv"));

@@ -133,6 +133,27 @@ TEST_CASE("run(until) stops before later events", "[core]") {
   CHECK(n == 10);
 }
 
+TEST_CASE("a clock that stops advancing is reported after the stall limit", "[core]") {
+  Simulator sim;
+  sim.set_stall_limit(100, [] { return std::string("the culprit"); });
+  std::function<void()> again = [&] { sim.schedule_at(seconds(5), again); };
+  sim.schedule_at(seconds(5), again);
+  // The first event at t=5 advances the clock (0 -> 5); the 100 after it are allowed in a row,
+  // the 102nd throws before it runs: 101 processed.
+  CHECK_THROWS_WITH(sim.run(), Catch::Contains("stuck at t=5s") && Catch::Contains("the culprit"));
+  CHECK(sim.events_processed() == 101);
+
+  Simulator moving;  // the same number of events spread over time is fine
+  moving.set_stall_limit(100);
+  int left = 1000;
+  std::function<void()> step = [&] {
+    if (--left > 0) moving.schedule_in(seconds(left % 2), step);
+  };
+  moving.schedule_at(seconds(1), step);
+  CHECK_NOTHROW(moving.run());
+  CHECK(moving.events_processed() == 1000);
+}
+
 TEST_CASE("random streams are independent of each other and reproducible", "[core][rng]") {
   RngStream a(42, 0, "arrivals"), a2(42, 0, "arrivals"), b(42, 0, "sizes"), r1(42, 1, "arrivals");
   auto x = a.next_u64();

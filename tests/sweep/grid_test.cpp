@@ -183,22 +183,60 @@ TEST_CASE("a grid key that is no declared parameter names the nearest ones", "[s
   CHECK(sweep::nearest_keys("placment", declared, 1) == std::vector<std::string>{"placement"});
 }
 
+TEST_CASE("a balancing grid: its inputs, parameters and --set values (a calibration)", "[sweep]") {
+  const char* grid = R"({
+  "base": {"family": "balancing", "policy": "origin", "trace": "tasks.csv",
+           "set": {"service.mean_s": 1, "series.period_s": 2}},
+  "axes": [{"migration":     ["sender", "receiver"],
+            "migration.max": [100,      null]}]
+})";
+  sweep::GridOptions opt;
+  opt.check_param = sweep::check_declared_param;
+  // What `clustersim calibrate mp4` prints, as `sweep run --set`: strings, over the base's value.
+  opt.set = {{"service.mean_s", "0.138118"},
+             {"cluster.speeds", "1,0.531095"},
+             {"transfer.return_results", "true"},
+             {"migration.max", "90"}};
+  const auto m = sweep::expand_grid_text("/g/grid.json", grid, opt);
+  REQUIRE(m.points.size() == 2);
+  CHECK(m.columns == std::vector<std::string>{"migration", "migration.max"});
+  const auto& c = m.points[0].config;
+  CHECK(c["family"] == "balancing");
+  CHECK(c["trace"] == "/g/tasks.csv");  // a balancing input file, resolved against the grid
+  CHECK(c["set"]["service.mean_s"] == "0.138118");
+  CHECK(c["set"]["cluster.speeds"] == "1,0.531095");
+  CHECK(c["set"]["series.period_s"] == 2);
+  CHECK(c["set"]["migration.max"] == 100);                      // the axis overrides --set
+  CHECK(!m.points[1].config["set"].contains("migration.max"));  // null unsets it
+  // --set does not change ids: a new fit reruns the same folders (their run.json changed).
+  CHECK(m.points[0].dir == sweep::expand_grid_text("/g/grid.json", grid, {}).points[0].dir);
+  opt.set = {{"service.mean", "2"}};
+  const auto error = error_of_grid(grid, opt);
+  CHECK(error.find("--set service.mean=2: unknown parameter") != std::string::npos);
+  CHECK(error.find("service.mean_s") != std::string::npos);
+}
+
 TEST_CASE("every shipped grid expands, its keys declared", "[sweep]") {
   // scripts/grids/*.json: the figure scripts' grids and the README's example. Their data need not
   // be present: expansion reads no input file. Counts by hand from each grid's axes.
   const std::map<std::string, std::size_t> points = {
       {"demo.json", 5},
-      {"example.json", 27},             // (3 x 4 - 3) x 3
-      {"muri_fig9_10.json", 56},        // 8 traces x 7 policies
-      {"muri_fig11.json", 12},          // 4 x 3
-      {"muri_fig12.json", 16},          // 4 x (3 group sizes + AntMan)
-      {"muri_fig13.json", 16},          // 4 x 4
-      {"tiresias.json", 70},            // 2 clusters x (5 + 15 x 2)
-      {"elasticflow_fig8a.json", 6},    // 1 trace x 6 policies
-      {"elasticflow_fig8b.json", 66},   // 11 traces x 6
-      {"elasticflow_fig9.json", 12},    // 3 clusters x 4 ablation steps
-      {"elasticflow_fig10.json", 6},    // 1 x 6
-      {"elasticflow_fig11.json", 54}};  // 9 best-effort shares x 6
+      {"example.json", 27},            // (3 x 4 - 3) x 3
+      {"muri_fig9_10.json", 56},       // 8 traces x 7 policies
+      {"muri_fig11.json", 12},         // 4 x 3
+      {"muri_fig12.json", 16},         // 4 x (3 group sizes + AntMan)
+      {"muri_fig13.json", 16},         // 4 x 4
+      {"tiresias.json", 70},           // 2 clusters x (5 + 15 x 2)
+      {"elasticflow_fig8a.json", 6},   // 1 trace x 6 policies
+      {"elasticflow_fig8b.json", 66},  // 11 traces x 6
+      {"elasticflow_fig9.json", 12},   // 3 clusters x 4 ablation steps
+      {"elasticflow_fig10.json", 6},   // 1 x 6
+      {"elasticflow_fig11.json", 54},  // 9 best-effort shares x 6
+      {"clockwork_fig11.json", 50},    // 15 workers x 3 seeds + zero cost at 10..50, seed 1
+      {"clockwork_slo.json", 18},      // 3 policies x 6 SLOs
+      {"aivle.json", 6},               // 1 node x c = 1, 2, 4, 8; 2 and 3 nodes x 8
+      {"mp4.json", 3},                 // sender, receiver, symmetric
+      {"evalpro.json", 24}};           // (5 + 7) N on the hosts, the same on VMs
   sweep::GridOptions opt;
   opt.check_param = sweep::check_declared_param;
   std::size_t seen = 0;

@@ -39,7 +39,8 @@ struct Mp4Fit {
   double local_s = 0;       ///< service time of one task on the local node
   double transfer_s = 0;    ///< sender time per migrated task
   double remote_speed = 0;  ///< remote speed relative to local
-  /// `--set key=value` arguments of the model for one migration policy.
+  /// `--set key=value` arguments of the model for one migration policy (sender, receiver,
+  /// symmetric: the policy and its report thresholds), or "" for the settings the three share.
   std::vector<std::string> settings(const std::string& migration) const;
 };
 

@@ -51,6 +51,8 @@ struct RunConfig {
 struct RunLimits {
   std::uint64_t max_events = 0;  ///< 0 = none
   SimTime max_sim_time = kForever;
+  /// Events in a row at one simulated time after which the run counts as stuck (0 = no check).
+  std::uint64_t stall_events = 10'000'000;
 };
 
 /// Progress callback: (items done, items total, simulated now, events so far).

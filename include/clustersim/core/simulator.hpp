@@ -22,8 +22,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <new>
+#include <string>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -68,6 +70,12 @@ class Simulator {
   /// Runs events until the queue is empty, stop() is called, or the next event is after `until`.
   void run(SimTime until = kForever);
   void stop() { stopped_ = true; }
+  /// A run whose clock stops: more than `events` events in a row at one simulated time make
+  /// run() throw InputError("simulated time stuck at t=...s ...: " + describe()). 0 = no check.
+  void set_stall_limit(std::uint64_t events, std::function<std::string()> describe = {}) {
+    stall_limit_ = events;
+    describe_stall_ = std::move(describe);
+  }
 
   std::uint64_t events_processed() const { return processed_; }
   std::size_t pending() const { return live_; }
@@ -136,6 +144,10 @@ class Simulator {
   std::size_t live_ = 0;
   std::size_t dead_ = 0;  ///< cancelled entries still in the queue
   bool stopped_ = false;
+  std::uint64_t stall_limit_ = 0;
+  std::uint64_t same_time_ = 0;  // events run in a row at now_
+  std::function<std::string()> describe_stall_;
+  [[noreturn]] void stalled() const;
 };
 
 template <class F>

@@ -37,6 +37,9 @@ struct GridOptions {
   /// `--only key=value` filters: a point is kept when, for every key named here, its value is
   /// one of the values given for that key.
   std::vector<std::pair<std::string, std::string>> only;
+  /// `--set key=value`: parameters added to the base's "set" (replacing a base value of the same
+  /// key; an axis still overrides them), as strings, e.g. a calibration's fitted values.
+  std::vector<std::pair<std::string, std::string>> set;
   ParamCheck check_param;  ///< empty: every such key is accepted
 };
 

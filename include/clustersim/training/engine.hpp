@@ -35,11 +35,15 @@ struct EngineConfig {
   bool whole_seconds = false;
   /// Record ClusterSample::efficiency (ElasticFlow's `ce`) at every scheduling point.
   bool efficiency = false;
+  /// A run that ends (no event left) with unfinished jobs reports them instead of throwing
+  /// InputError naming the first (e.g. the stall of `placement.yarn_leak_memory`).
+  bool allow_unfinished = false;
   /// Builds the run's progress model for the engine (default: `rate`).
   std::function<std::unique_ptr<ProgressModel>(ProgressHost&)> make_progress;
   /// Limits (RunLimits): reaching one stops the run with InputError. 0 / kForever = none.
   std::uint64_t max_events = 0;
   SimTime max_sim_time = kForever;
+  std::uint64_t stall_events = 0;  ///< Simulator::set_stall_limit
 };
 
 /// Per-point sample of the cluster, for time-series outputs.

@@ -62,10 +62,10 @@
 // has room; "minimise" moves, in (-g, -m, index) order, a job's lease-0 bit to the latest lease
 // of its window with room. On the fig 8a/8b/10/11 traces it reaches the proven optimum at
 // every step (so both give the same results there); it can miss it in general (see
-// tests/training/elasticflow/chronus_lease_test.cpp). chronus.objective = adaptive|maximize|minimize.
-// (An exact CBC solve through Cbc_C_Interface was tried earlier: 0.1-0.2 s per solve for 20
-// jobs x 200 leases, so fig 8a did not finish within 120 s. Not offered.)
-// If the admission greedy cannot place a newly admitted job in the kept plans, the exact
+// tests/training/elasticflow/chronus_lease_test.cpp). chronus.objective =
+// adaptive|maximize|minimize. (An exact CBC solve through Cbc_C_Interface was tried earlier:
+// 0.1-0.2 s per solve for 20 jobs x 200 leases, so fig 8a did not finish within 120 s. Not
+// offered.) If the admission greedy cannot place a newly admitted job in the kept plans, the exact
 // search re-plans all admitted jobs (solver=exact); if no plan exists (or solver=greedy and
 // the greedy repack fails), a job that does not fit is demoted to unaccepted
 // (summary `chronus_demoted`).
@@ -81,8 +81,9 @@
 // (2000000); ef.slot_s is read and ignored (Chronus has its own intervals).
 // engine.min_interval_s must not exceed the lease: a boundary's decisions are taken at the
 // first scheduling point at or after it, with end times computed from the boundary itself. Use
-// 0 (as scripts/grids/elasticflow_fig*.json do): with a minimum spacing a boundary right after an arrival's
-// point is applied late, and a job whose whole run fits in the delay ends at the late point.
+// 0 (as scripts/grids/elasticflow_fig*.json do): with a minimum spacing a boundary right after an
+// arrival's point is applied late, and a job whose whole run fits in the delay ends at the late
+// point.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -90,9 +91,9 @@
 
 #include <fmt/format.h>
 
-#include "training/elasticflow/chronus_lease.hpp"
 #include "clustersim/core/error.hpp"
 #include "clustersim/training/policy.hpp"
+#include "training/elasticflow/chronus_lease.hpp"
 #include "training/elasticflow/elasticflow_planner.hpp"
 
 namespace clustersim {
@@ -299,7 +300,14 @@ class Chronus final : public TrainingPolicy {
 
   void boundary(Sec T) {
     const Sec L = T / lease_;
-    // 1. Completions and progress.
+    const std::vector<char> was_running = settle(T);
+    lease_step(T, L, was_running);
+    admit(T, L + 1);  // 3. arrivals
+    first_fit(T);
+  }
+
+  // 1. Completions and progress; returns which jobs were running until T.
+  std::vector<char> settle(Sec T) {
     std::vector<char> was_running(st_.size(), 0);
     for (int i : std::vector<int>(alive_)) {
       auto& s = st(i);
@@ -313,7 +321,11 @@ class Chronus final : public TrainingPolicy {
       s.running = false;
       was_running[i] = 1;
     }
-    // 2. Lease step.
+    return was_running;
+  }
+
+  // 2. Lease step.
+  void lease_step(Sec T, Sec L, const std::vector<char>& was_running) {
     const bool minimize =
         objective_ == "minimize" || (objective_ == "adaptive" && unaccepted_count_ > 0);
     std::vector<int> acc;
@@ -345,9 +357,10 @@ class Chronus final : public TrainingPolicy {
     unaccepted_count_ = 0;
     for (int i : alive_)
       unaccepted_count_ += st(i).cls == Cls::kUnaccepted;
-    // 3. Arrivals.
-    admit(T, L + 1);
-    // 4. Deadline demotion, then opportunistic first-fit of non-admitted jobs.
+  }
+
+  // 4. Deadline demotion, then opportunistic first-fit of non-admitted jobs.
+  void first_fit(Sec T) {
     int free = G_;
     std::vector<int> cand;
     for (int i : alive_) {
@@ -467,6 +480,12 @@ class Chronus final : public TrainingPolicy {
       for (Sec t = 0; t < fresh[k].m; ++t)
         cap[t] -= s.plan[t] * s.gbin;
     }
+    improve_plans(acc, L, minimize, cap);
+  }
+
+  // The accepted jobs' plans, improved towards the lease objective (exact or greedy moves);
+  // `cap` = GPUs left per lease after them.
+  void improve_plans(const std::vector<int>& acc, Sec L, bool minimize, std::vector<Sec>& cap) {
     std::vector<int> jobs;
     for (int i : acc) {
       if (st_[i].cls == Cls::kAccepted) jobs.push_back(i);

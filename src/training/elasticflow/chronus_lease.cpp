@@ -344,6 +344,8 @@ LeasePlanResult solve_lease_plan(const std::vector<LeaseDemand>& ds, int capacit
 }
 
 namespace {
+// Over 80 lines: incumbent, bound and candidate set are one branch-and-bound set-up whose
+// locals the search closes over; split, each part would take and return all of them.
 LeasePlanResult solve_optimum(const std::vector<LeaseDemand>& ds, int capacity,
                               LeaseObjective objective, LeaseBits* witness, I64 node_limit) {
   LeasePlanResult res;

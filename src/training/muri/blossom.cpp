@@ -281,6 +281,7 @@ class Blossom {
     }
     return 0;
   }
+  // Over 80 lines: see augment_once.
   void add_blossom(int u, int lca, int v) {
     int b = n_ + 1;
     while (b <= nx_ && st_[b] != 0)
@@ -412,6 +413,8 @@ class Blossom {
     }
     return false;
   }
+  // Over 80 lines (with add_blossom): kept as in Muri's matching.py step by step, so that the
+  // tie-breaking order can be checked against it line by line.
   bool augment_once() {
     std::fill(S_, S_ + nx_ + 1, -1);
     std::fill(slack_, slack_ + nx_ + 1, 0);

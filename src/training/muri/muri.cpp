@@ -26,9 +26,9 @@
 
 #include "clustersim/core/error.hpp"
 #include "clustersim/training/iteration_clock.hpp"
+#include "clustersim/training/policy.hpp"
 #include "training/muri/grouping.hpp"
 #include "training/muri/sim.hpp"
-#include "clustersim/training/policy.hpp"
 
 namespace clustersim {
 namespace {
@@ -67,6 +67,26 @@ class Muri final : public TrainingPolicy {
   }
 
   Decision schedule(const SchedulingContext& ctx) override {
+    take_arrivals(ctx);
+    sort_by_key(ctx);
+    Candidates c = candidates(ctx);
+    const int total = ctx.cluster().total_gpus();
+    std::vector<muri::GpuClass> grouped =
+        v_.blossom
+            ? muri::blossom_grouping(std::move(c.classes), total, cfg_, il_, profile_of_)
+            : muri::sequential_grouping(c.classes, c.slots, c.required, total, cfg_.packing_num);
+    return place(ctx, autopack_ ? autopack(grouped) : flatten(grouped));
+  }
+
+ private:
+  using Groups = std::vector<std::pair<int, muri::Group>>;  // (gpus, members)
+  struct Candidates {
+    std::vector<muri::GpuClass> classes;
+    std::vector<int> slots;
+    int required = 0;  // GPUs the candidates ask for
+  };
+
+  void take_arrivals(const SchedulingContext& ctx) {
     for (int i : ctx.arrivals()) {
       if (profile_of_.size() <= static_cast<std::size_t>(i)) grow(i + 1);
       const Job& j = ctx.job(i);
@@ -79,7 +99,10 @@ class Muri final : public TrainingPolicy {
       auto s = ctx.state(i).status;
       return s != JobStatus::kPending && s != JobStatus::kRunning;
     });
-    // 1. keys
+  }
+
+  // 1. keys
+  void sort_by_key(const SchedulingContext& ctx) {
     for (int i : order_) {
       const Job& j = ctx.job(i);
       const auto& r = ctx.state(i);
@@ -92,22 +115,25 @@ class Muri final : public TrainingPolicy {
       }
     }
     std::stable_sort(order_.begin(), order_.end(), [&](int a, int b) { return key_[a] < key_[b]; });
+  }
 
-    // 2. candidates
-    std::vector<muri::GpuClass> classes;
+  // 2. candidates
+  Candidates candidates(const SchedulingContext& ctx) {
+    Candidates out;
     std::vector<std::vector<int>> members;
     std::map<int, std::size_t> cls;
     for (int i : order_) {
       const int g = ctx.job(i).gpus;
-      auto [it, fresh] = cls.try_emplace(g, classes.size());
+      auto [it, fresh] = cls.try_emplace(g, out.classes.size());
       if (fresh) {
-        classes.push_back({g, {}});
+        out.classes.push_back({g, {}});
         members.emplace_back();
       }
       members[it->second].push_back(i);
       used_[i] = 0;
     }
-    std::vector<int> chosen(classes.size(), 0), slots(classes.size(), 0);
+    std::vector<int> chosen(out.classes.size(), 0);
+    out.slots.assign(out.classes.size(), 0);
     yarn_.reset();
     for (int i : order_) {
       if (used_[i]) continue;
@@ -116,62 +142,63 @@ class Muri final : public TrainingPolicy {
       const std::size_t c = cls[g];
       const int up =
           std::min<int>(chosen[c] + cfg_.packing_num, static_cast<int>(members[c].size()));
-      ++slots[c];
+      ++out.slots[c];
       for (int t = chosen[c]; t < up; ++t)
         used_[members[c][t]] = 1;
       chosen[c] = up;
     }
-    int required = 0;
-    for (std::size_t c = 0; c < classes.size(); ++c) {
+    for (std::size_t c = 0; c < out.classes.size(); ++c) {
       for (int t = 0; t < chosen[c]; ++t)
-        classes[c].groups.push_back({members[c][t]});
-      required += chosen[c] * classes[c].gpus;
+        out.classes[c].groups.push_back({members[c][t]});
+      out.required += chosen[c] * out.classes[c].gpus;
     }
+    return out;
+  }
 
-    // 3. grouping
-    const int total = ctx.cluster().total_gpus();
-    std::vector<muri::GpuClass> grouped =
-        v_.blossom ? muri::blossom_grouping(std::move(classes), total, cfg_, il_, profile_of_)
-                   : muri::sequential_grouping(classes, slots, required, total, cfg_.packing_num);
+  static Groups flatten(std::vector<muri::GpuClass>& grouped) {
+    Groups groups;
+    for (auto& c : grouped) {
+      for (auto& g : c.groups)
+        groups.emplace_back(c.gpus, std::move(g));
+    }
+    return groups;
+  }
 
-    // 4. autopack
-    std::vector<std::pair<int, muri::Group>> groups;  // (gpus, members)
-    if (autopack_) {
-      struct Entry {
-        int gpus;
-        muri::Group g;
-        double key;
-      };
-      std::vector<Entry> entries;
-      for (const auto& c : grouped) {
-        for (const auto& g : c.groups) {
-          double sum = 0, best = key_[g[0]];
-          for (int j : g) {
-            sum += it_[j];
-            best = std::min(best, key_[j]);
-          }
-          if (il_.time(profiles(g), muri::Ordering::kBest) / sum > 1) {
-            for (int j : g)
-              entries.push_back({c.gpus, {j}, key_[j]});
-          } else {
-            entries.push_back({c.gpus, g, best});
-          }
+  // 4. autopack
+  Groups autopack(const std::vector<muri::GpuClass>& grouped) {
+    struct Entry {
+      int gpus;
+      muri::Group g;
+      double key;
+    };
+    std::vector<Entry> entries;
+    for (const auto& c : grouped) {
+      for (const auto& g : c.groups) {
+        double sum = 0, best = key_[g[0]];
+        for (int j : g) {
+          sum += it_[j];
+          best = std::min(best, key_[j]);
+        }
+        if (il_.time(profiles(g), muri::Ordering::kBest) / sum > 1) {
+          for (int j : g)
+            entries.push_back({c.gpus, {j}, key_[j]});
+        } else {
+          entries.push_back({c.gpus, g, best});
         }
       }
-      std::stable_sort(entries.begin(), entries.end(),
-                       [](const Entry& a, const Entry& b) { return a.key < b.key; });
-      yarn_.reset();
-      for (auto& e : entries) {
-        if (yarn_.place(e.gpus)) groups.emplace_back(e.gpus, std::move(e.g));
-      }
-    } else {
-      for (auto& c : grouped) {
-        for (auto& g : c.groups)
-          groups.emplace_back(c.gpus, std::move(g));
-      }
     }
+    std::stable_sort(entries.begin(), entries.end(),
+                     [](const Entry& a, const Entry& b) { return a.key < b.key; });
+    Groups groups;
+    yarn_.reset();
+    for (auto& e : entries) {
+      if (yarn_.place(e.gpus)) groups.emplace_back(e.gpus, std::move(e.g));
+    }
+    return groups;
+  }
 
-    // 5. final placement
+  // 5. final placement
+  Decision place(const SchedulingContext& ctx, const Groups& groups) {
     for (int i : order_)
       group_of_[i] = -1;
     for (std::size_t k = 0; k < groups.size(); ++k) {
@@ -210,7 +237,6 @@ class Muri final : public TrainingPolicy {
     return d;
   }
 
- private:
   Variant v_;
   bool autopack_ = true;
   muri::GroupingConfig cfg_;

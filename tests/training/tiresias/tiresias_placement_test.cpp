@@ -186,15 +186,23 @@ TEST_CASE("yarn memory-leak quirk stalls preemptive runs as the original does",
   // only 23 of the 60 jobs (memory charged at every re-placement, returned only at completion).
   // The notes do not name the cluster; n15g4 is the only other spec in reference_runs/, and the
   // match there (8 and 16 GPUs stall at 12-13 jobs) is our evidence that the ledger is right.
-  auto finished = [](bool leak) {
+  auto config = [](bool leak) {
     RunConfig cfg;
     cfg.inputs["cluster"] = anchor("tiresias/reference_runs/n15g4.csv");
     cfg.inputs["trace"] = anchor("tiresias/60_job.csv");
     cfg.policy = "srtf";
     cfg.params.set("placement", "yarn");
     cfg.params.set("placement.yarn_leak_memory", leak ? "true" : "false");
+    return cfg;
+  };
+  auto finished = [&](bool leak) {
+    RunConfig cfg = config(leak);
+    cfg.params.set("engine.allow_unfinished", "true");
     return execute_run(cfg).summary["jobs_finished"].get<int>();
   };
   CHECK(finished(true) == 23);
   CHECK(finished(false) == 60);
+  // Without engine.allow_unfinished the stall is an error naming the 60 - 23 waiting jobs.
+  CHECK_THROWS_WITH(execute_run(config(true)),
+                    Catch::Contains("37 of 60 jobs unfinished") && Catch::Contains("60_job.csv:"));
 }

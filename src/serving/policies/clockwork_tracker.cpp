@@ -1,0 +1,388 @@
+#include "clockwork_tracker.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "clustersim/core/error.hpp"
+
+namespace clustersim::serving::clockwork {
+
+// ---- WorkerTracker ----
+
+SimTime WorkerTracker::available(SimTime now) const {
+  SimTime begin = work_begin_;
+  // Outstanding work that has mysteriously not completed: assume it is progressing.
+  if (!outstanding_.empty() && begin + outstanding_.front().size + lag_ < now)
+    begin = now - lag_ - outstanding_.front().size;
+  return std::max(begin + total_, now + future_);
+}
+
+void WorkerTracker::add(std::uint64_t id, SimTime duration, SimTime now) {
+  if (outstanding_.empty()) work_begin_ = std::max<SimTime>(0, now);
+  outstanding_.push_back({id, duration});
+  total_ += duration;
+}
+
+void WorkerTracker::update(std::uint64_t id, SimTime t, bool success) {
+  if (outstanding_.empty()) return;
+  if (outstanding_.front().id == id) {
+    total_ -= outstanding_.front().size;
+    work_begin_ = t;
+    outstanding_.pop_front();
+    return;
+  }
+  // The work was done but we do not know when.
+  for (auto it = outstanding_.begin(); it != outstanding_.end(); ++it) {
+    if (it->id != id) continue;
+    total_ -= it->size;
+    if (success) work_begin_ += it->size;
+    outstanding_.erase(it);
+    return;
+  }
+}
+
+// ---- SlidingWindow ----
+
+void SlidingWindow::insert(std::int64_t v) {
+  values_.push_back(v);
+  if (static_cast<int>(values_.size()) > size_) values_.pop_front();
+}
+
+std::int64_t SlidingWindow::percentile(double p) const {
+  std::array<std::int64_t, 64> sorted{};
+  const std::size_t n = std::min<std::size_t>(values_.size(), sorted.size());
+  std::copy(values_.end() - static_cast<std::ptrdiff_t>(n), values_.end(), sorted.begin());
+  std::sort(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(n));
+  const double position = p * static_cast<double>(n - 1);
+  const auto up = static_cast<std::size_t>(std::ceil(position));
+  const auto down = static_cast<std::size_t>(std::floor(position));
+  if (up == down) return sorted[up];
+  return static_cast<std::int64_t>(static_cast<double>(sorted[up]) * (position - down) +
+                                   static_cast<double>(sorted[down]) * (up - position));
+}
+
+// ---- LoadTracker ----
+
+namespace {
+constexpr std::int64_t kEmpty = std::numeric_limits<std::int64_t>::min();
+}
+
+LoadTracker::LoadTracker(int gpus, int models, std::int64_t capacity_ns, bool only_unmet,
+                         SimTime period)
+    : n_gpus_(gpus),
+      n_models_(models),
+      capacity_(capacity_ns),
+      only_unmet_(only_unmet),
+      period_(period) {
+  models_.resize(static_cast<std::size_t>(models));
+  empty_.assign(static_cast<std::size_t>(models), 1);
+  gpus_.resize(static_cast<std::size_t>(gpus));
+  const std::size_t cells = static_cast<std::size_t>(models) * static_cast<std::size_t>(gpus);
+  holds_.assign(cells, 0);
+  loading_.assign(cells, 0);
+  last_used_.resize(cells);
+  slot_.assign(cells, 0);
+  for (int m = 0; m < models; ++m)  // model-major, as the constructor's loop
+    for (int g = 0; g < gpus; ++g)
+      last_used_[cell(m, g)] = seqno_++;
+  while (leaves_ < static_cast<std::size_t>(std::max(models, 1)))
+    leaves_ *= 2;
+  tree_.assign(2 * leaves_, kEmpty);
+}
+
+void LoadTracker::touch(int model) {
+  Model& m = models_[static_cast<std::size_t>(model)];
+  if (!m.pending) {
+    m.pending = true;
+    pending_.push_back(model);
+  }
+}
+
+bool LoadTracker::has_demand(int model) const {
+  const Model& m = models_[static_cast<std::size_t>(model)];
+  return m.live_exec != 0 || m.live_load != 0;
+}
+
+LoadTracker::Demand LoadTracker::add_request(int model, std::int64_t size, std::int64_t exec_slo,
+                                             std::int64_t load_slo) {
+  Demand d;
+  d.exec = (size * capacity_) / exec_slo;
+  d.load = (size * capacity_) / load_slo;
+  Model& m = models_[static_cast<std::size_t>(model)];
+  m.new_exec += d.exec;
+  m.new_load += d.load;
+  m.live_exec += d.exec;
+  m.live_load += d.load;
+  touch(model);
+  return d;
+}
+
+void LoadTracker::executing(int model, Demand& d, int gpu) {
+  Model& m = models_[static_cast<std::size_t>(model)];
+  m.delta_load += d.load;
+  m.live_load -= d.load;
+  d.load = 0;
+  m.touched.push_back(gpu);
+  touch(model);
+}
+
+void LoadTracker::completed(int model, Demand& d, int gpu) {
+  Model& m = models_[static_cast<std::size_t>(model)];
+  m.delta_exec += d.exec;
+  m.live_exec -= d.exec;
+  d.exec = 0;
+  m.touched.push_back(gpu);
+  touch(model);
+}
+
+void LoadTracker::cancelled(int model, Demand& d) {
+  Model& m = models_[static_cast<std::size_t>(model)];
+  m.delta_load += d.load;
+  m.delta_exec += d.exec;
+  m.live_load -= d.load;
+  m.live_exec -= d.exec;
+  d.load = d.exec = 0;
+  touch(model);
+}
+
+void LoadTracker::load_expired(int model, Demand& d) {
+  Model& m = models_[static_cast<std::size_t>(model)];
+  m.delta_load += d.load;
+  m.live_load -= d.load;
+  d.load = 0;
+  touch(model);
+}
+
+void LoadTracker::load_complete(int model, int gpu, bool success) {
+  models_[static_cast<std::size_t>(model)].events.emplace_back(gpu, success);
+  touch(model);
+}
+
+// The tracker thread's work since the last decision, then the decision's refreshPriorities.
+void LoadTracker::process_pending(SimTime now) {
+  if (period_ > 0 && applied_ >= 0 && now - applied_ < period_) return;
+  applied_ = now;
+  for (int model : pending_)
+    process(model);
+  pending_.clear();
+  refresh_stale();
+}
+
+void LoadTracker::invalidate(int model) {
+  Model& m = models_[static_cast<std::size_t>(model)];
+  if (!m.stale) {
+    m.stale = true;
+    stale_.push_back(model);
+  }
+}
+
+void LoadTracker::refresh_stale() {
+  for (int model : stale_) {
+    refresh(model);
+    models_[static_cast<std::size_t>(model)].stale = false;
+  }
+  stale_.clear();
+}
+
+// LoadTracker::process for one model.
+void LoadTracker::process(int model) {
+  Model& m = models_[static_cast<std::size_t>(model)];
+  m.pending = false;
+  m.outstanding_exec += m.new_exec;
+  m.outstanding_load += m.new_load;
+  m.new_exec = m.new_load = 0;
+  m.completed_exec += m.delta_exec;
+  m.completed_load += m.delta_load;
+  m.delta_exec = m.delta_load = 0;
+  if (!m.touched.empty()) {  // the original walks its touched flags in GPU order
+    std::sort(m.touched.begin(), m.touched.end());
+    m.touched.erase(std::unique(m.touched.begin(), m.touched.end()), m.touched.end());
+    for (int g : m.touched)
+      set_used(model, g);
+    m.touched.clear();
+  }
+  for (auto [g, ok] : m.events) {
+    if (ok) {  // addGPUcomplete
+      loading_[cell(model, g)] = 0;
+      gpus_[static_cast<std::size_t>(g)].cached[slot_[cell(model, g)]].loading = false;
+      set_used(model, g);
+    } else {
+      remove_gpu(model, g);
+    }
+  }
+  m.events.clear();
+  invalidate(model);
+  distribute(model);
+}
+
+void LoadTracker::distribute(int model) {
+  Model& m = models_[static_cast<std::size_t>(model)];
+  m.outstanding_exec -= m.completed_exec;
+  m.completed_exec = 0;
+  // max(completed, timed out), where "timed out" is always 0 (see the clockwork policy).
+  const std::int64_t load_delta = std::max<std::int64_t>(m.completed_load, 0);
+  m.outstanding_load -= load_delta;
+  m.completed_load -= load_delta;
+  for (auto [g, a] : m.allocations) {
+    gpus_[static_cast<std::size_t>(g)].outstanding -= a;
+    gpus_[static_cast<std::size_t>(g)].weight_current = false;
+  }
+  m.allocations.clear();  // zero allocations are not kept: subtracting them changes nothing
+  if (m.gpus.empty()) return;
+  if (m.outstanding_exec == 0) {  // every allocation is 0; weights are only recomputed
+    for (int g : m.gpus) {
+      Gpu& gpu = gpus_[static_cast<std::size_t>(g)];
+      if (gpu.weight_current) continue;
+      gpu.weight = static_cast<double>(capacity_) / static_cast<double>(gpu.outstanding);
+      gpu.weight_current = true;
+    }
+    return;
+  }
+  double total_weight = 0;
+  for (int g : m.gpus)
+    total_weight += gpus_[static_cast<std::size_t>(g)].weight;
+  const auto exec = static_cast<double>(m.outstanding_exec);
+  for (int g : m.gpus) {
+    Gpu& gpu = gpus_[static_cast<std::size_t>(g)];
+    const auto allocation =
+        static_cast<std::int64_t>(static_cast<std::uint64_t>(exec * (gpu.weight / total_weight)));
+    if (allocation != 0) {
+      m.allocations.emplace_back(g, allocation);
+      gpu.outstanding += allocation;
+      gpu.weight = static_cast<double>(capacity_) / static_cast<double>(gpu.outstanding);
+    } else if (!gpu.weight_current) {
+      gpu.weight = static_cast<double>(capacity_) / static_cast<double>(gpu.outstanding);
+    }
+    gpu.weight_current = true;
+  }
+}
+
+// updatePriority: the load priority is the unmet load demand, the same on every GPU that does
+// not hold the model; for a GPU that holds it the order is by last use.
+void LoadTracker::refresh(int model) {
+  Model& m = models_[static_cast<std::size_t>(model)];
+  double total_weight = 0;
+  for (int g : m.gpus)
+    total_weight += gpus_[static_cast<std::size_t>(g)].weight;
+  std::int64_t priority = m.outstanding_load;
+  if (total_weight > 0 && priority > 0) {
+    for (int g : m.gpus) {
+      const Gpu& gpu = gpus_[static_cast<std::size_t>(g)];
+      const auto required = static_cast<std::int64_t>(static_cast<double>(m.outstanding_load) *
+                                                      (gpu.weight / total_weight));
+      priority -= (capacity_ * required) / gpu.outstanding;
+    }
+  }
+  m.priority = priority;
+  m.empty = m.outstanding_load == 0 && m.outstanding_exec == 0;
+  empty_[static_cast<std::size_t>(model)] = m.empty;
+  set_leaf(model, m.empty ? kEmpty : priority);
+}
+
+void LoadTracker::set_leaf(int model, std::int64_t value) {
+  std::size_t i = leaves_ + static_cast<std::size_t>(model);
+  tree_[i] = value;
+  for (i /= 2; i >= 1; i /= 2)
+    tree_[i] = std::max(tree_[2 * i], tree_[2 * i + 1]);
+}
+
+void LoadTracker::add_gpu(int model, int gpu) {
+  Model& m = models_[static_cast<std::size_t>(model)];
+  m.gpus.insert(std::lower_bound(m.gpus.begin(), m.gpus.end(), gpu), gpu);
+  holds_[cell(model, gpu)] = 1;
+  loading_[cell(model, gpu)] = 1;
+  auto& cached = gpus_[static_cast<std::size_t>(gpu)].cached;
+  slot_[cell(model, gpu)] = static_cast<std::uint32_t>(cached.size());
+  cached.push_back({model, true, 0});
+  set_used(model, gpu);
+}
+
+void LoadTracker::set_used(int model, int gpu) {
+  const std::size_t c = cell(model, gpu);
+  last_used_[c] = seqno_++;
+  if (holds_[c]) gpus_[static_cast<std::size_t>(gpu)].cached[slot_[c]].last_used = last_used_[c];
+}
+
+void LoadTracker::remove_gpu(int model, int gpu) {
+  Model& m = models_[static_cast<std::size_t>(model)];
+  auto it = std::lower_bound(m.gpus.begin(), m.gpus.end(), gpu);
+  if (it == m.gpus.end() || *it != gpu) return;
+  m.gpus.erase(it);
+  holds_[cell(model, gpu)] = 0;
+  loading_[cell(model, gpu)] = 0;
+  auto& cached = gpus_[static_cast<std::size_t>(gpu)].cached;
+  const std::uint32_t i = slot_[cell(model, gpu)];
+  cached[i] = cached.back();
+  slot_[cell(cached[i].model, gpu)] = i;
+  cached.pop_back();
+}
+
+// Best candidate under `node` for `gpu`: highest priority among non-empty models the GPU does
+// not hold, ties to the most recently used on this GPU. Subtrees below the best are pruned.
+void LoadTracker::search(std::size_t node, int gpu, int& best, std::int64_t& best_priority,
+                         std::uint64_t& best_used) const {
+  if (tree_[node] == kEmpty || (best >= 0 && tree_[node] < best_priority)) return;
+  if (node >= leaves_) {
+    const int model = static_cast<int>(node - leaves_);
+    if (model >= n_models_ || holds_[cell(model, gpu)]) return;
+    const std::uint64_t used = last_used_[cell(model, gpu)];
+    if (best < 0 || tree_[node] > best_priority || used > best_used) {
+      best = model;
+      best_priority = tree_[node];
+      best_used = used;
+    }
+    return;
+  }
+  const std::size_t l = 2 * node, r = 2 * node + 1;
+  if (tree_[r] > tree_[l]) {
+    search(r, gpu, best, best_priority, best_used);
+    search(l, gpu, best, best_priority, best_used);
+  } else {
+    search(l, gpu, best, best_priority, best_used);
+    search(r, gpu, best, best_priority, best_used);
+  }
+}
+
+int LoadTracker::load_model(int gpu, SimTime now) {
+  process_pending(now);
+  int best = -1;
+  std::int64_t best_priority = 0;
+  std::uint64_t best_used = 0;
+  search(1, gpu, best, best_priority, best_used);
+  if (best < 0) return -1;
+  // The original's `priority <= 0` test compares a pointer, so it never stops a load; the
+  // option restores the intended test.
+  if (only_unmet_ && best_priority <= 0) return -1;
+  invalidate(best);
+  add_gpu(best, gpu);
+  distribute(best);
+  return best;
+}
+
+int LoadTracker::evict_model(int gpu, SimTime now) {
+  process_pending(now);
+  // Least recently used among the models without demand, else among all (loading ones are
+  // neither loadable nor evictable).
+  int best = -1;
+  bool best_empty = false;
+  std::uint64_t best_used = 0;
+  for (const auto& c : gpus_[static_cast<std::size_t>(gpu)].cached) {
+    if (c.loading) continue;
+    const int model = c.model;
+    const bool empty = empty_[static_cast<std::size_t>(model)] != 0;
+    const std::uint64_t used = c.last_used;
+    if (best < 0 || (empty && !best_empty) || (empty == best_empty && used < best_used)) {
+      best = model;
+      best_empty = empty;
+      best_used = used;
+    }
+  }
+  if (best < 0) return -1;
+  invalidate(best);
+  remove_gpu(best, gpu);
+  distribute(best);
+  return best;
+}
+
+}  // namespace clustersim::serving::clockwork
