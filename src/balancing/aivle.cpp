@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -22,11 +23,11 @@ std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
 
-// "INFO 2022-01-04 14:53:31,819 ..." -> µs since the epoch (wall clock, no zone); -1 if the line
-// does not start with a level and such a timestamp.
-SimTime log_time(const std::string& line) {
+// "INFO 2022-01-04 14:53:31,819 ..." -> µs since the epoch (wall clock, no zone); nullopt if the
+// line does not start with a level and such a timestamp.
+std::optional<SimTime> log_time(const std::string& line) {
   const auto sp = line.find(' ');
-  if (sp == std::string::npos || line.size() < sp + 24) return -1;
+  if (sp == std::string::npos || line.size() < sp + 24) return std::nullopt;
   const char* s = line.c_str() + sp + 1;  // YYYY-MM-DD HH:MM:SS,mmm
   auto num = [&](int from, int len) {
     int v = 0;
@@ -38,12 +39,12 @@ SimTime log_time(const std::string& line) {
   };
   if (s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' || s[16] != ':' ||
       (s[19] != ',' && s[19] != '.'))
-    return -1;
+    return std::nullopt;
   const int y = num(0, 4), mo = num(5, 2), d = num(8, 2), h = num(11, 2), mi = num(14, 2),
             sec = num(17, 2), ms = num(20, 3);
   if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 ||
       sec < 0 || sec > 60 || ms < 0)
-    return -1;
+    return std::nullopt;
   const std::int64_t days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
   return ((days * 86400 + h * 3600 + mi * 60 + sec) * 1000 + ms) * 1000;
 }
@@ -128,8 +129,11 @@ AivleLog read_aivle_web_log(const std::string& path) {
       continue;
     }
     if (line.find("job task ") == std::string::npos) continue;
-    const SimTime at = log_time(line);
-    if (at < 0) throw InputError(path, n, "a 'job task' line without a timestamp");
+    const auto stamp = log_time(line);
+    if (!stamp) throw InputError(path, n, "a 'job task' line without a timestamp");
+    // Unset times are -1 (AivleJob), and arrivals are differences: keep to the epoch's side.
+    if (*stamp < 0) throw InputError(path, n, "a timestamp before 1970");
+    const SimTime at = *stamp;
     std::string uuid = token_after(line, "job task started: ");
     SimTime AivleJob::*field = &AivleJob::started;
     std::string node = token_after(line, " on ");

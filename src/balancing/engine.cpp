@@ -276,6 +276,16 @@ void Engine::reschedule(int n, bool force) {
     return;
   sim_.cancel(node.completion);
   const double dv = std::max(0.0, top.v - node.v);
+  // The integer arithmetic below must not overflow: stop first if the wait (over-estimated for
+  // an on/off throttle) would pass the clock's end.
+  double bound_s = dv / node.rate;
+  if (cfg_.throttle_onoff && node.spec.throttle < 1)
+    bound_s = bound_s / node.spec.throttle + to_seconds(cfg_.throttle_period);
+  if (!(bound_s < kMaxInputSeconds - to_seconds(sim_.now())))
+    throw InputError(fmt::format(
+        "node '{}': a task would finish {:.6g} s after t = {:.6g} s, beyond the clock (about "
+        "292,000 years)",
+        node.spec.name, bound_s, to_seconds(sim_.now())));
   SimTime wait = ceil_seconds(dv / node.rate);
   if (cfg_.throttle_onoff && node.spec.throttle < 1) {
     const SimTime p = cfg_.throttle_period;

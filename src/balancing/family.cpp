@@ -120,9 +120,13 @@ SimTime seconds_of(const Params& p, const std::string& key) {
 BalancingCluster make_cluster(const RunConfig& cfg, Params& p) {
   if (!cfg.input("cluster").empty()) return read_balancing_cluster(cfg.input("cluster"));
   p.declare(synthetic_cluster_params(), "cluster from parameters");
-  BalancingCluster c = uniform_cluster(
-      static_cast<int>(p.get_int("cluster.nodes")), static_cast<int>(p.get_int("cluster.slots")),
-      p.get_double("cluster.speed"), p.get_double("cluster.throttle"));
+  const std::int64_t nodes = p.get_int("cluster.nodes"), slots = p.get_int("cluster.slots");
+  if (nodes * slots > kMaxTotalSlots)
+    throw InputError(fmt::format("cluster.nodes x cluster.slots = {} slots, more than {}",
+                                 nodes * slots, kMaxTotalSlots));
+  BalancingCluster c =
+      uniform_cluster(static_cast<int>(nodes), static_cast<int>(slots),
+                      p.get_double("cluster.speed"), p.get_double("cluster.throttle"));
   if (!p.get_string("cluster.speeds").empty()) {
     const auto speeds = p.get_doubles("cluster.speeds");
     if (speeds.size() != c.nodes.size())

@@ -1,6 +1,7 @@
 #include "clustersim/balancing/model.hpp"
 
 #include <cmath>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -11,7 +12,7 @@
 namespace clustersim::balancing {
 
 int BalancingCluster::total_slots() const {
-  int s = 0;
+  int s = 0;  // at most kMaxTotalSlots (check_total_slots)
   for (const auto& n : nodes)
     s += n.slots;
   return s;
@@ -61,6 +62,7 @@ void check_node(const NodeSpec& n, const std::string& path) {
 }
 
 LinkSpec read_link(const JsonInput& in, const std::string& ptr) {
+  in.check_keys(ptr, {"latency_s", "latency_sd_s", "bandwidth_mbps", "loss", "from", "to"});
   LinkSpec l;
   for (const auto& [key, value] : in.at(ptr).items()) {
     const std::string p = ptr + "/" + json_pointer_token(key);
@@ -72,16 +74,13 @@ LinkSpec read_link(const JsonInput& in, const std::string& ptr) {
       l.bandwidth_mbps = number_in(in, p, 0, 1e9, "bandwidth_mbps");
     else if (key == "loss")
       l.loss = number_in(in, p, 0, 0.999, "loss");
-    else if (key != "from" && key != "to")
-      in.fail(p, fmt::format("unknown link key '{}' (known: latency_s, latency_sd_s, "
-                             "bandwidth_mbps, loss)",
-                             key));
   }
   return l;
 }
 
 NodeSpec read_node(const JsonInput& in, const std::string& ptr, int& count) {
   if (!in.at(ptr).is_object()) in.fail(ptr, "each node must be an object");
+  in.check_keys(ptr, {"name", "slots", "speed", "throttle", "weight", "resources", "count"});
   NodeSpec n;
   n.line = in.line_of(ptr);
   count = 1;
@@ -110,10 +109,6 @@ NodeSpec read_node(const JsonInput& in, const std::string& ptr, int& count) {
       if (!value.is_object()) in.fail(p, "resources must be an object of name: capacity");
       for (const auto& [r, v] : value.items())
         n.resources[r] = number_in(in, p + "/" + json_pointer_token(r), 0, 1e18, "a capacity");
-    } else {
-      in.fail(p, fmt::format("unknown node key '{}' (known: name, slots, speed, throttle, weight, "
-                             "resources, count)",
-                             key));
     }
   }
   if (n.name.empty()) in.fail(ptr, "a node needs a 'name'");
@@ -123,15 +118,14 @@ NodeSpec read_node(const JsonInput& in, const std::string& ptr, int& count) {
 BalancingCluster read_json(const std::string& path, const std::string& text) {
   JsonInput in(path, text);
   if (!in.root().is_object()) in.fail("", "worker spec must be a JSON object");
-  for (const auto& [key, value] : in.root().items()) {
-    if (key != "nodes" && key != "link" && key != "links" && key != "name")
-      in.fail("/" + json_pointer_token(key),
-              fmt::format("unknown key '{}' (known: name, nodes, link, links)", key));
-  }
+  in.check_keys("", {"name", "nodes", "link", "links"});
   if (!in.has("/nodes") || !in.at("/nodes").is_array() || in.at("/nodes").empty())
     in.fail("/nodes", "worker spec needs a non-empty array 'nodes'");
   BalancingCluster c;
   c.path = path;
+  // Node names to indices: a linear BalancingCluster::find per node would make a spec with a
+  // million nodes ("count") take hours.
+  std::unordered_map<std::string, int> index;
   const auto& nodes = in.at("/nodes");
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     int count = 1;
@@ -141,7 +135,7 @@ BalancingCluster read_json(const std::string& path, const std::string& text) {
     for (int k = 0; k < count; ++k) {
       NodeSpec copy = n;
       if (count > 1) copy.name = fmt::format("{}{}", n.name, k);
-      if (c.find(copy.name) >= 0)
+      if (!index.try_emplace(copy.name, static_cast<int>(c.nodes.size())).second)
         throw InputError(path, n.line, fmt::format("node '{}' named twice", copy.name));
       c.nodes.push_back(std::move(copy));
     }
@@ -156,9 +150,13 @@ BalancingCluster read_json(const std::string& path, const std::string& text) {
     for (std::size_t i = 0; i < links.size(); ++i) {
       const std::string p = fmt::format("/links/{}", i);
       if (!links[i].is_object()) in.fail(p, "each link must be an object");
-      const int from = c.find(in.string(p + "/from")), to = c.find(in.string(p + "/to"));
-      if (from < 0) in.fail(p + "/from", "unknown node '" + in.string(p + "/from") + "'");
-      if (to < 0) in.fail(p + "/to", "unknown node '" + in.string(p + "/to") + "'");
+      auto node = [&](const std::string& end) {
+        const auto it = index.find(in.string(p + "/" + end));
+        if (it == index.end())
+          in.fail(p + "/" + end, "unknown node '" + in.string(p + "/" + end) + "'");
+        return it->second;
+      };
+      const int from = node("from"), to = node("to");
       LinkSpec l = c.link;
       const LinkSpec given = read_link(in, p);
       // Keys given override the default link; the others keep it.
@@ -183,6 +181,7 @@ BalancingCluster read_csv(const std::string& path) {
   const auto weight = csv.find({"weight"});
   BalancingCluster c;
   c.path = path;
+  std::unordered_map<std::string, long> lines;  // name -> line, for duplicates
   while (csv.next()) {
     NodeSpec n;
     n.line = csv.line();
@@ -195,7 +194,8 @@ BalancingCluster read_csv(const std::string& path) {
     if (throttle) n.throttle = csv.get_double(*throttle);
     if (weight) n.weight = csv.get_double(*weight);
     check_node(n, path);
-    if (c.find(n.name) >= 0) csv.fail(fmt::format("node '{}' named twice", n.name));
+    if (const auto [it, fresh] = lines.try_emplace(n.name, csv.line()); !fresh)
+      csv.fail(fmt::format("node '{}' named twice (first at line {})", n.name, it->second));
     if (c.nodes.size() >= static_cast<std::size_t>(kMaxNodes)) csv.fail("too many nodes");
     c.nodes.push_back(std::move(n));
   }
@@ -210,7 +210,19 @@ BalancingCluster read_balancing_cluster(const std::string& path) {
   BalancingCluster c = is_json(text) ? read_json(path, text) : read_csv(path);
   for (const auto& n : c.nodes)
     check_node(n, path);
+  check_total_slots(c, path);
   return c;
+}
+
+void check_total_slots(const BalancingCluster& c, const std::string& where) {
+  std::int64_t slots = 0;
+  for (const auto& n : c.nodes)
+    slots += n.slots;
+  if (slots <= kMaxTotalSlots) return;
+  const std::string what =
+      fmt::format("the cluster has {} slots, more than {}", slots, kMaxTotalSlots);
+  if (where.empty()) throw InputError(what);
+  throw InputError(where, 0, what);
 }
 
 BalancingCluster uniform_cluster(int nodes, int slots, double speed, double throttle) {

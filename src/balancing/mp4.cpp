@@ -18,17 +18,25 @@ Mp4Timeline read_mp4_timeline(const std::string& path) {
   const auto pending = csv.require({"pending_jobs_local_node"});
   const auto total = csv.require({"reported_total_time_s"});
   Mp4Timeline t;
+  t.path = path;
   while (csv.next()) {
     auto& list = t.pending[csv.field(policy)];
     if (csv.get_int(index) != static_cast<std::int64_t>(list.size()))
       csv.fail("column 'sample_index': samples must be numbered 0, 1, ... per policy");
     const auto q = csv.get_int(pending);
-    if (q < 0) csv.fail("column 'pending_jobs_local_node': must be >= 0");
+    if (q < 0 || q > 1'000'000'000)
+      csv.fail("column 'pending_jobs_local_node': must be in 0..1000000000");
     list.push_back(static_cast<int>(q));
     t.total_s[csv.field(policy)] = csv.get_double(total);
   }
+  // fit_mp4 reads samples 0..10 of each timeline.
   for (const char* p : {"sender", "receiver", "symmetric"})
-    if (t.pending[p].size() < 8) throw InputError(path, 0, fmt::format("no timeline for '{}'", p));
+    if (t.pending[p].size() < Mp4Timeline::kMinSamples)
+      throw InputError(path, 0,
+                       fmt::format("the timeline of '{}' has {} samples; fitting needs {}", p,
+                                   t.pending[p].size(), Mp4Timeline::kMinSamples));
+  if (!t.total_s.count("sender") || !(t.total_s["sender"] > 0))
+    throw InputError(path, 0, "column 'reported_total_time_s': sender's total must be positive");
   return t;
 }
 
@@ -45,6 +53,7 @@ double drain_per_sample(const std::vector<int>& q) {
   std::size_t end = 2;
   while (end + 1 < q.size() && q[end] - q[end + 1] >= median / 2)
     ++end;
+  if (end == 2) return 0;  // no drain: fit_mp4 refuses the timeline
   return static_cast<double>(q[2] - q[end]) / static_cast<double>(end - 2);
 }
 
@@ -66,6 +75,10 @@ Mp4Fit fit_mp4(const Mp4Timeline& t) {
     drop += drain_per_sample(t.pending.at(p)) / 3;
     first += (t.pending.at(p)[0] - t.pending.at(p)[1]) / 3.0;
   }
+  if (!(drop > 0) || !(first > drop))
+    throw InputError(t.path, 0,
+                     "the timelines do not drain (a positive drop per sample after the "
+                     "bootstrap, and a larger first drop, are needed to fit the model)");
   f.local_s = t.period_s / drop;
   f.transfer_s = t.period_s / (first - drop);
   // The sender run's total falls as the remote gets faster.

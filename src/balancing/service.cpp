@@ -61,7 +61,9 @@ class Empirical final : public ServiceModel {
     const auto col = csv.require({"service_s"});
     while (csv.next()) {
       const double v = csv.get_double(col);
-      if (!(v > 0)) csv.fail(fmt::format("column 'service_s': {} is not a positive time", v));
+      if (!(v > 0) || v > kMaxInputSeconds)
+        csv.fail(
+            fmt::format("column 'service_s': {} is not a positive service time", csv.field(col)));
       values_.push_back(v);
       sum_ += v;
     }

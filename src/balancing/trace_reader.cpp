@@ -10,6 +10,7 @@
 #include <cctype>
 #include <map>
 #include <sstream>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -40,9 +41,14 @@ TaskTrace read_tasks_csv(const std::string& path) {
   const auto origin = csv.find({"origin"});
   t.has_service = service.has_value();
   std::map<std::string, int> names;
+  std::unordered_map<std::int64_t, long> id_lines;  // task_id -> line, for duplicates
   while (csv.next()) {
     Task k;
     k.id = id ? csv.get_int(*id) : static_cast<std::int64_t>(t.tasks.size());
+    if (id) {
+      if (const auto [it, fresh] = id_lines.try_emplace(k.id, csv.line()); !fresh)
+        csv.fail(fmt::format("duplicate task id {} (first at line {})", k.id, it->second));
+    }
     k.arrival = csv.get_time(arrival);
     if (service) {
       const double s = csv.get_double(*service);

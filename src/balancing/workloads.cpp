@@ -74,6 +74,11 @@ class Poisson final : public Workload {
   bool next(Task& t) override {
     if (i_ >= n_) return false;
     clock_s_ += arng_.exponential(mean_gap_);
+    if (!(clock_s_ <= kMaxInputSeconds))
+      throw InputError(fmt::format(
+          "workload=poisson: task {} would arrive at {:.6g} s, beyond the clock (about 292,000 "
+          "years); raise workload.rate_per_s or workload.load",
+          i_, clock_s_));
     t = Task{};
     t.id = static_cast<std::int64_t>(i_++);
     t.arrival = from_seconds(clock_s_);
@@ -127,6 +132,10 @@ class Closed final : public Workload {
   bool next_of(int client, SimTime now, Task& t) override {
     if (limit_ > 0 && issued_ >= limit_) return false;
     const double think = exp_think_ ? trng_.exponential(think_s_) : think_s_;
+    if (!(think < kMaxInputSeconds - to_seconds(now)))
+      throw InputError(fmt::format(
+          "workload=closed: client {} would think {:.6g} s after t = {:.6g} s, beyond the clock",
+          client, think, to_seconds(now)));
     const SimTime at =
         now + (issued_ < static_cast<std::uint64_t>(clients_) ? 0 : from_seconds(think));
     if (until_ > 0 && at >= until_) return false;

@@ -40,6 +40,13 @@ void Simulator::throw_past(SimTime time) const {
   throw InvariantError(fmt::format("event scheduled in the past: {} < now {}", time, now_));
 }
 
+void Simulator::throw_beyond_clock(SimTime delay) const {
+  throw InputError(fmt::format(
+      "simulated time overflows: an event {:.6g} s after t = {:.6g} s is beyond the clock "
+      "(about 292,000 years)",
+      to_seconds(delay), to_seconds(now_)));
+}
+
 void Simulator::cancel(EventId id) {
   if (!is_pending(id)) return;
   Record& r = record(id.slot);

@@ -43,14 +43,20 @@ ModelZoo read_model_zoo(const std::string& path, std::int64_t page_bytes) {
       csv.fail(fmt::format("column '{}': '{}' is too large", csv.header()[col], csv.field(col)));
     return static_cast<SimTime>(std::llround(ms * 1000));
   };
+  auto size_kb = [&](std::size_t col) {
+    const double kb = csv.get_double(col);
+    if (!(kb >= 0) || kb > 1e9)
+      csv.fail(fmt::format("column '{}': '{}' must be >= 0", csv.header()[col], csv.field(col)));
+    return kb;
+  };
   while (csv.next()) {
     ZooModel m;
     m.family = csv.field(c_family);
     m.name = csv.field(c_model);
     if (m.name.empty()) csv.fail("column 'model': missing model name");
     if (zoo.find(m.name) >= 0) csv.fail(fmt::format("model '{}' listed twice", m.name));
-    m.input_kb = csv.get_double(c_in);
-    m.output_kb = csv.get_double(c_out);
+    m.input_kb = size_kb(c_in);
+    m.output_kb = size_kb(c_out);
     m.weights_mb = positive(c_weights);
     m.load_us = millis(c_load);
     for (std::size_t i = 0; i < c_exec.size(); ++i)

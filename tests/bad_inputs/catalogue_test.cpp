@@ -60,11 +60,21 @@ std::map<std::string, std::string> snapshot(const fs::path& dir) {
   return files;
 }
 
-// summary.json without the run record (paths, hashes, wall time), plus jobs.csv.
+// summary.json without the run record (paths, hashes, wall time), plus the per-job or per-task
+// files there are (training: jobs.csv; balancing: nodes.csv and, with --tasks-csv, tasks.csv;
+// serving: series.csv).
 std::string result_of(const fs::path& out) {
   auto summary = nlohmann::json::parse(slurp((out / "summary.json").string()));
   summary.erase("run");
-  return summary.dump(1) + "\n" + slurp((out / "jobs.csv").string());
+  std::string result = summary.dump(1);
+  int files = 0;
+  for (const char* name : {"jobs.csv", "nodes.csv", "tasks.csv", "series.csv"}) {
+    if (!fs::exists(out / name)) continue;
+    result += std::string("\n") + name + "\n" + slurp((out / name).string());
+    ++files;
+  }
+  CHECK(files > 0);
+  return result;
 }
 
 class Catalogue {

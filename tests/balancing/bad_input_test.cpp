@@ -1,5 +1,8 @@
 // Bad input to the balancing family stops with file:line or the option's name and exit 2.
+#include <filesystem>
+
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "test_support.hpp"
 
@@ -71,6 +74,33 @@ TEST_CASE("balancing: bad options name the option, exit 2", "[balancing][bad-inp
   expect("--policy origin", "policy origin: task 0 has no origin node");
   expect("--policy central --set migration=sender --set state.period_s=0",
          "migration sender needs state messages");
+}
+
+TEST_CASE("balancing: a metric with nothing to measure is null, not 0", "[balancing][bad-input]") {
+  TempDir dir;
+  // Every task arrives before the warm-up ends: no response time, no throughput window.
+  const auto t = dir.write("t.csv", "arrival_s,service_s\n0,1\n1,2\n");
+  auto r = run("--policy central --trace " + t + " --set metrics.warmup_s=100", dir);
+  REQUIRE(r.exit_code == 0);
+  const auto summary = nlohmann::json::parse(slurp(dir.file("out") + "/summary.json"));
+  for (const char* key :
+       {"response_mean_s", "response_p50_s", "response_p90_s", "response_p99_s", "response_max_s",
+        "wait_mean_s", "wait_p99_s", "waited_fraction", "slowdown_mean", "throughput_rps"}) {
+    INFO(key);
+    CHECK(summary.at(key).is_null());
+  }
+  CHECK(summary.at("makespan_s").get<double>() == 3);
+  CHECK(summary.at("tasks_completed").get<int>() == 2);
+}
+
+TEST_CASE("balancing: a run that cannot finish stops with exit 2 and writes no summary",
+          "[balancing][bad-input]") {
+  TempDir dir;
+  const auto t = dir.write("t.csv", "arrival_s,service_s\n0,1\n1,1000\n");
+  auto r = run("--policy central --trace " + t + " --max-sim-time 10", dir);
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("run stopped at --max-sim-time 10 s") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.file("out") + "/summary.json"));
 }
 
 }  // namespace clustersim::test

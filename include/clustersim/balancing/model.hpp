@@ -68,6 +68,12 @@ struct BalancingCluster {
 /// `name,slots[,speed][,throttle][,weight]`. Throws InputError(file:line) on bad input.
 BalancingCluster read_balancing_cluster(const std::string& path);
 
+/// Most slots a cluster may have (total_slots() is an int, and the engine keeps state per slot).
+inline constexpr std::int64_t kMaxTotalSlots = std::int64_t{1} << 24;
+/// Throws InputError when the cluster has more than kMaxTotalSlots slots (`where`: its file, or
+/// "" for a cluster made from parameters).
+void check_total_slots(const BalancingCluster& cluster, const std::string& where);
+
 /// `nodes` identical nodes n0, n1, ... (a cluster described by parameters).
 BalancingCluster uniform_cluster(int nodes, int slots, double speed, double throttle);
 

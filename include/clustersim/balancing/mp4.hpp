@@ -23,13 +23,16 @@
 namespace clustersim::balancing {
 
 struct Mp4Timeline {
+  static constexpr std::size_t kMinSamples = 11;  ///< per policy, for fit_mp4
+  std::string path;
   std::map<std::string, std::vector<int>> pending;  ///< policy -> local pending per sample
   std::map<std::string, double> total_s;            ///< policy -> reported total time
   double period_s = 2;
 };
 
 /// Reads pending_jobs_timeline.csv (policy,sample_index,...,pending_jobs_local_node,
-/// reported_total_time_s). Throws InputError(file:line).
+/// reported_total_time_s): sender, receiver and symmetric with kMinSamples samples or more.
+/// Throws InputError(file:line).
 Mp4Timeline read_mp4_timeline(const std::string& path);
 
 struct Mp4Fit {

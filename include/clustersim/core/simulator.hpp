@@ -54,8 +54,11 @@ class Simulator {
   SimTime now() const { return now_; }
   template <class F>
   EventId schedule_at(SimTime time, F&& fn);
+  /// A time beyond the clock (now + delay > kForever, from input values such as a service time
+  /// of 9e12 s arriving at 9e12 s) throws InputError instead of overflowing.
   template <class F>
   EventId schedule_in(SimTime delay, F&& fn) {
+    if (delay > kForever - now_) throw_beyond_clock(delay);
     return schedule_at(now_ + delay, std::forward<F>(fn));
   }
   /// Cancels a pending event; no effect if it already ran or was cancelled.
@@ -121,6 +124,7 @@ class Simulator {
   }
   std::uint32_t grow();
   [[noreturn]] void throw_past(SimTime time) const;
+  [[noreturn]] void throw_beyond_clock(SimTime delay) const;
   EventId file(Record& r, std::uint32_t slot, SimTime time) {
     const std::uint32_t stamp = ++r.stamp;  // odd: pending
     ++live_;

@@ -1,6 +1,6 @@
 // Muri's restart-overhead table (muri.overhead_table), read by the muri-* policies.
-#include "training/muri/sim.hpp"
 #include "fuzz_reader.hpp"
+#include "training/muri/sim.hpp"
 
 CLUSTERSIM_FUZZ_READER(muri_overhead_table, "restart_overhead_s.csv") {
   using namespace clustersim;
