@@ -95,7 +95,8 @@ class ClockworkPolicy final : public ServingPolicy {
   ServingContext* ctx_ = nullptr;
   std::vector<Model> models_;
   std::vector<Gpu> gpus_;
-  std::vector<Instance> instances_;  // gpu * M + model
+  // model * G + gpu: on_request's activation loop walks one model's GPUs contiguously.
+  std::vector<Instance> instances_;
   std::unique_ptr<LoadTracker> tracker_;
   std::vector<LoadTracker::Demand> demands_;  // by request slot
   std::vector<int> idle_;                     // GPUs whose last LOAD attempt found no model
@@ -117,7 +118,7 @@ class ClockworkPolicy final : public ServingPolicy {
     return demands_[s];
   }
   Instance& instance(int g, std::uint32_t m) {
-    return instances_[static_cast<std::size_t>(g) * models_.size() + m];
+    return instances_[static_cast<std::size_t>(m) * gpus_.size() + static_cast<std::size_t>(g)];
   }
 
   // ModelInstance::activate: the GPU computes the instance's strategies on its next attempt.
