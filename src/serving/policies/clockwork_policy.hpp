@@ -61,9 +61,10 @@ struct Strategy {
 struct Gpu {
   WorkerTracker exec, load;
   int free_pages = 0;
-  std::vector<Strategy> heap;          // min-heap with lazy removal (Strategy::gen)
-  std::vector<std::uint64_t> pending;  // bit per model: activated, strategies not computed
-  std::vector<std::uint32_t> chained;  // models whose wake chain waits on this GPU
+  std::vector<Strategy> heap;                // min-heap with lazy removal (Strategy::gen)
+  std::vector<std::uint64_t> pending;        // bit per model: activated, strategies not computed
+  std::vector<std::uint64_t> pending_words;  // bit per word of `pending`: it is not zero
+  std::vector<std::uint32_t> chained;        // models whose wake chain waits on this GPU
   bool load_idle = false;
   Gpu(SimTime lag, SimTime future) : exec(lag, future), load(lag, future) {}
 };
@@ -126,7 +127,9 @@ class ClockworkPolicy final : public ServingPolicy {
     Instance& inst = instance(g, m);
     if (inst.active) return;
     inst.active = true;
-    gpus_[static_cast<std::size_t>(g)].pending[m / 64] |= std::uint64_t{1} << (m % 64);
+    Gpu& gpu = gpus_[static_cast<std::size_t>(g)];
+    gpu.pending[m / 64] |= std::uint64_t{1} << (m % 64);
+    gpu.pending_words[m / 4096] |= std::uint64_t{1} << (m / 64 % 64);
   }
 
   // ---- INFER (clockwork_infer.cpp) ----
