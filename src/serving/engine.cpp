@@ -66,7 +66,6 @@ ServingRunStats ServingEngine::Impl::run() {
   policy_.start(*this);
   in_start_ = false;
   drain_ready();
-  std::uint64_t next_report = 1 << 16;
   sim_.set_stall_limit(cfg_.limits.stall_events);
   while (true) {
     until_ = std::min(next_source(), hard_end);
@@ -83,8 +82,8 @@ ServingRunStats ServingEngine::Impl::run() {
     if (cfg_.limits.max_events && events > cfg_.limits.max_events)
       throw InputError(
           fmt::format("run stopped: more than {} events (--max-events)", cfg_.limits.max_events));
-    if (progress_ && arrivals_ >= next_report) {
-      next_report = arrivals_ + (1 << 16);
+    if (progress_ && arrivals_ >= next_report_) {
+      next_report_ = arrivals_ + (1 << 16);
       progress_(static_cast<std::size_t>(to_seconds(now_)),
                 static_cast<std::size_t>(to_seconds(workload_end_)), now_, events);
     }

@@ -164,6 +164,7 @@ struct ServingEngine::Impl final : ServingContext {
 
   ServingRunStats stats_;
   std::uint64_t sources_ = 0;
+  std::uint64_t next_report_ = 1 << 16;  // arrivals_ at the next progress report
 
   Impl(std::vector<ServedModel> models, Workload& w, ServingPolicy& p, ServingMetrics& m,
        ServingEngineConfig c);
@@ -232,6 +233,7 @@ struct ServingEngine::Impl final : ServingContext {
   SimTime next_arrival() const;
   SimTime next_source() const;
   void process_source();
+  void shed_while_saturated();
 
   ServingRunStats run();
 };

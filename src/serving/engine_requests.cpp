@@ -118,6 +118,7 @@ void ServingEngine::Impl::process_source() {
       // of it. Answered with a timeout at its deadline, no controller time.
       ++stats_.shed;
       answer(id, RequestOutcome::kTimeout, a.time + models_[a.model].slo, 0, -1);
+      shed_while_saturated();
     } else {
       const SimTime done = pool_.submit(now_, admit_cost_);
       if (!admissions_.empty() && done < admissions_.back().first)
@@ -126,6 +127,35 @@ void ServingEngine::Impl::process_source() {
     }
   }
   drain_ready();
+}
+
+// The arrivals after a shed one that the run loop would shed one source at a time: those before
+// every other source and every event (ties go to those, as in process_source and Simulator::run)
+// while the controller stays saturated. Stops where the run loop has more to do than shed: an
+// event-limit check that could fail, a progress report, --max-sim-time.
+void ServingEngine::Impl::shed_while_saturated() {
+  const SimTime admit = admissions_.empty() ? kForever : admissions_.front().first;
+  const SimTime bound =
+      std::min({timeouts_.next(), admit, sim_.next_time(), cfg_.limits.max_sim_time});
+  while (true) {
+    const SimTime t = next_arrival();
+    if (t >= bound) return;
+    const SimTime now = std::max(now_, t);
+    if (pool_.start(now) <= now + cfg_.max_admission_wait) return;
+    if (cfg_.limits.max_events && sim_.events_processed() + sources_ + 1 > cfg_.limits.max_events)
+      return;
+    if (progress_ && arrivals_ >= next_report_) return;
+    now_ = now;
+    ++sources_;
+    const Arrival a = workload_.pop();
+    if (a.model >= models_.size())
+      throw InvariantError("workload produced a request for an unknown model");
+    metrics_.on_arrival(a.time);
+    ++arrivals_;
+    const RequestId id = new_request(a);
+    ++stats_.shed;
+    answer(id, RequestOutcome::kTimeout, a.time + models_[a.model].slo, 0, -1);
+  }
 }
 
 }  // namespace clustersim::serving

@@ -77,6 +77,9 @@ class Simulator {
     describe_stall_ = std::move(describe);
   }
 
+  /// Time of the earliest entry in the future-event set, a cancelled one included (so no live
+  /// event is earlier); kForever when it is empty.
+  SimTime next_time() const { return queue_->empty() ? kForever : queue_->peek().time; }
   std::uint64_t events_processed() const { return processed_; }
   std::size_t pending() const { return live_; }
   /// Entries in the future-event set, cancelled ones not yet dropped included.

@@ -84,6 +84,7 @@ void ClockworkPolicy::start(ServingContext& ctx) {
   for (int g = 0; g < G; ++g) {
     gpus_.emplace_back(lag_, future_);
     gpus_.back().pending.assign((served.size() + 63) / 64, 0);
+    gpus_.back().pending_words.assign((served.size() + 4095) / 4096, 0);
     gpus_.back().free_pages = ctx.pages_per_gpu();
     gpus_.back().load_idle = true;
     idle_.push_back(g);

@@ -122,15 +122,21 @@ bool ClockworkPolicy::schedule_infer(int g) {
 // GPU::schedule_infer: at most one INFER.
 bool ClockworkPolicy::infer_pass(int g) {
   Gpu& gpu = gpus_[static_cast<std::size_t>(g)];
-  for (std::size_t w = 0; w < gpu.pending.size(); ++w) {
-    while (gpu.pending[w]) {
-      const int bit = std::countr_zero(gpu.pending[w]);
-      gpu.pending[w] &= gpu.pending[w] - 1;
-      const auto m = static_cast<std::uint32_t>(w * 64 + static_cast<std::size_t>(bit));
-      if (models_[m].empty())
-        instance(g, m).active = false;  // what add_strategies would conclude
-      else
-        add_strategies(g, m, INT32_MAX);
+  // The activated models in ascending order, visiting only the words of `pending` that are set.
+  for (std::size_t s = 0; s < gpu.pending_words.size(); ++s) {
+    while (gpu.pending_words[s]) {
+      const std::size_t w =
+          s * 64 + static_cast<std::size_t>(std::countr_zero(gpu.pending_words[s]));
+      gpu.pending_words[s] &= gpu.pending_words[s] - 1;
+      while (gpu.pending[w]) {
+        const int bit = std::countr_zero(gpu.pending[w]);
+        gpu.pending[w] &= gpu.pending[w] - 1;
+        const auto m = static_cast<std::uint32_t>(w * 64 + static_cast<std::size_t>(bit));
+        if (models_[m].empty())
+          instance(g, m).active = false;  // what add_strategies would conclude
+        else
+          add_strategies(g, m, INT32_MAX);
+      }
     }
   }
   const SimTime now = ctx_->now();

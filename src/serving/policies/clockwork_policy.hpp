@@ -61,9 +61,10 @@ struct Strategy {
 struct Gpu {
   WorkerTracker exec, load;
   int free_pages = 0;
-  std::vector<Strategy> heap;          // min-heap with lazy removal (Strategy::gen)
-  std::vector<std::uint64_t> pending;  // bit per model: activated, strategies not computed
-  std::vector<std::uint32_t> chained;  // models whose wake chain waits on this GPU
+  std::vector<Strategy> heap;                // min-heap with lazy removal (Strategy::gen)
+  std::vector<std::uint64_t> pending;        // bit per model: activated, strategies not computed
+  std::vector<std::uint64_t> pending_words;  // bit per word of `pending`: it is not zero
+  std::vector<std::uint32_t> chained;        // models whose wake chain waits on this GPU
   bool load_idle = false;
   Gpu(SimTime lag, SimTime future) : exec(lag, future), load(lag, future) {}
 };
@@ -95,7 +96,8 @@ class ClockworkPolicy final : public ServingPolicy {
   ServingContext* ctx_ = nullptr;
   std::vector<Model> models_;
   std::vector<Gpu> gpus_;
-  std::vector<Instance> instances_;  // gpu * M + model
+  // model * G + gpu: on_request's activation loop walks one model's GPUs contiguously.
+  std::vector<Instance> instances_;
   std::unique_ptr<LoadTracker> tracker_;
   std::vector<LoadTracker::Demand> demands_;  // by request slot
   std::vector<int> idle_;                     // GPUs whose last LOAD attempt found no model
@@ -117,7 +119,7 @@ class ClockworkPolicy final : public ServingPolicy {
     return demands_[s];
   }
   Instance& instance(int g, std::uint32_t m) {
-    return instances_[static_cast<std::size_t>(g) * models_.size() + m];
+    return instances_[static_cast<std::size_t>(m) * gpus_.size() + static_cast<std::size_t>(g)];
   }
 
   // ModelInstance::activate: the GPU computes the instance's strategies on its next attempt.
@@ -125,7 +127,9 @@ class ClockworkPolicy final : public ServingPolicy {
     Instance& inst = instance(g, m);
     if (inst.active) return;
     inst.active = true;
-    gpus_[static_cast<std::size_t>(g)].pending[m / 64] |= std::uint64_t{1} << (m % 64);
+    Gpu& gpu = gpus_[static_cast<std::size_t>(g)];
+    gpu.pending[m / 64] |= std::uint64_t{1} << (m % 64);
+    gpu.pending_words[m / 4096] |= std::uint64_t{1} << (m / 64 % 64);
   }
 
   // ---- INFER (clockwork_infer.cpp) ----
