@@ -6,6 +6,7 @@
 #include <random>
 
 #include "training/muri/themis_lp.hpp"
+#include "training/themis_ecos_instance.hpp"
 #include "training/themis_ipm.hpp"
 
 using namespace clustersim;
@@ -71,18 +72,9 @@ TEST_CASE("themis ipm: the optimal value equals the exact solver's", "[themis]")
 }
 
 TEST_CASE("themis ipm: a capacity-bound instance agrees with ECOS", "[themis]") {
-  // 6 jobs on 8 GPUs (g, w, R*t, E) and ECOS 2.0's x (R ECOSolveR 0.5.4, the same cone program;
-  // also in muri_baselines_test.cpp). The optimum is unique, so any solver must land on it.
-  const std::vector<FairnessJob> jobs{
-      {4, 0, 1339.5168520209988, 3272.2186460708053},
-      {4, 0, 125.6778177575855, 463.6790522758213},
-      {4, 0, 377.4933422729863, 1565.7461736598186},
-      {2, 0, 325.60453050930727, 2402.9330501550876},
-      {2, 0, 1959.8946489783925, 7147.466283811722},
-      {1, 0, 668.9523196715758, 1571.0797190545636},
-  };
-  const std::vector<double> ecos{0.6641129626, 0.4397210391, 0.3911326118,
-                                 0.2198289365, 0.444853183,  0.690769307};
+  // The optimum is unique, so any solver must land on ECOS's x (themis_ecos_instance.hpp).
+  const auto jobs = ecos_instance_jobs<FairnessJob>();
+  const auto& ecos = kEcosInstanceShares;
   const auto r = themis::solve_ipm(jobs, 8);
   CHECK(r.converged);
   for (std::size_t i = 0; i < jobs.size(); ++i)

@@ -7,8 +7,9 @@
 #include <map>
 
 #include "clustersim/core/csv.hpp"
-#include "training/muri/themis_lp.hpp"
 #include "test_support.hpp"
+#include "training/muri/themis_lp.hpp"
+#include "training/themis_ecos_instance.hpp"
 
 using namespace clustersim;
 using namespace clustersim::test;
@@ -89,18 +90,9 @@ TEST_CASE("themis LP: capacity-binding optimum equalises rho (hand solutions)", 
 }
 
 TEST_CASE("themis LP: capacity-binding optimum agrees with ECOS", "[muri][themis]") {
-  // 6 jobs on 8 GPUs (g, w, R*t, E); reference x from ECOS 2.0 (R ECOSolveR 0.5.4) on the cone
-  // program min tau s.t. tau >= (w + R*t*u)/E, x*u >= 1 (SOC), 0 <= x <= 1, sum g x <= 8.
-  const std::vector<ThemisJob> jobs{
-      {4, 0, 1339.5168520209988, 3272.2186460708053},
-      {4, 0, 125.6778177575855, 463.6790522758213},
-      {4, 0, 377.4933422729863, 1565.7461736598186},
-      {2, 0, 325.60453050930727, 2402.9330501550876},
-      {2, 0, 1959.8946489783925, 7147.466283811722},
-      {1, 0, 668.9523196715758, 1571.0797190545636},
-  };
-  const std::vector<double> ecos{0.6641129626, 0.4397210391, 0.3911326118,
-                                 0.2198289365, 0.444853183,  0.690769307};
+  // ECOS 2.0's optimum of a capacity-bound instance (themis_ecos_instance.hpp).
+  const auto jobs = ecos_instance_jobs<ThemisJob>();
+  const auto& ecos = kEcosInstanceShares;
   const auto x = muri::themis_shares(jobs, 8);
   for (std::size_t i = 0; i < x.size(); ++i)
     CHECK(x[i] == Approx(ecos[i]).epsilon(1e-8));
