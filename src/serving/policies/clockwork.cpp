@@ -116,8 +116,7 @@ void ClockworkPolicy::on_request(RequestId id) {
   // Model::enqueue activates the model on every GPU. Only an arrival to an empty queue can
   // find inactive instances (an instance goes inactive only when it sees the queue empty).
   if (was_empty && !m.loaded_gpus.empty()) {
-    for (int g : m.loaded_gpus)
-      activate(g, r.model);
+    activate_inactive(r.model);
     start_chain(r.model);
   }
   // An idle GPU (its last LOAD attempt found nothing) gains a candidate when a model it does

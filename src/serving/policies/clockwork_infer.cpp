@@ -69,7 +69,7 @@ void ClockworkPolicy::add_strategies(int g, std::uint32_t m, int max_batch) {
     }
   }
   if (best.batch == 0) {
-    inst.active = false;
+    deactivate(g, m);
     return;
   }
   gpu.heap.push_back(best);
@@ -133,7 +133,7 @@ bool ClockworkPolicy::infer_pass(int g) {
         gpu.pending[w] &= gpu.pending[w] - 1;
         const auto m = static_cast<std::uint32_t>(w * 64 + static_cast<std::size_t>(bit));
         if (models_[m].empty())
-          instance(g, m).active = false;  // what add_strategies would conclude
+          deactivate(g, m);  // what add_strategies would conclude
         else
           add_strategies(g, m, INT32_MAX);
       }
@@ -153,7 +153,7 @@ bool ClockworkPolicy::infer_pass(int g) {
     if (s.gen != inst.gen) continue;  // removed earlier
     ++inst.gen;                       // removes the instance's other strategies
     if (!inst.loaded) {
-      inst.active = false;
+      deactivate(g, s.model);
       continue;
     }
     Model& md = models_[s.model];

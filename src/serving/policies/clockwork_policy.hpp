@@ -32,6 +32,9 @@ struct Model {
   std::uint64_t base = 0;   // index of queue.front()
   std::array<std::uint64_t, 5> head{};
   std::vector<int> loaded_gpus;
+  // GPUs where the instance went inactive while loaded (each once): all an arrival to an empty
+  // queue has to activate.
+  std::vector<int> inactive;
   // The GPU asked to take a request that arrived to an empty queue (see on_request).
   int chain_gpu = -1;
   std::uint32_t chain_start = 0, chain_step = 0, rr = 0;
@@ -42,6 +45,7 @@ struct Model {
 
 struct Instance {
   bool loaded = false, loading = false, active = false;
+  bool listed = false;  // in Model::inactive
   std::uint32_t version = 0;
   std::uint32_t gen = 0;  // bumped when the instance's strategies are removed
 };
@@ -130,6 +134,23 @@ class ClockworkPolicy final : public ServingPolicy {
     Gpu& gpu = gpus_[static_cast<std::size_t>(g)];
     gpu.pending[m / 64] |= std::uint64_t{1} << (m % 64);
     gpu.pending_words[m / 4096] |= std::uint64_t{1} << (m / 64 % 64);
+  }
+  void deactivate(int g, std::uint32_t m) {
+    Instance& inst = instance(g, m);
+    inst.active = false;
+    if (inst.loaded && !inst.listed) {
+      inst.listed = true;
+      models_[m].inactive.push_back(g);
+    }
+  }
+  // Model::enqueue's activation on every GPU holding the model, visiting only those listed.
+  void activate_inactive(std::uint32_t m) {
+    for (int g : models_[m].inactive) {
+      Instance& inst = instance(g, m);
+      inst.listed = false;
+      if (inst.loaded) activate(g, m);
+    }
+    models_[m].inactive.clear();
   }
 
   // ---- INFER (clockwork_infer.cpp) ----
