@@ -100,7 +100,7 @@ class ClockworkPolicy final : public ServingPolicy {
   ServingContext* ctx_ = nullptr;
   std::vector<Model> models_;
   std::vector<Gpu> gpus_;
-  // model * G + gpu: on_request's activation loop walks one model's GPUs contiguously.
+  // gpu * M + model: infer_pass walks one GPU's activated models in ascending order.
   std::vector<Instance> instances_;
   std::unique_ptr<LoadTracker> tracker_;
   std::vector<LoadTracker::Demand> demands_;  // by request slot
@@ -123,7 +123,7 @@ class ClockworkPolicy final : public ServingPolicy {
     return demands_[s];
   }
   Instance& instance(int g, std::uint32_t m) {
-    return instances_[static_cast<std::size_t>(m) * gpus_.size() + static_cast<std::size_t>(g)];
+    return instances_[static_cast<std::size_t>(g) * models_.size() + static_cast<std::size_t>(m)];
   }
 
   // ModelInstance::activate: the GPU computes the instance's strategies on its next attempt.

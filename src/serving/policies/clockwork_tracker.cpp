@@ -79,13 +79,10 @@ LoadTracker::LoadTracker(int gpus, int models, std::int64_t capacity_ns, bool on
   empty_.assign(static_cast<std::size_t>(models), 1);
   gpus_.resize(static_cast<std::size_t>(gpus));
   const std::size_t cells = static_cast<std::size_t>(models) * static_cast<std::size_t>(gpus);
-  holds_.assign(cells, 0);
-  loading_.assign(cells, 0);
-  last_used_.resize(cells);
-  slot_.assign(cells, 0);
+  cells_.resize(cells);
   for (int m = 0; m < models; ++m)  // model-major, as the constructor's loop
     for (int g = 0; g < gpus; ++g)
-      last_used_[cell(m, g)] = seqno_++;
+      cells_[cell(m, g)].last_used = seqno_++;
   while (leaves_ < static_cast<std::size_t>(std::max(models, 1)))
     leaves_ *= 2;
   tree_.assign(2 * leaves_, kEmpty);
@@ -204,8 +201,7 @@ void LoadTracker::process(int model) {
   }
   for (auto [g, ok] : m.events) {
     if (ok) {  // addGPUcomplete
-      loading_[cell(model, g)] = 0;
-      gpus_[static_cast<std::size_t>(g)].cached[slot_[cell(model, g)]].loading = false;
+      cells_[cell(model, g)].loading = false;
       set_used(model, g);
     } else {
       remove_gpu(model, g);
@@ -290,18 +286,45 @@ void LoadTracker::set_leaf(int model, std::int64_t value) {
 void LoadTracker::add_gpu(int model, int gpu) {
   Model& m = models_[static_cast<std::size_t>(model)];
   m.gpus.insert(std::lower_bound(m.gpus.begin(), m.gpus.end(), gpu), gpu);
-  holds_[cell(model, gpu)] = 1;
-  loading_[cell(model, gpu)] = 1;
-  auto& cached = gpus_[static_cast<std::size_t>(gpu)].cached;
-  slot_[cell(model, gpu)] = static_cast<std::uint32_t>(cached.size());
-  cached.push_back({model, true, 0});
-  set_used(model, gpu);
+  cells_[cell(model, gpu)].holds = true;
+  cells_[cell(model, gpu)].loading = true;
+  link_back(model, gpu);
+  cells_[cell(model, gpu)].last_used = seqno_++;
 }
 
 void LoadTracker::set_used(int model, int gpu) {
-  const std::size_t c = cell(model, gpu);
-  last_used_[c] = seqno_++;
-  if (holds_[c]) gpus_[static_cast<std::size_t>(gpu)].cached[slot_[c]].last_used = last_used_[c];
+  Cell& c = cells_[cell(model, gpu)];
+  c.last_used = seqno_++;
+  if (c.holds && c.next != kNone) {
+    unlink(model, gpu);
+    link_back(model, gpu);
+  }
+}
+
+void LoadTracker::link_back(int model, int gpu) {
+  Gpu& g = gpus_[static_cast<std::size_t>(gpu)];
+  Cell& c = cells_[cell(model, gpu)];
+  c.prev = g.lru_tail;
+  c.next = kNone;
+  if (g.lru_tail != kNone)
+    cells_[cell(static_cast<int>(g.lru_tail), gpu)].next = static_cast<std::uint32_t>(model);
+  else
+    g.lru_head = static_cast<std::uint32_t>(model);
+  g.lru_tail = static_cast<std::uint32_t>(model);
+}
+
+void LoadTracker::unlink(int model, int gpu) {
+  Gpu& g = gpus_[static_cast<std::size_t>(gpu)];
+  Cell& c = cells_[cell(model, gpu)];
+  if (c.prev != kNone)
+    cells_[cell(static_cast<int>(c.prev), gpu)].next = c.next;
+  else
+    g.lru_head = c.next;
+  if (c.next != kNone)
+    cells_[cell(static_cast<int>(c.next), gpu)].prev = c.prev;
+  else
+    g.lru_tail = c.prev;
+  c.prev = c.next = kNone;
 }
 
 void LoadTracker::remove_gpu(int model, int gpu) {
@@ -309,13 +332,9 @@ void LoadTracker::remove_gpu(int model, int gpu) {
   auto it = std::lower_bound(m.gpus.begin(), m.gpus.end(), gpu);
   if (it == m.gpus.end() || *it != gpu) return;
   m.gpus.erase(it);
-  holds_[cell(model, gpu)] = 0;
-  loading_[cell(model, gpu)] = 0;
-  auto& cached = gpus_[static_cast<std::size_t>(gpu)].cached;
-  const std::uint32_t i = slot_[cell(model, gpu)];
-  cached[i] = cached.back();
-  slot_[cell(cached[i].model, gpu)] = i;
-  cached.pop_back();
+  cells_[cell(model, gpu)].holds = false;
+  cells_[cell(model, gpu)].loading = false;
+  unlink(model, gpu);
 }
 
 // Best candidate under `node` for `gpu`: highest priority among non-empty models the GPU does
@@ -325,8 +344,10 @@ void LoadTracker::search(std::size_t node, int gpu, int& best, std::int64_t& bes
   if (tree_[node] == kEmpty || (best >= 0 && tree_[node] < best_priority)) return;
   if (node >= leaves_) {
     const int model = static_cast<int>(node - leaves_);
-    if (model >= n_models_ || holds_[cell(model, gpu)]) return;
-    const std::uint64_t used = last_used_[cell(model, gpu)];
+    if (model >= n_models_) return;
+    const Cell& c = cells_[cell(model, gpu)];
+    if (c.holds) return;
+    const std::uint64_t used = c.last_used;
     if (best < 0 || tree_[node] > best_priority || used > best_used) {
       best = model;
       best_priority = tree_[node];
@@ -363,20 +384,16 @@ int LoadTracker::load_model(int gpu, SimTime now) {
 int LoadTracker::evict_model(int gpu, SimTime now) {
   process_pending(now);
   // Least recently used among the models without demand, else among all (loading ones are
-  // neither loadable nor evictable).
+  // neither loadable nor evictable): the first such in the GPU's LRU list.
   int best = -1;
-  bool best_empty = false;
-  std::uint64_t best_used = 0;
-  for (const auto& c : gpus_[static_cast<std::size_t>(gpu)].cached) {
-    if (c.loading) continue;
-    const int model = c.model;
-    const bool empty = empty_[static_cast<std::size_t>(model)] != 0;
-    const std::uint64_t used = c.last_used;
-    if (best < 0 || (empty && !best_empty) || (empty == best_empty && used < best_used)) {
-      best = model;
-      best_empty = empty;
-      best_used = used;
+  for (std::uint32_t model = gpus_[static_cast<std::size_t>(gpu)].lru_head; model != kNone;
+       model = cells_[cell(static_cast<int>(model), gpu)].next) {
+    if (cells_[cell(static_cast<int>(model), gpu)].loading) continue;
+    if (empty_[model]) {
+      best = static_cast<int>(model);
+      break;
     }
+    if (best < 0) best = static_cast<int>(model);
   }
   if (best < 0) return -1;
   invalidate(best);

@@ -84,7 +84,7 @@ class LoadTracker {
   int load_model(int gpu, SimTime now);
   /// The model GPU `gpu` should evict (removed from it), or -1.
   int evict_model(int gpu, SimTime now);
-  bool holds(int model, int gpu) const { return holds_[cell(model, gpu)] != 0; }
+  bool holds(int model, int gpu) const { return cells_[cell(model, gpu)].holds; }
 
  private:
   struct Model {
@@ -106,13 +106,11 @@ class LoadTracker {
     std::int64_t outstanding = 1000000;  // always assume 1 ms of outstanding work
     double weight = 0.01;
     bool weight_current = false;  // weight == capacity / outstanding
-    struct Cached {
-      int model;
-      bool loading;
-      std::uint64_t last_used;
-    };
-    std::vector<Cached> cached;  // models held (loaded or loading), any order
+    // Models held (loaded or loading), least recently used first: set_used moves a model to
+    // the back, so the list is in ascending last_used order.
+    std::uint32_t lru_head = kNone, lru_tail = kNone;
   };
+  static constexpr std::uint32_t kNone = UINT32_MAX;
 
   int n_gpus_, n_models_;
   std::int64_t capacity_;
@@ -122,11 +120,15 @@ class LoadTracker {
   std::uint64_t seqno_ = 0;
   std::vector<Model> models_;
   std::vector<Gpu> gpus_;
-  std::vector<std::uint8_t> holds_;       // gpu * M + model: held or loading
-  std::vector<std::uint8_t> loading_;     // gpu * M + model
-  std::vector<std::uint64_t> last_used_;  // gpu * M + model
+  // Per (model, GPU), one cache line visit for the load search and the eviction walk.
+  struct Cell {
+    std::uint64_t last_used = 0;
+    std::uint32_t prev = kNone, next = kNone;  // neighbours in the GPU's LRU list
+    bool holds = false;                        // held or loading
+    bool loading = false;
+  };
+  std::vector<Cell> cells_;  // gpu * M + model
   std::vector<std::uint8_t> empty_;       // per model: Model::empty (dense, for eviction scans)
-  std::vector<std::uint32_t> slot_;       // gpu * M + model: index in Gpu::cached
   std::vector<int> pending_;  // models with unapplied events, in the order they got some
   std::vector<int> stale_;    // models whose priority is out of date, in invalidation order
   // Max-tree over models of the refreshed load priority (empty models: lowest).
@@ -148,6 +150,8 @@ class LoadTracker {
   void remove_gpu(int model, int gpu);
   void set_leaf(int model, std::int64_t value);
   void set_used(int model, int gpu);
+  void link_back(int model, int gpu);
+  void unlink(int model, int gpu);
   void search(std::size_t node, int gpu, int& best, std::int64_t& best_priority,
               std::uint64_t& best_used) const;
 };
