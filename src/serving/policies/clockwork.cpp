@@ -111,6 +111,7 @@ void ClockworkPolicy::on_request(RequestId id) {
                                      1000 * load_slo);
   const SimTime deadline = r.arrival + exec_slo;
   m.queue.push_back({id, deadline});
+  ++m.tail;
   ctx_->expire_at(id, deadline);
   if (load_expiry_) expiries_.emplace(r.arrival + load_slo, id);
   // Model::enqueue activates the model on every GPU. Only an arrival to an empty queue can

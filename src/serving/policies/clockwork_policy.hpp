@@ -21,25 +21,26 @@ struct Entry {
   SimTime deadline;
 };
 
+// Fields in the order of use: the queue state first (every activation, dequeue and
+// deactivation reads it), the estimates' windows last.
 struct Model {
-  std::vector<int> sizes;             // supported batch sizes, ascending
-  std::array<SimTime, 5> estimate{};  // by zoo batch index, microseconds
-  std::array<SlidingWindow, 5> windows;
-  SimTime weights_estimate = 0;
-  SlidingWindow weights_window;
-  SimTime b1 = 0;           // estimate(1) at start (slo_factor)
-  std::deque<Entry> queue;  // every queued request once; queue i = [head[i], end)
-  std::uint64_t base = 0;   // index of queue.front()
-  std::array<std::uint64_t, 5> head{};
+  std::uint64_t base = 0;  // index of queue.front()
+  std::uint64_t tail = 0;  // index past queue.back()
+  std::array<std::uint64_t, 5> head{};  // queue i (batch size sizes[i]) = [head[i], tail)
+  std::vector<int> inactive;  // GPUs where the instance went inactive while loaded (each once)
   std::vector<int> loaded_gpus;
-  // GPUs where the instance went inactive while loaded (each once): all an arrival to an empty
-  // queue has to activate.
-  std::vector<int> inactive;
   // The GPU asked to take a request that arrived to an empty queue (see on_request).
   int chain_gpu = -1;
   std::uint32_t chain_start = 0, chain_step = 0, rr = 0;
-  std::uint64_t end() const { return base + queue.size(); }
-  bool empty() const { return sizes.empty() || head[0] >= end(); }
+  std::vector<int> sizes;             // supported batch sizes, ascending
+  std::array<SimTime, 5> estimate{};  // by zoo batch index, microseconds
+  SimTime weights_estimate = 0;
+  SimTime b1 = 0;           // estimate(1) at start (slo_factor)
+  std::deque<Entry> queue;  // every queued request once
+  std::array<SlidingWindow, 5> windows;
+  SlidingWindow weights_window;
+  std::uint64_t end() const { return tail; }
+  bool empty() const { return sizes.empty() || head[0] >= tail; }
   SimTime est(int b) const { return estimate[static_cast<std::size_t>(zoo_batch_index(b))]; }
 };
 

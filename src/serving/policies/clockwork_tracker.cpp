@@ -46,20 +46,21 @@ void WorkerTracker::update(std::uint64_t id, SimTime t, bool success) {
 
 void SlidingWindow::insert(std::int64_t v) {
   values_.push_back(v);
-  if (static_cast<int>(values_.size()) > size_) values_.pop_front();
+  sorted_.insert(std::upper_bound(sorted_.begin(), sorted_.end(), v), v);
+  if (static_cast<int>(values_.size()) > size_) {
+    sorted_.erase(std::lower_bound(sorted_.begin(), sorted_.end(), values_.front()));
+    values_.pop_front();
+  }
 }
 
 std::int64_t SlidingWindow::percentile(double p) const {
-  std::array<std::int64_t, 64> sorted{};
-  const std::size_t n = std::min<std::size_t>(values_.size(), sorted.size());
-  std::copy(values_.end() - static_cast<std::ptrdiff_t>(n), values_.end(), sorted.begin());
-  std::sort(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(n));
+  const std::size_t n = sorted_.size();
   const double position = p * static_cast<double>(n - 1);
   const auto up = static_cast<std::size_t>(std::ceil(position));
   const auto down = static_cast<std::size_t>(std::floor(position));
-  if (up == down) return sorted[up];
-  return static_cast<std::int64_t>(static_cast<double>(sorted[up]) * (position - down) +
-                                   static_cast<double>(sorted[down]) * (up - position));
+  if (up == down) return sorted_[up];
+  return static_cast<std::int64_t>(static_cast<double>(sorted_[up]) * (position - down) +
+                                   static_cast<double>(sorted_[down]) * (up - position));
 }
 
 // ---- LoadTracker ----
@@ -83,9 +84,12 @@ LoadTracker::LoadTracker(int gpus, int models, std::int64_t capacity_ns, bool on
   for (int m = 0; m < models; ++m)  // model-major, as the constructor's loop
     for (int g = 0; g < gpus; ++g)
       cells_[cell(m, g)].last_used = seqno_++;
-  while (leaves_ < static_cast<std::size_t>(std::max(models, 1)))
-    leaves_ *= 2;
-  tree_.assign(2 * leaves_, kEmpty);
+  std::size_t leaves = 1;
+  while (leaves < static_cast<std::size_t>(std::max(models, 1))) {
+    first_leaf_ += leaves;
+    leaves *= kArity;
+  }
+  tree_.assign(first_leaf_ + leaves, kEmpty);
 }
 
 void LoadTracker::touch(int model) {
@@ -277,10 +281,15 @@ void LoadTracker::refresh(int model) {
 }
 
 void LoadTracker::set_leaf(int model, std::int64_t value) {
-  std::size_t i = leaves_ + static_cast<std::size_t>(model);
+  std::size_t i = first_leaf_ + static_cast<std::size_t>(model);
   tree_[i] = value;
-  for (i /= 2; i >= 1; i /= 2)
-    tree_[i] = std::max(tree_[2 * i], tree_[2 * i + 1]);
+  while (i > 0) {
+    i = (i - 1) / kArity;
+    const auto first = tree_.begin() + static_cast<std::ptrdiff_t>(kArity * i + 1);
+    const std::int64_t top = *std::max_element(first, first + kArity);
+    if (tree_[i] == top) break;  // the ancestors' maxima are unchanged too
+    tree_[i] = top;
+  }
 }
 
 void LoadTracker::add_gpu(int model, int gpu) {
@@ -338,12 +347,14 @@ void LoadTracker::remove_gpu(int model, int gpu) {
 }
 
 // Best candidate under `node` for `gpu`: highest priority among non-empty models the GPU does
-// not hold, ties to the most recently used on this GPU. Subtrees below the best are pruned.
+// not hold, ties to the most recently used on this GPU (last_used is unique, so the result does
+// not depend on the visiting order). Subtrees below the best are pruned; the largest child is
+// visited first for the tightest bound.
 void LoadTracker::search(std::size_t node, int gpu, int& best, std::int64_t& best_priority,
                          std::uint64_t& best_used) const {
   if (tree_[node] == kEmpty || (best >= 0 && tree_[node] < best_priority)) return;
-  if (node >= leaves_) {
-    const int model = static_cast<int>(node - leaves_);
+  if (node >= first_leaf_) {
+    const int model = static_cast<int>(node - first_leaf_);
     if (model >= n_models_) return;
     const Cell& c = cells_[cell(model, gpu)];
     if (c.holds) return;
@@ -355,14 +366,13 @@ void LoadTracker::search(std::size_t node, int gpu, int& best, std::int64_t& bes
     }
     return;
   }
-  const std::size_t l = 2 * node, r = 2 * node + 1;
-  if (tree_[r] > tree_[l]) {
-    search(r, gpu, best, best_priority, best_used);
-    search(l, gpu, best, best_priority, best_used);
-  } else {
-    search(l, gpu, best, best_priority, best_used);
-    search(r, gpu, best, best_priority, best_used);
-  }
+  const std::size_t first = kArity * node + 1;
+  std::size_t top = first;
+  for (std::size_t j = first + 1; j < first + kArity; ++j)
+    if (tree_[j] > tree_[top]) top = j;
+  search(top, gpu, best, best_priority, best_used);
+  for (std::size_t j = first; j < first + kArity; ++j)
+    if (j != top) search(j, gpu, best, best_priority, best_used);
 }
 
 int LoadTracker::load_model(int gpu, SimTime now) {
@@ -370,7 +380,7 @@ int LoadTracker::load_model(int gpu, SimTime now) {
   int best = -1;
   std::int64_t best_priority = 0;
   std::uint64_t best_used = 0;
-  search(1, gpu, best, best_priority, best_used);
+  search(0, gpu, best, best_priority, best_used);
   if (best < 0) return -1;
   // The original's `priority <= 0` test compares a pointer, so it never stops a load; the
   // option restores the intended test.

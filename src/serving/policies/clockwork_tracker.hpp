@@ -52,7 +52,8 @@ class SlidingWindow {
 
  private:
   int size_;
-  std::deque<std::int64_t> values_;
+  std::deque<std::int64_t> values_;  // arrival order
+  std::vector<std::int64_t> sorted_;  // the same values, ascending
 };
 
 class LoadTracker {
@@ -132,7 +133,10 @@ class LoadTracker {
   std::vector<int> pending_;  // models with unapplied events, in the order they got some
   std::vector<int> stale_;    // models whose priority is out of date, in invalidation order
   // Max-tree over models of the refreshed load priority (empty models: lowest).
-  std::size_t leaves_ = 1;
+  // An implicit 8-ary tree (node i's children are 8i+1..8i+8, one cache line), leaves from
+  // first_leaf_ on: half the levels of a binary tree's and a fraction of its cache misses.
+  static constexpr std::size_t kArity = 8;
+  std::size_t first_leaf_ = 0;
   std::vector<std::int64_t> tree_;
 
   std::size_t cell(int model, int gpu) const {
