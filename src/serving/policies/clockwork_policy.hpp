@@ -22,10 +22,11 @@ struct Entry {
 };
 
 // Fields in the order of use: the queue state first (every activation, dequeue and
-// deactivation reads it), the estimates' windows last.
-struct Model {
-  std::uint64_t base = 0;  // index of queue.front()
-  std::uint64_t tail = 0;  // index past queue.back()
+// deactivation reads it; 128-byte aligned, the pair of cache lines the hardware fetches
+// together), the estimates' windows last.
+struct alignas(128) Model {
+  std::uint64_t base = 0;               // index of queue.front()
+  std::uint64_t tail = 0;               // index past queue.back()
   std::array<std::uint64_t, 5> head{};  // queue i (batch size sizes[i]) = [head[i], tail)
   std::vector<int> inactive;  // GPUs where the instance went inactive while loaded (each once)
   std::vector<int> loaded_gpus;
@@ -40,7 +41,7 @@ struct Model {
   std::array<SlidingWindow, 5> windows;
   SlidingWindow weights_window;
   std::uint64_t end() const { return tail; }
-  bool empty() const { return sizes.empty() || head[0] >= tail; }
+  bool empty() const { return head[0] >= tail; }  // sizes[0] is always 1
   SimTime est(int b) const { return estimate[static_cast<std::size_t>(zoo_batch_index(b))]; }
 };
 

@@ -81,9 +81,11 @@ LoadTracker::LoadTracker(int gpus, int models, std::int64_t capacity_ns, bool on
   gpus_.resize(static_cast<std::size_t>(gpus));
   const std::size_t cells = static_cast<std::size_t>(models) * static_cast<std::size_t>(gpus);
   cells_.resize(cells);
+  last_used_.resize(cells);
+  held_.assign((cells + 63) / 64, 0);
   for (int m = 0; m < models; ++m)  // model-major, as the constructor's loop
     for (int g = 0; g < gpus; ++g)
-      cells_[cell(m, g)].last_used = seqno_++;
+      last_used_[cell(m, g)] = seqno_++;
   std::size_t leaves = 1;
   while (leaves < static_cast<std::size_t>(std::max(models, 1))) {
     first_leaf_ += leaves;
@@ -295,16 +297,16 @@ void LoadTracker::set_leaf(int model, std::int64_t value) {
 void LoadTracker::add_gpu(int model, int gpu) {
   Model& m = models_[static_cast<std::size_t>(model)];
   m.gpus.insert(std::lower_bound(m.gpus.begin(), m.gpus.end(), gpu), gpu);
-  cells_[cell(model, gpu)].holds = true;
+  set_held(model, gpu, true);
   cells_[cell(model, gpu)].loading = true;
   link_back(model, gpu);
-  cells_[cell(model, gpu)].last_used = seqno_++;
+  last_used_[cell(model, gpu)] = seqno_++;
 }
 
 void LoadTracker::set_used(int model, int gpu) {
   Cell& c = cells_[cell(model, gpu)];
-  c.last_used = seqno_++;
-  if (c.holds && c.next != kNone) {
+  last_used_[cell(model, gpu)] = seqno_++;
+  if (c.next != kNone && holds(model, gpu)) {
     unlink(model, gpu);
     link_back(model, gpu);
   }
@@ -341,7 +343,7 @@ void LoadTracker::remove_gpu(int model, int gpu) {
   auto it = std::lower_bound(m.gpus.begin(), m.gpus.end(), gpu);
   if (it == m.gpus.end() || *it != gpu) return;
   m.gpus.erase(it);
-  cells_[cell(model, gpu)].holds = false;
+  set_held(model, gpu, false);
   cells_[cell(model, gpu)].loading = false;
   unlink(model, gpu);
 }
@@ -350,19 +352,16 @@ void LoadTracker::remove_gpu(int model, int gpu) {
 // not hold, ties to the most recently used on this GPU (last_used is unique, so the result does
 // not depend on the visiting order). Subtrees below the best are pruned; the largest child is
 // visited first for the tightest bound.
-void LoadTracker::search(std::size_t node, int gpu, int& best, std::int64_t& best_priority,
-                         std::uint64_t& best_used) const {
+void LoadTracker::search(std::size_t node, int gpu, int& best, std::int64_t& best_priority) const {
   if (tree_[node] == kEmpty || (best >= 0 && tree_[node] < best_priority)) return;
   if (node >= first_leaf_) {
     const int model = static_cast<int>(node - first_leaf_);
-    if (model >= n_models_) return;
-    const Cell& c = cells_[cell(model, gpu)];
-    if (c.holds) return;
-    const std::uint64_t used = c.last_used;
-    if (best < 0 || tree_[node] > best_priority || used > best_used) {
+    if (model >= n_models_ || holds(model, gpu)) return;
+    // last_used is read only for a tie.
+    if (best < 0 || tree_[node] > best_priority ||
+        last_used_[cell(model, gpu)] > last_used_[cell(best, gpu)]) {
       best = model;
       best_priority = tree_[node];
-      best_used = used;
     }
     return;
   }
@@ -370,17 +369,16 @@ void LoadTracker::search(std::size_t node, int gpu, int& best, std::int64_t& bes
   std::size_t top = first;
   for (std::size_t j = first + 1; j < first + kArity; ++j)
     if (tree_[j] > tree_[top]) top = j;
-  search(top, gpu, best, best_priority, best_used);
+  search(top, gpu, best, best_priority);
   for (std::size_t j = first; j < first + kArity; ++j)
-    if (j != top) search(j, gpu, best, best_priority, best_used);
+    if (j != top) search(j, gpu, best, best_priority);
 }
 
 int LoadTracker::load_model(int gpu, SimTime now) {
   process_pending(now);
   int best = -1;
   std::int64_t best_priority = 0;
-  std::uint64_t best_used = 0;
-  search(0, gpu, best, best_priority, best_used);
+  search(0, gpu, best, best_priority);
   if (best < 0) return -1;
   // The original's `priority <= 0` test compares a pointer, so it never stops a load; the
   // option restores the intended test.

@@ -52,7 +52,7 @@ class SlidingWindow {
 
  private:
   int size_;
-  std::deque<std::int64_t> values_;  // arrival order
+  std::deque<std::int64_t> values_;   // arrival order
   std::vector<std::int64_t> sorted_;  // the same values, ascending
 };
 
@@ -85,7 +85,10 @@ class LoadTracker {
   int load_model(int gpu, SimTime now);
   /// The model GPU `gpu` should evict (removed from it), or -1.
   int evict_model(int gpu, SimTime now);
-  bool holds(int model, int gpu) const { return cells_[cell(model, gpu)].holds; }
+  bool holds(int model, int gpu) const {
+    const std::size_t c = cell(model, gpu);
+    return (held_[c / 64] >> (c % 64) & 1) != 0;
+  }
 
  private:
   struct Model {
@@ -121,17 +124,26 @@ class LoadTracker {
   std::uint64_t seqno_ = 0;
   std::vector<Model> models_;
   std::vector<Gpu> gpus_;
-  // Per (model, GPU), one cache line visit for the load search and the eviction walk.
+  // Per (model, GPU): the LRU links of the eviction walk.
   struct Cell {
-    std::uint64_t last_used = 0;
     std::uint32_t prev = kNone, next = kNone;  // neighbours in the GPU's LRU list
-    bool holds = false;                        // held or loading
     bool loading = false;
   };
   std::vector<Cell> cells_;  // gpu * M + model
-  std::vector<std::uint8_t> empty_;       // per model: Model::empty (dense, for eviction scans)
-  std::vector<int> pending_;  // models with unapplied events, in the order they got some
-  std::vector<int> stale_;    // models whose priority is out of date, in invalidation order
+  // gpu * M + model: a sequence number bumped at each use. Dense: the load search compares the
+  // neighbouring models of a tie.
+  std::vector<std::uint64_t> last_used_;
+  // Bit gpu * M + model: held or loading. Dense, so the load search's test of every candidate
+  // stays in cache.
+  std::vector<std::uint64_t> held_;
+  void set_held(int model, int gpu, bool on) {
+    const std::size_t c = cell(model, gpu);
+    const std::uint64_t bit = std::uint64_t{1} << (c % 64);
+    held_[c / 64] = on ? held_[c / 64] | bit : held_[c / 64] & ~bit;
+  }
+  std::vector<std::uint8_t> empty_;  // per model: Model::empty (dense, for eviction scans)
+  std::vector<int> pending_;         // models with unapplied events, in the order they got some
+  std::vector<int> stale_;           // models whose priority is out of date, in invalidation order
   // Max-tree over models of the refreshed load priority (empty models: lowest).
   // An implicit 8-ary tree (node i's children are 8i+1..8i+8, one cache line), leaves from
   // first_leaf_ on: half the levels of a binary tree's and a fraction of its cache misses.
@@ -156,8 +168,7 @@ class LoadTracker {
   void set_used(int model, int gpu);
   void link_back(int model, int gpu);
   void unlink(int model, int gpu);
-  void search(std::size_t node, int gpu, int& best, std::int64_t& best_priority,
-              std::uint64_t& best_used) const;
+  void search(std::size_t node, int gpu, int& best, std::int64_t& best_priority) const;
 };
 
 }  // namespace clustersim::serving::clockwork
