@@ -225,6 +225,7 @@ struct ServingEngine::Impl final : ServingContext {
 
   // ---- requests (engine_requests.cpp) ----
   RequestId new_request(const Arrival& a);
+  std::pair<RequestId, Arrival> take_arrival();  // the workload's next, counted, with a slot
   void admit(RequestId id);
   RequestRecord record(RequestId id) const;
   void answer(RequestId id, RequestOutcome outcome, SimTime departure, int batch, int gpu);

@@ -40,6 +40,15 @@ RequestId ServingEngine::Impl::new_request(const Arrival& a) {
   return (static_cast<RequestId>(r.generation) << 32) | slot;
 }
 
+std::pair<RequestId, Arrival> ServingEngine::Impl::take_arrival() {
+  const Arrival a = workload_.pop();
+  if (a.model >= models_.size())
+    throw InvariantError("workload produced a request for an unknown model");
+  metrics_.on_arrival(a.time);
+  ++arrivals_;
+  return {new_request(a), a};
+}
+
 void ServingEngine::Impl::admit(RequestId id) {
   Request& r = reqs_[slot_of(id)];
   r.admitted = now_;
@@ -105,12 +114,7 @@ void ServingEngine::Impl::process_source() {
     admissions_.pop_front();
     admit(id);
   } else {
-    const Arrival a = workload_.pop();
-    if (a.model >= models_.size())
-      throw InvariantError("workload produced a request for an unknown model");
-    metrics_.on_arrival(a.time);
-    ++arrivals_;
-    const RequestId id = new_request(a);
+    const auto [id, a] = take_arrival();
     if (admit_cost_ <= 0) {
       admit(id);
     } else if (pool_.start(now_) > now_ + cfg_.max_admission_wait) {
@@ -147,12 +151,7 @@ void ServingEngine::Impl::shed_while_saturated() {
     if (progress_ && arrivals_ >= next_report_) return;
     now_ = now;
     ++sources_;
-    const Arrival a = workload_.pop();
-    if (a.model >= models_.size())
-      throw InvariantError("workload produced a request for an unknown model");
-    metrics_.on_arrival(a.time);
-    ++arrivals_;
-    const RequestId id = new_request(a);
+    const auto [id, a] = take_arrival();
     ++stats_.shed;
     answer(id, RequestOutcome::kTimeout, a.time + models_[a.model].slo, 0, -1);
   }
