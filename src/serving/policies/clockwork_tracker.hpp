@@ -146,7 +146,7 @@ class LoadTracker {
   std::vector<int> stale_;           // models whose priority is out of date, in invalidation order
   // Max-tree over models of the refreshed load priority (empty models: lowest).
   // An implicit 8-ary tree (node i's children are 8i+1..8i+8, one cache line), leaves from
-  // first_leaf_ on: half the levels of a binary tree's and a fraction of its cache misses.
+  // first_leaf_ on: a third of a binary tree's levels, and fewer cache misses.
   static constexpr std::size_t kArity = 8;
   std::size_t first_leaf_ = 0;
   std::vector<std::int64_t> tree_;
