@@ -30,7 +30,6 @@ cat >"$work/grid.json" <<EOF
 }
 EOF
 calc() { awk "BEGIN { printf \"%.3f\", $1 }"; }
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 : >"$work/sweep.t"; : >"$work/bare.t"; : >"$work/resume.t"
 timed() {  # timed FILE COMMAND...: appends "wall cpu" (cpu = user + sys, children included)
   local out="$1"
@@ -45,7 +44,7 @@ for ((r = 1; r <= repeats; r++)); do
   find "$work/s/runs" -name run.json >"$work/configs"
   timed "$work/bare.t" xargs -a "$work/configs" -n 1 -P 1 "$CS_BIN" run -q --config
 done
-col() { cut -d' ' -f"$1" "$2" | median; }
+col() { cut -d' ' -f"$1" "$2" | cs_median; }
 sw=$(col 1 "$work/sweep.t") sc=$(col 2 "$work/sweep.t")
 bw=$(col 1 "$work/bare.t") bc=$(col 2 "$work/bare.t")
 rw=$(col 1 "$work/resume.t")

@@ -50,7 +50,6 @@ one() {  # one TAG BINARY: a run; appends "wall cpu rss_kib requests" to $work/T
     >>"$work/$tag"
   echo "  $tag: $(tail -n 1 "$work/$tag" | awk '{ printf "wall %ss, CPU %ss, peak RSS %d MiB", $1, $2, $3 / 1024 }')" >&2
 }
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 echo "clockwork, N = $workers, ramp steps of $ramp s, $repeats repeat(s)" >&2
 for ((r = 1; r <= repeats; r++)); do
@@ -63,12 +62,12 @@ for ((r = 1; r <= repeats; r++)); do
     one a "$CS_BIN" & one b "$against"; wait
   fi
 done
-wall=$(cut -d' ' -f1 "$work/a" | median) cpu=$(cut -d' ' -f2 "$work/a" | median)
-rss=$(cut -d' ' -f3 "$work/a" | median) requests=$(head -n 1 "$work/a" | cut -d' ' -f4)
+wall=$(cut -d' ' -f1 "$work/a" | cs_median) cpu=$(cut -d' ' -f2 "$work/a" | cs_median)
+rss=$(cut -d' ' -f3 "$work/a" | cs_median) requests=$(head -n 1 "$work/a" | cut -d' ' -f4)
 printf 'N=%d requests=%d medians: wall=%.2fs cpu=%.2fs peak_rss=%d MiB (%s)\n' "$workers" \
   "$requests" "$wall" "$cpu" $((${rss%.*} / 1024)) "$CS_BIN"
 if [[ -n "$against" ]]; then
-  bcpu=$(cut -d' ' -f2 "$work/b" | median)
+  bcpu=$(cut -d' ' -f2 "$work/b" | cs_median)
   printf 'against %s: cpu=%.2fs, ratio %.3f (< 1: %s is faster)\n' "$against" "$bcpu" \
     "$(awk -v a="$cpu" -v b="$bcpu" 'BEGIN { print a / b }')" "$CS_BIN"
 fi

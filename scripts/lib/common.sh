@@ -16,4 +16,6 @@ cs_build() {  # configure once, then build incrementally; extra args are build t
   cmake --build "$CS_BUILD" -j "$CS_JOBS" "${targets[@]}"
 }
 
+cs_median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }  # of stdin's lines
+
 cs_die() { echo "$(basename "$0"): $*" >&2; exit 2; }
