@@ -90,6 +90,8 @@ void ClockworkPolicy::start(ServingContext& ctx) {
     idle_.push_back(g);
   }
   instances_.resize(static_cast<std::size_t>(G) * served.size());
+  gpu_words_ = (static_cast<std::size_t>(G) + 63) / 64;
+  flags_.assign(served.size() * 3 * gpu_words_, 0);
   tracker_ =
       std::make_unique<LoadTracker>(G, static_cast<int>(served.size()), 1000 * slo_capacity(served),
                                     only_unmet_, tracker_period_);
@@ -153,8 +155,7 @@ void ClockworkPolicy::on_result(const ActionResult& res) {
       load_versions_.erase(it);
       if (ok) {
         if (version == inst.version) {
-          inst.loaded = true;
-          inst.loading = false;
+          assign(res.model, kLoaded, res.gpu, true);
           m.loaded_gpus.push_back(res.gpu);
         }
         tracker_->load_complete(static_cast<int>(res.model), res.gpu, true);
@@ -166,7 +167,7 @@ void ClockworkPolicy::on_result(const ActionResult& res) {
       } else {
         // set_error's `if (version = instance->version)` assigns, so it always resets.
         ++inst.version;
-        inst.loading = inst.loaded = false;
+        assign(res.model, kLoaded, res.gpu, false);
         tracker_->load_complete(static_cast<int>(res.model), res.gpu, false);
         gpu.free_pages += ctx_->models()[res.model].pages;
         gpu.load.error(res.tag, now);

@@ -53,12 +53,10 @@ void ClockworkPolicy::finish_chains(int g) {
 
 // Model::new_strategies + GPU::add_model_strategies. The GPU always picks the smallest
 // (priority, batch, model) and then removes every strategy of that instance, so only each
-// instance's smallest strategy can ever be picked: the heap keeps just that one.
-void ClockworkPolicy::add_strategies(int g, std::uint32_t m, int max_batch) {
-  Gpu& gpu = gpus_[static_cast<std::size_t>(g)];
-  Instance& inst = instance(g, m);
+// instance's smallest strategy can ever be picked: the heap keeps just that one. Batch 0: none.
+Strategy ClockworkPolicy::best_strategy(int g, std::uint32_t m, int max_batch) {
   const Model& md = models_[m];
-  Strategy best{0, 0, m, inst.gen};
+  Strategy best{0, 0, m, instance(g, m).gen};
   for (std::size_t i = 0; i < md.sizes.size(); ++i) {
     const std::uint64_t h = md.head[i];
     if (h >= md.end() || md.sizes[i] > max_batch) continue;
@@ -68,12 +66,18 @@ void ClockworkPolicy::add_strategies(int g, std::uint32_t m, int max_batch) {
       best.batch = md.sizes[i];
     }
   }
+  return best;
+}
+
+void ClockworkPolicy::add_strategies(int g, std::uint32_t m, int max_batch) {
+  const Strategy best = best_strategy(g, m, max_batch);
   if (best.batch == 0) {
     deactivate(g, m);
     return;
   }
-  gpu.heap.push_back(best);
-  std::push_heap(gpu.heap.begin(), gpu.heap.end(), std::greater<>());
+  auto& heap = gpus_[static_cast<std::size_t>(g)].heap;
+  heap.push_back(best);
+  std::push_heap(heap.begin(), heap.end(), std::greater<>());
 }
 
 // Model::try_dequeue: the requests of one INFER, or none.
@@ -140,32 +144,45 @@ bool ClockworkPolicy::infer_pass(int g) {
     }
   }
   const SimTime now = ctx_->now();
+  // The EXEC timeline changes only with a send, which ends the pass.
+  const SimTime exec_at = gpu.exec.available(now);
   while (!gpu.heap.empty()) {
-    const SimTime exec_at = gpu.exec.available(now);
     if (exec_at >= now + schedule_ahead_) {
       ctx_->wake(g, Channel::kExec, exec_at - schedule_ahead_ + 1);
       return false;
     }
     std::pop_heap(gpu.heap.begin(), gpu.heap.end(), std::greater<>());
-    const Strategy s = gpu.heap.back();
+    Strategy s = gpu.heap.back();
     gpu.heap.pop_back();
     Instance& inst = instance(g, s.model);
     if (s.gen != inst.gen) continue;  // removed earlier
-    ++inst.gen;                       // removes the instance's other strategies
-    if (!inst.loaded) {
-      deactivate(g, s.model);
-      continue;
-    }
     Model& md = models_[s.model];
-    std::vector<RequestId> batch = try_dequeue(md, exec_at, s.batch);
-    trim(md);
-    if (batch.empty()) {
-      add_strategies(g, s.model, s.batch - 1);
-      continue;
+    while (true) {
+      ++inst.gen;  // removes the instance's other strategies
+      if (!test(s.model, kLoaded, g)) {
+        deactivate(g, s.model);
+        break;
+      }
+      std::vector<RequestId> batch = try_dequeue(md, exec_at, s.batch);
+      trim(md);
+      if (!batch.empty()) {
+        send_infer(g, s.model, std::move(batch), exec_at);
+        add_strategies(g, s.model, INT32_MAX);
+        return true;
+      }
+      // Retry with smaller batches; a retry that would be the heap's next pop runs at once.
+      const Strategy next = best_strategy(g, s.model, s.batch - 1);
+      if (next.batch == 0) {
+        deactivate(g, s.model);
+        break;
+      }
+      if (!gpu.heap.empty() && next > gpu.heap.front()) {
+        gpu.heap.push_back(next);
+        std::push_heap(gpu.heap.begin(), gpu.heap.end(), std::greater<>());
+        break;
+      }
+      s = next;
     }
-    send_infer(g, s.model, std::move(batch), exec_at);
-    add_strategies(g, s.model, INT32_MAX);
-    return true;
   }
   return false;
 }

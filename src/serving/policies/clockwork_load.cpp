@@ -50,9 +50,8 @@ bool ClockworkPolicy::schedule_load(int g) {
   while (gpu.free_pages < size) {
     const int victim = tracker_->evict_model(g, now);
     if (victim < 0) break;
-    Instance& v = instance(g, static_cast<std::uint32_t>(victim));
-    ++v.version;
-    v.loading = v.loaded = false;
+    ++instance(g, static_cast<std::uint32_t>(victim)).version;
+    assign(static_cast<std::uint32_t>(victim), kLoaded, g, false);
     auto& lg = models_[static_cast<std::size_t>(victim)].loaded_gpus;
     if (auto it = std::find(lg.begin(), lg.end(), g); it != lg.end()) lg.erase(it);
     gpu.free_pages += ctx_->models()[static_cast<std::size_t>(victim)].pages;
@@ -65,8 +64,7 @@ bool ClockworkPolicy::schedule_load(int g) {
   }
   gpu.free_pages -= size;
   Instance& inst = instance(g, model);
-  inst.loading = true;
-  inst.loaded = false;
+  assign(model, kLoaded, g, false);
   LoadAction a;
   a.gpu = g;
   a.model = model;

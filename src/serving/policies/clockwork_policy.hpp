@@ -28,7 +28,6 @@ struct alignas(128) Model {
   std::uint64_t base = 0;               // index of queue.front()
   std::uint64_t tail = 0;               // index past queue.back()
   std::array<std::uint64_t, 5> head{};  // queue i (batch size sizes[i]) = [head[i], tail)
-  std::vector<int> inactive;  // GPUs where the instance went inactive while loaded (each once)
   std::vector<int> loaded_gpus;
   // The GPU asked to take a request that arrived to an empty queue (see on_request).
   int chain_gpu = -1;
@@ -42,12 +41,18 @@ struct alignas(128) Model {
   SlidingWindow weights_window;
   std::uint64_t end() const { return tail; }
   bool empty() const { return head[0] >= tail; }  // sizes[0] is always 1
-  SimTime est(int b) const { return estimate[static_cast<std::size_t>(zoo_batch_index(b))]; }
+  // The zoo's batch sizes are the powers of two 1..16: the index is the exponent.
+  static_assert([] {
+    for (std::size_t i = 0; i < kZooBatchSizes.size(); ++i)
+      if (kZooBatchSizes[i] != 1 << i) return false;
+    return true;
+  }());
+  SimTime est(int b) const {
+    return estimate[static_cast<std::size_t>(std::countr_zero(static_cast<unsigned>(b)))];
+  }
 };
 
 struct Instance {
-  bool loaded = false, loading = false, active = false;
-  bool listed = false;  // in Model::inactive
   std::uint32_t version = 0;
   std::uint32_t gen = 0;  // bumped when the instance's strategies are removed
 };
@@ -102,8 +107,14 @@ class ClockworkPolicy final : public ServingPolicy {
   ServingContext* ctx_ = nullptr;
   std::vector<Model> models_;
   std::vector<Gpu> gpus_;
-  // gpu * M + model: infer_pass walks one GPU's activated models in ascending order.
-  std::vector<Instance> instances_;
+  std::vector<Instance> instances_;  // gpu * M + model
+  // Per model, three bitsets over the GPUs (gpu_words_ words each, one model's together): where
+  // its instance is active, where it went inactive while loaded (to activate at the next arrival
+  // to an empty queue), and where it is loaded. An arrival to an empty queue of a model loaded on
+  // every GPU reads and writes a cache line, not one instance per GPU.
+  enum Flag : std::size_t { kActive = 0, kListed = 1, kLoaded = 2 };
+  std::size_t gpu_words_ = 0;
+  std::vector<std::uint64_t> flags_;
   std::unique_ptr<LoadTracker> tracker_;
   std::vector<LoadTracker::Demand> demands_;  // by request slot
   std::vector<int> idle_;                     // GPUs whose last LOAD attempt found no model
@@ -128,31 +139,45 @@ class ClockworkPolicy final : public ServingPolicy {
     return instances_[static_cast<std::size_t>(g) * models_.size() + static_cast<std::size_t>(m)];
   }
 
-  // ModelInstance::activate: the GPU computes the instance's strategies on its next attempt.
-  void activate(int g, std::uint32_t m) {
-    Instance& inst = instance(g, m);
-    if (inst.active) return;
-    inst.active = true;
+  std::uint64_t* flags(std::uint32_t m, Flag f) {
+    return &flags_[(static_cast<std::size_t>(m) * 3 + f) * gpu_words_];
+  }
+  bool test(std::uint32_t m, Flag f, int g) {
+    return (flags(m, f)[static_cast<std::size_t>(g) / 64] >> (g % 64) & 1) != 0;
+  }
+  void assign(std::uint32_t m, Flag f, int g, bool on) {
+    std::uint64_t& w = flags(m, f)[static_cast<std::size_t>(g) / 64];
+    const std::uint64_t bit = std::uint64_t{1} << (g % 64);
+    w = on ? w | bit : w & ~bit;
+  }
+  void set_pending(int g, std::uint32_t m) {
     Gpu& gpu = gpus_[static_cast<std::size_t>(g)];
     gpu.pending[m / 64] |= std::uint64_t{1} << (m % 64);
     gpu.pending_words[m / 4096] |= std::uint64_t{1} << (m / 64 % 64);
   }
-  void deactivate(int g, std::uint32_t m) {
-    Instance& inst = instance(g, m);
-    inst.active = false;
-    if (inst.loaded && !inst.listed) {
-      inst.listed = true;
-      models_[m].inactive.push_back(g);
-    }
+  // ModelInstance::activate: the GPU computes the instance's strategies on its next attempt.
+  void activate(int g, std::uint32_t m) {
+    if (test(m, kActive, g)) return;
+    assign(m, kActive, g, true);
+    set_pending(g, m);
   }
-  // Model::enqueue's activation on every GPU holding the model, visiting only those listed.
+  void deactivate(int g, std::uint32_t m) {
+    assign(m, kActive, g, false);
+    if (test(m, kLoaded, g)) assign(m, kListed, g, true);
+  }
+  // Model::enqueue's activation on every GPU holding the model: those listed and loaded.
   void activate_inactive(std::uint32_t m) {
-    for (int g : models_[m].inactive) {
-      Instance& inst = instance(g, m);
-      inst.listed = false;
-      if (inst.loaded) activate(g, m);
+    std::uint64_t* active = flags(m, kActive);
+    std::uint64_t* listed = flags(m, kListed);
+    const std::uint64_t* loaded = flags(m, kLoaded);
+    for (std::size_t w = 0; w < gpu_words_; ++w) {
+      std::uint64_t fresh = listed[w] & loaded[w] & ~active[w];
+      listed[w] = 0;
+      active[w] |= fresh;
+      for (; fresh; fresh &= fresh - 1)
+        set_pending(static_cast<int>(w * 64 + static_cast<std::size_t>(std::countr_zero(fresh))),
+                    m);
     }
-    models_[m].inactive.clear();
   }
 
   // ---- INFER (clockwork_infer.cpp) ----
@@ -160,6 +185,7 @@ class ClockworkPolicy final : public ServingPolicy {
   void start_chain(std::uint32_t m);
   void advance_chain(std::uint32_t m);
   void finish_chains(int g);
+  Strategy best_strategy(int g, std::uint32_t m, int max_batch);
   void add_strategies(int g, std::uint32_t m, int max_batch);
   std::vector<RequestId> try_dequeue(Model& md, SimTime free_at, int min_batch);
   static void trim(Model& md);
