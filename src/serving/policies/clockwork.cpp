@@ -83,13 +83,15 @@ void ClockworkPolicy::start(ServingContext& ctx) {
   const int G = ctx.gpu_count();
   for (int g = 0; g < G; ++g) {
     gpus_.emplace_back(lag_, future_);
-    gpus_.back().pending.assign((served.size() + 63) / 64, 0);
-    gpus_.back().pending_words.assign((served.size() + 4095) / 4096, 0);
     gpus_.back().free_pages = ctx.pages_per_gpu();
     gpus_.back().load_idle = true;
     idle_.push_back(g);
   }
   instances_.resize(static_cast<std::size_t>(G) * served.size());
+  pending_words_ = (served.size() + 63) / 64;
+  summary_words_ = (served.size() + 4095) / 4096;
+  pending_.assign(static_cast<std::size_t>(G) * pending_words_, 0);
+  summary_.assign(static_cast<std::size_t>(G) * summary_words_, 0);
   gpu_words_ = (static_cast<std::size_t>(G) + 63) / 64;
   flags_.assign(served.size() * 3 * gpu_words_, 0);
   tracker_ =

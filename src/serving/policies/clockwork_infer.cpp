@@ -126,15 +126,16 @@ bool ClockworkPolicy::schedule_infer(int g) {
 // GPU::schedule_infer: at most one INFER.
 bool ClockworkPolicy::infer_pass(int g) {
   Gpu& gpu = gpus_[static_cast<std::size_t>(g)];
-  // The activated models in ascending order, visiting only the words of `pending` that are set.
-  for (std::size_t s = 0; s < gpu.pending_words.size(); ++s) {
-    while (gpu.pending_words[s]) {
-      const std::size_t w =
-          s * 64 + static_cast<std::size_t>(std::countr_zero(gpu.pending_words[s]));
-      gpu.pending_words[s] &= gpu.pending_words[s] - 1;
-      while (gpu.pending[w]) {
-        const int bit = std::countr_zero(gpu.pending[w]);
-        gpu.pending[w] &= gpu.pending[w] - 1;
+  // The activated models in ascending order, visiting only the pending words that are set.
+  std::uint64_t* pending = &pending_[static_cast<std::size_t>(g) * pending_words_];
+  std::uint64_t* summary = &summary_[static_cast<std::size_t>(g) * summary_words_];
+  for (std::size_t s = 0; s < summary_words_; ++s) {
+    while (summary[s]) {
+      const std::size_t w = s * 64 + static_cast<std::size_t>(std::countr_zero(summary[s]));
+      summary[s] &= summary[s] - 1;
+      while (pending[w]) {
+        const int bit = std::countr_zero(pending[w]);
+        pending[w] &= pending[w] - 1;
         const auto m = static_cast<std::uint32_t>(w * 64 + static_cast<std::size_t>(bit));
         if (models_[m].empty())
           deactivate(g, m);  // what add_strategies would conclude

@@ -72,10 +72,8 @@ struct Strategy {
 struct Gpu {
   WorkerTracker exec, load;
   int free_pages = 0;
-  std::vector<Strategy> heap;                // min-heap with lazy removal (Strategy::gen)
-  std::vector<std::uint64_t> pending;        // bit per model: activated, strategies not computed
-  std::vector<std::uint64_t> pending_words;  // bit per word of `pending`: it is not zero
-  std::vector<std::uint32_t> chained;        // models whose wake chain waits on this GPU
+  std::vector<Strategy> heap;          // min-heap with lazy removal (Strategy::gen)
+  std::vector<std::uint32_t> chained;  // models whose wake chain waits on this GPU
   bool load_idle = false;
   Gpu(SimTime lag, SimTime future) : exec(lag, future), load(lag, future) {}
 };
@@ -115,6 +113,11 @@ class ClockworkPolicy final : public ServingPolicy {
   enum Flag : std::size_t { kActive = 0, kListed = 1, kLoaded = 2 };
   std::size_t gpu_words_ = 0;
   std::vector<std::uint64_t> flags_;
+  // Per GPU, a bit per model: activated, strategies not computed (pending_words_ words each), and
+  // a bit per word of that: it is not zero (summary_words_ each). Flat, so that activating a
+  // model on every GPU touches one word per GPU and no GPU record.
+  std::size_t pending_words_ = 0, summary_words_ = 0;
+  std::vector<std::uint64_t> pending_, summary_;
   std::unique_ptr<LoadTracker> tracker_;
   std::vector<LoadTracker::Demand> demands_;  // by request slot
   std::vector<int> idle_;                     // GPUs whose last LOAD attempt found no model
@@ -151,9 +154,9 @@ class ClockworkPolicy final : public ServingPolicy {
     w = on ? w | bit : w & ~bit;
   }
   void set_pending(int g, std::uint32_t m) {
-    Gpu& gpu = gpus_[static_cast<std::size_t>(g)];
-    gpu.pending[m / 64] |= std::uint64_t{1} << (m % 64);
-    gpu.pending_words[m / 4096] |= std::uint64_t{1} << (m / 64 % 64);
+    const auto gs = static_cast<std::size_t>(g);
+    pending_[gs * pending_words_ + m / 64] |= std::uint64_t{1} << (m % 64);
+    summary_[gs * summary_words_ + m / 4096] |= std::uint64_t{1} << (m / 64 % 64);
   }
   // ModelInstance::activate: the GPU computes the instance's strategies on its next attempt.
   void activate(int g, std::uint32_t m) {

@@ -354,24 +354,35 @@ void LoadTracker::remove_gpu(int model, int gpu) {
 // visited first for the tightest bound.
 void LoadTracker::search(std::size_t node, int gpu, int& best, std::int64_t& best_priority) const {
   if (tree_[node] == kEmpty || (best >= 0 && tree_[node] < best_priority)) return;
-  if (node >= first_leaf_) {
-    const int model = static_cast<int>(node - first_leaf_);
-    if (model >= n_models_ || holds(model, gpu)) return;
-    // last_used is read only for a tie.
-    if (best < 0 || tree_[node] > best_priority ||
-        last_used_[cell(model, gpu)] > last_used_[cell(best, gpu)]) {
-      best = model;
-      best_priority = tree_[node];
-    }
+  if (node >= first_leaf_) {  // a tree of one leaf
+    consider(node, gpu, best, best_priority);
     return;
   }
   const std::size_t first = kArity * node + 1;
+  if (first >= first_leaf_) {  // the children are leaves: a loop, not calls
+    for (std::size_t j = first; j < first + kArity; ++j)
+      if (tree_[j] != kEmpty && (best < 0 || tree_[j] >= best_priority))
+        consider(j, gpu, best, best_priority);
+    return;
+  }
   std::size_t top = first;
   for (std::size_t j = first + 1; j < first + kArity; ++j)
     if (tree_[j] > tree_[top]) top = j;
   search(top, gpu, best, best_priority);
   for (std::size_t j = first; j < first + kArity; ++j)
     if (j != top) search(j, gpu, best, best_priority);
+}
+
+void LoadTracker::consider(std::size_t leaf, int gpu, int& best,
+                           std::int64_t& best_priority) const {
+  const int model = static_cast<int>(leaf - first_leaf_);
+  if (model >= n_models_ || holds(model, gpu)) return;
+  // last_used is read only for a tie.
+  if (best < 0 || tree_[leaf] > best_priority ||
+      last_used_[cell(model, gpu)] > last_used_[cell(best, gpu)]) {
+    best = model;
+    best_priority = tree_[leaf];
+  }
 }
 
 int LoadTracker::load_model(int gpu, SimTime now) {

@@ -169,6 +169,7 @@ class LoadTracker {
   void link_back(int model, int gpu);
   void unlink(int model, int gpu);
   void search(std::size_t node, int gpu, int& best, std::int64_t& best_priority) const;
+  void consider(std::size_t leaf, int gpu, int& best, std::int64_t& best_priority) const;
 };
 
 }  // namespace clustersim::serving::clockwork
