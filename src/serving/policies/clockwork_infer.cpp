@@ -160,7 +160,7 @@ bool ClockworkPolicy::infer_pass(int g) {
     Model& md = models_[s.model];
     while (true) {
       ++inst.gen;  // removes the instance's other strategies
-      if (!test(s.model, kLoaded, g)) {
+      if (!test(s.model, kLoaded, g) || md.drained()) {
         deactivate(g, s.model);
         break;
       }

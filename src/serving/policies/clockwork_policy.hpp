@@ -41,6 +41,12 @@ struct alignas(128) Model {
   SlidingWindow weights_window;
   std::uint64_t end() const { return tail; }
   bool empty() const { return head[0] >= tail; }  // sizes[0] is always 1
+  // No queue holds a request: no strategy, and a dequeue can only fail.
+  bool drained() const {
+    for (std::size_t i = 0; i < sizes.size(); ++i)
+      if (head[i] < tail) return false;
+    return true;
+  }
   // The zoo's batch sizes are the powers of two 1..16: the index is the exponent.
   static_assert([] {
     for (std::size_t i = 0; i < kZooBatchSizes.size(); ++i)
