@@ -54,7 +54,7 @@ void ServingEngine::Impl::dispatch(std::uint32_t a, SimTime send_by, SimTime err
   }
 }
 
-void ServingEngine::Impl::send(InferAction act) {
+void ServingEngine::Impl::send(const InferAction& act) {
   check_target(act.gpu, act.model, "INFER");
   const int n = static_cast<int>(act.requests.size());
   const int padded = padded_batch_size(n);
@@ -69,7 +69,7 @@ void ServingEngine::Impl::send(InferAction act) {
       new_action(ActionType::kInfer, act.gpu, act.model, act.earliest, act.latest, act.tag);
   ActionRec& r = actions_[a];
   r.padded = padded;
-  r.requests.swap(act.requests);
+  r.requests.assign(act.requests.begin(), act.requests.end());
   dispatch(a, act.send_by, act.error_at);
 }
 

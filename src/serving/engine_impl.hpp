@@ -193,7 +193,7 @@ struct ServingEngine::Impl final : ServingContext {
   void expire_at(RequestId id, SimTime at) override;
   void preload(int gpu, std::uint32_t model) override;
   void wake(int gpu, Channel ch, SimTime at) override;
-  void send(InferAction act) override;
+  void send(const InferAction& act) override;
   void send(const LoadAction& act) override;
   void send(const EvictAction& act) override;
 

@@ -122,7 +122,8 @@ class ServingContext {
   /// Requests live at once (slots); side tables indexed by slot_of() need this many entries.
   virtual std::size_t request_slots() const = 0;
 
-  virtual void send(InferAction action) = 0;
+  /// The engine copies what it needs: a policy may reuse `action` (and its vector) at once.
+  virtual void send(const InferAction& action) = 0;
   virtual void send(const LoadAction& action) = 0;
   virtual void send(const EvictAction& action) = 0;
   /// Answer `id` with a timeout at `at` (now, if earlier) unless it is in an INFER by then.

@@ -80,8 +80,9 @@ void ClockworkPolicy::add_strategies(int g, std::uint32_t m, int max_batch) {
   std::push_heap(heap.begin(), heap.end(), std::greater<>());
 }
 
-// Model::try_dequeue: the requests of one INFER, or none.
-std::vector<RequestId> ClockworkPolicy::try_dequeue(Model& md, SimTime free_at, int min_batch) {
+// Model::try_dequeue: the requests of one INFER into `batch`, or false.
+bool ClockworkPolicy::try_dequeue(Model& md, SimTime free_at, int min_batch,
+                                  std::vector<RequestId>& batch) {
   const std::size_t n = md.sizes.size();
   for (std::size_t i = 0; i < n; ++i) {
     const SimTime completion = free_at + md.est(md.sizes[i]);
@@ -94,9 +95,9 @@ std::vector<RequestId> ClockworkPolicy::try_dequeue(Model& md, SimTime free_at, 
   std::size_t i = 0;
   while (i + 1 < n && size(i + 1) >= static_cast<std::uint64_t>(md.sizes[i + 1]))
     ++i;
-  std::vector<RequestId> batch;
   const int b = md.sizes[i];
-  if (b < min_batch || size(i) < static_cast<std::uint64_t>(b)) return batch;
+  if (b < min_batch || size(i) < static_cast<std::uint64_t>(b)) return false;
+  batch.clear();
   const std::uint64_t first = md.head[i];
   for (std::uint64_t k = first; k < first + static_cast<std::uint64_t>(b); ++k)
     batch.push_back(md.queue[k - md.base].id);
@@ -104,7 +105,7 @@ std::vector<RequestId> ClockworkPolicy::try_dequeue(Model& md, SimTime free_at, 
   const std::uint64_t next = first + static_cast<std::uint64_t>(b);
   for (std::size_t j = 0; j < n; ++j)
     md.head[j] = std::max(md.head[j], next);
-  return batch;
+  return true;
 }
 
 void ClockworkPolicy::trim(Model& md) {
@@ -164,10 +165,10 @@ bool ClockworkPolicy::infer_pass(int g) {
         deactivate(g, s.model);
         break;
       }
-      std::vector<RequestId> batch = try_dequeue(md, exec_at, s.batch);
+      const bool dequeued = try_dequeue(md, exec_at, s.batch, infer_.requests);
       trim(md);
-      if (!batch.empty()) {
-        send_infer(g, s.model, std::move(batch), exec_at);
+      if (dequeued) {
+        send_infer(g, s.model, exec_at);
         add_strategies(g, s.model, INT32_MAX);
         return true;
       }
@@ -188,12 +189,11 @@ bool ClockworkPolicy::infer_pass(int g) {
   return false;
 }
 
-void ClockworkPolicy::send_infer(int g, std::uint32_t m, std::vector<RequestId> batch,
-                                 SimTime exec_at) {
+void ClockworkPolicy::send_infer(int g, std::uint32_t m, SimTime exec_at) {
   Gpu& gpu = gpus_[static_cast<std::size_t>(g)];
   const SimTime now = ctx_->now();
-  const SimTime duration = models_[m].est(static_cast<int>(batch.size()));
-  InferAction a;
+  InferAction& a = infer_;  // requests: filled by try_dequeue
+  const SimTime duration = models_[m].est(static_cast<int>(a.requests.size()));
   a.gpu = g;
   a.model = m;
   a.earliest = now;
@@ -202,11 +202,10 @@ void ClockworkPolicy::send_infer(int g, std::uint32_t m, std::vector<RequestId> 
   a.error_at = a.latest + duration;
   a.tag = next_tag_++;
   gpu.exec.add(a.tag, duration, now);
-  for (RequestId id : batch)
+  for (RequestId id : a.requests)
     tracker_->executing(static_cast<int>(m), demand(id), g);
-  a.requests = std::move(batch);
   ++infers_;
-  ctx_->send(std::move(a));
+  ctx_->send(a);
 }
 
 }  // namespace clustersim::serving::clockwork

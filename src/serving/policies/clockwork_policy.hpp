@@ -132,6 +132,7 @@ class ClockworkPolicy final : public ServingPolicy {
       expiries_;
   std::unordered_map<std::uint64_t, std::uint32_t> load_versions_;  // LOAD tag -> version
   std::uint64_t next_tag_ = 1;
+  InferAction infer_;  // the next INFER, reused (its requests vector keeps its capacity)
   std::uint64_t infers_ = 0, infer_errors_ = 0, loads_ = 0, load_errors_ = 0, evicts_ = 0,
                 discarded_ = 0;
 
@@ -196,11 +197,11 @@ class ClockworkPolicy final : public ServingPolicy {
   void finish_chains(int g);
   Strategy best_strategy(int g, std::uint32_t m, int max_batch);
   void add_strategies(int g, std::uint32_t m, int max_batch);
-  std::vector<RequestId> try_dequeue(Model& md, SimTime free_at, int min_batch);
+  bool try_dequeue(Model& md, SimTime free_at, int min_batch, std::vector<RequestId>& batch);
   static void trim(Model& md);
   bool schedule_infer(int g);
   bool infer_pass(int g);
-  void send_infer(int g, std::uint32_t m, std::vector<RequestId> batch, SimTime exec_at);
+  void send_infer(int g, std::uint32_t m, SimTime exec_at);
 
   // ---- LOAD and EVICT (clockwork_load.cpp) ----
   void wake_idle_loaders(std::uint32_t m);

@@ -44,9 +44,9 @@ class OneInferPerGpu {
  public:
   void reset(int gpus) { busy_.assign(static_cast<std::size_t>(gpus), false); }
   bool busy(int gpu) const { return busy_[static_cast<std::size_t>(gpu)]; }
-  void send(ServingContext& ctx, InferAction a) {
+  void send(ServingContext& ctx, const InferAction& a) {
     busy_[static_cast<std::size_t>(a.gpu)] = true;
-    ctx.send(std::move(a));
+    ctx.send(a);
   }
   /// Frees the GPU of an INFER's result; false (nothing done) for other results.
   bool finished(const ActionResult& r) {
