@@ -53,8 +53,7 @@ ServingEngine::Impl::Impl(std::vector<ServedModel> models, Workload& w, ServingP
   for (auto& g : gpus_)
     g.free_pages = cfg_.pages_per_gpu;
   const std::size_t cells = gpus_.size() * models_.size();
-  weights_.assign(cells, 0);
-  version_.assign(cells, 0);
+  cache_.assign(cells, {});
   copies_.assign(models_.size(), 0);
   attempts_.resize(gpus_.size() * 2);
 }

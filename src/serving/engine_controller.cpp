@@ -88,14 +88,14 @@ void ServingEngine::Impl::preload(int gpu, std::uint32_t model) {
   if (!in_start_) throw InvariantError("preload outside ServingPolicy::start");
   check_target(gpu, model, "preload");
   const std::size_t c = cell(gpu, model);
-  if (weights_[c]) return;
+  if (cache_[c].weights) return;
   Gpu& g = gpus_[static_cast<std::size_t>(gpu)];
   if (g.free_pages < models_[model].pages)
     throw InputError(fmt::format("static placement: model {} ({} pages) does not fit on GPU {}",
                                  model, models_[model].pages, gpu));
   g.free_pages -= models_[model].pages;
-  weights_[c] = 1;
-  version_[c] = 1;
+  cache_[c].weights = true;
+  cache_[c].version = 1;
   ++copies_[model];
 }
 

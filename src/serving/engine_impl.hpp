@@ -152,9 +152,14 @@ struct ServingEngine::Impl final : ServingContext {
 
   // Workers.
   std::vector<detail::Gpu> gpus_;
-  std::vector<std::uint8_t> weights_;   // gpu * M + model
-  std::vector<std::uint32_t> version_;  // gpu * M + model
-  std::vector<std::uint16_t> copies_;   // per model: GPUs holding its weights
+  // gpu * M + model: the weights cache, one record per cell so that a start or an end reads one
+  // cache line.
+  struct CacheCell {
+    std::uint32_t version = 0;
+    bool weights = false;
+  };
+  std::vector<CacheCell> cache_;
+  std::vector<std::uint16_t> copies_;  // per model: GPUs holding its weights
   std::vector<detail::ActionRec> actions_;
   std::vector<std::uint32_t> free_actions_;
 

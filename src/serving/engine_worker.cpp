@@ -53,24 +53,24 @@ bool ServingEngine::Impl::start(std::uint32_t a) {
   switch (r.type) {
     case ActionType::kInfer:
       if (now_ > r.latest) return fail(ActionStatus::kTooLate);
-      if (!weights_[c]) return fail(ActionStatus::kWeightsMissing);
-      r.version = version_[c];
+      if (!cache_[c].weights) return fail(ActionStatus::kWeightsMissing);
+      r.version = cache_[c].version;
       r.end = now_ + noisy(m.profile->exec_us[static_cast<std::size_t>(zoo_batch_index(r.padded))],
                            cfg_.exec_noise_sigma);
       return true;
     case ActionType::kLoad:
       if (now_ > r.latest) return fail(ActionStatus::kTooLate);
-      if (!weights_[c]) {
+      if (!cache_[c].weights) {
         if (g.free_pages < m.pages) return fail(ActionStatus::kNoPages);
         g.free_pages -= m.pages;
       }
-      r.version = ++version_[c];
+      r.version = ++cache_[c].version;
       r.end = now_ + noisy(m.profile->load_us, cfg_.load_noise_sigma);
       return true;
     case ActionType::kEvict:
-      if (!weights_[c]) return fail(ActionStatus::kNotCached);
-      ++version_[c];
-      weights_[c] = 0;
+      if (!cache_[c].weights) return fail(ActionStatus::kNotCached);
+      ++cache_[c].version;
+      cache_[c].weights = false;
       g.free_pages += m.pages;
       --copies_[r.model];
       r.end = now_;
@@ -88,10 +88,11 @@ void ServingEngine::Impl::on_worker_end(int gpu, int ch) {
   ActionRec& r = actions_[a];
   const std::size_t c = cell(r.gpu, r.model);
   if (r.type == ActionType::kInfer) {
-    if (version_[c] != r.version || !weights_[c]) r.status = ActionStatus::kWeightsChanged;
-  } else if (version_[c] == r.version) {
-    if (!weights_[c]) ++copies_[r.model];
-    weights_[c] = 1;
+    if (cache_[c].version != r.version || !cache_[c].weights)
+      r.status = ActionStatus::kWeightsChanged;
+  } else if (cache_[c].version == r.version) {
+    if (!cache_[c].weights) ++copies_[r.model];
+    cache_[c].weights = true;
   } else {
     r.status = ActionStatus::kWeightsChanged;
   }

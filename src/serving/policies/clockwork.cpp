@@ -152,9 +152,7 @@ void ClockworkPolicy::on_result(const ActionResult& res) {
     }
     case ActionType::kLoad: {
       Instance& inst = instance(res.gpu, res.model);
-      const auto it = load_versions_.find(res.tag);
-      const std::uint32_t version = it->second;
-      load_versions_.erase(it);
+      const auto version = static_cast<std::uint32_t>(res.tag);
       if (ok) {
         if (version == inst.version) {
           assign(res.model, kLoaded, res.gpu, true);

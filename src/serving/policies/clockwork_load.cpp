@@ -70,8 +70,8 @@ bool ClockworkPolicy::schedule_load(int g) {
   a.model = model;
   a.earliest = now;
   a.latest = std::max(now + future_ + latest_delta_, available + latest_delta_);
-  a.tag = next_tag_++;
-  load_versions_[a.tag] = ++inst.version;
+  // The tag carries the instance's version: a sequence number above it, unlike any INFER's.
+  a.tag = next_tag_++ << 32 | ++inst.version;
   gpu.load.add(a.tag, models_[model].weights_estimate, now);
   ++loads_;
   ctx_->send(a);

@@ -8,7 +8,6 @@
 #include <deque>
 #include <memory>
 #include <queue>
-#include <unordered_map>
 #include <vector>
 
 #include "clockwork_tracker.hpp"
@@ -130,7 +129,6 @@ class ClockworkPolicy final : public ServingPolicy {
   std::priority_queue<std::pair<SimTime, RequestId>, std::vector<std::pair<SimTime, RequestId>>,
                       std::greater<>>
       expiries_;
-  std::unordered_map<std::uint64_t, std::uint32_t> load_versions_;  // LOAD tag -> version
   std::uint64_t next_tag_ = 1;
   InferAction infer_;  // the next INFER, reused (its requests vector keeps its capacity)
   std::uint64_t infers_ = 0, infer_errors_ = 0, loads_ = 0, load_errors_ = 0, evicts_ = 0,
