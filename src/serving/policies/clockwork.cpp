@@ -87,7 +87,7 @@ void ClockworkPolicy::start(ServingContext& ctx) {
     gpus_.back().load_idle = true;
     idle_.push_back(g);
   }
-  instances_.resize(static_cast<std::size_t>(G) * served.size());
+  versions_.assign(static_cast<std::size_t>(G) * served.size(), 0);
   pending_words_ = (served.size() + 63) / 64;
   summary_words_ = (served.size() + 4095) / 4096;
   pending_.assign(static_cast<std::size_t>(G) * pending_words_, 0);
@@ -151,10 +151,9 @@ void ClockworkPolicy::on_result(const ActionResult& res) {
       break;
     }
     case ActionType::kLoad: {
-      Instance& inst = instance(res.gpu, res.model);
-      const auto version = static_cast<std::uint32_t>(res.tag);
+      std::uint32_t& current = version(res.gpu, res.model);
       if (ok) {
-        if (version == inst.version) {
+        if (static_cast<std::uint32_t>(res.tag) == current) {  // the LOAD's version (its tag)
           assign(res.model, kLoaded, res.gpu, true);
           m.loaded_gpus.push_back(res.gpu);
         }
@@ -166,7 +165,7 @@ void ClockworkPolicy::on_result(const ActionResult& res) {
         if (!m.empty()) ctx_->wake(res.gpu, Channel::kExec, now);
       } else {
         // set_error's `if (version = instance->version)` assigns, so it always resets.
-        ++inst.version;
+        ++current;
         assign(res.model, kLoaded, res.gpu, false);
         tracker_->load_complete(static_cast<int>(res.model), res.gpu, false);
         gpu.free_pages += ctx_->models()[res.model].pages;

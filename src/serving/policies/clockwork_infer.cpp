@@ -54,9 +54,9 @@ void ClockworkPolicy::finish_chains(int g) {
 // Model::new_strategies + GPU::add_model_strategies. The GPU always picks the smallest
 // (priority, batch, model) and then removes every strategy of that instance, so only each
 // instance's smallest strategy can ever be picked: the heap keeps just that one. Batch 0: none.
-Strategy ClockworkPolicy::best_strategy(int g, std::uint32_t m, int max_batch) {
+Strategy ClockworkPolicy::best_strategy(std::uint32_t m, int max_batch) {
   const Model& md = models_[m];
-  Strategy best{0, 0, m, instance(g, m).gen};
+  Strategy best{0, 0, m};
   for (std::size_t i = 0; i < md.sizes.size(); ++i) {
     const std::uint64_t h = md.head[i];
     if (h >= md.end() || md.sizes[i] > max_batch) continue;
@@ -70,7 +70,7 @@ Strategy ClockworkPolicy::best_strategy(int g, std::uint32_t m, int max_batch) {
 }
 
 void ClockworkPolicy::add_strategies(int g, std::uint32_t m, int max_batch) {
-  const Strategy best = best_strategy(g, m, max_batch);
+  const Strategy best = best_strategy(m, max_batch);
   if (best.batch == 0) {
     deactivate(g, m);
     return;
@@ -156,11 +156,8 @@ bool ClockworkPolicy::infer_pass(int g) {
     std::pop_heap(gpu.heap.begin(), gpu.heap.end(), std::greater<>());
     Strategy s = gpu.heap.back();
     gpu.heap.pop_back();
-    Instance& inst = instance(g, s.model);
-    if (s.gen != inst.gen) continue;  // removed earlier
     Model& md = models_[s.model];
     while (true) {
-      ++inst.gen;  // removes the instance's other strategies
       if (!test(s.model, kLoaded, g) || md.drained()) {
         deactivate(g, s.model);
         break;
@@ -173,7 +170,7 @@ bool ClockworkPolicy::infer_pass(int g) {
         return true;
       }
       // Retry with smaller batches; a retry that would be the heap's next pop runs at once.
-      const Strategy next = best_strategy(g, s.model, s.batch - 1);
+      const Strategy next = best_strategy(s.model, s.batch - 1);
       if (next.batch == 0) {
         deactivate(g, s.model);
         break;

@@ -50,7 +50,7 @@ bool ClockworkPolicy::schedule_load(int g) {
   while (gpu.free_pages < size) {
     const int victim = tracker_->evict_model(g, now);
     if (victim < 0) break;
-    ++instance(g, static_cast<std::uint32_t>(victim)).version;
+    ++version(g, static_cast<std::uint32_t>(victim));
     assign(static_cast<std::uint32_t>(victim), kLoaded, g, false);
     auto& lg = models_[static_cast<std::size_t>(victim)].loaded_gpus;
     if (auto it = std::find(lg.begin(), lg.end(), g); it != lg.end()) lg.erase(it);
@@ -63,7 +63,6 @@ bool ClockworkPolicy::schedule_load(int g) {
     return false;
   }
   gpu.free_pages -= size;
-  Instance& inst = instance(g, model);
   assign(model, kLoaded, g, false);
   LoadAction a;
   a.gpu = g;
@@ -71,7 +70,7 @@ bool ClockworkPolicy::schedule_load(int g) {
   a.earliest = now;
   a.latest = std::max(now + future_ + latest_delta_, available + latest_delta_);
   // The tag carries the instance's version: a sequence number above it, unlike any INFER's.
-  a.tag = next_tag_++ << 32 | ++inst.version;
+  a.tag = next_tag_++ << 32 | ++version(g, model);
   gpu.load.add(a.tag, models_[model].weights_estimate, now);
   ++loads_;
   ctx_->send(a);

@@ -57,16 +57,14 @@ struct alignas(128) Model {
   }
 };
 
-struct Instance {
-  std::uint32_t version = 0;
-  std::uint32_t gen = 0;  // bumped when the instance's strategies are removed
-};
-
+// An active instance has either its pending bit set or exactly one strategy in its GPU's heap:
+// a strategy is pushed only for an instance whose pending bit was just cleared or whose strategy
+// was just popped. So a popped strategy is always its instance's only one, and the original's
+// removal of the instance's other strategies has nothing to remove.
 struct Strategy {
   SimTime priority;
   int batch;
   std::uint32_t model;
-  std::uint32_t gen;
   friend bool operator>(const Strategy& a, const Strategy& b) {
     if (a.priority != b.priority) return a.priority > b.priority;
     if (a.batch != b.batch) return a.batch > b.batch;
@@ -77,7 +75,7 @@ struct Strategy {
 struct Gpu {
   WorkerTracker exec, load;
   int free_pages = 0;
-  std::vector<Strategy> heap;          // min-heap with lazy removal (Strategy::gen)
+  std::vector<Strategy> heap;          // min-heap
   std::vector<std::uint32_t> chained;  // models whose wake chain waits on this GPU
   bool load_idle = false;
   Gpu(SimTime lag, SimTime future) : exec(lag, future), load(lag, future) {}
@@ -110,7 +108,7 @@ class ClockworkPolicy final : public ServingPolicy {
   ServingContext* ctx_ = nullptr;
   std::vector<Model> models_;
   std::vector<Gpu> gpus_;
-  std::vector<Instance> instances_;  // gpu * M + model
+  std::vector<std::uint32_t> versions_;  // gpu * M + model: the instance's weights version
   // Per model, three bitsets over the GPUs (gpu_words_ words each, one model's together): where
   // its instance is active, where it went inactive while loaded (to activate at the next arrival
   // to an empty queue), and where it is loaded. An arrival to an empty queue of a model loaded on
@@ -143,8 +141,8 @@ class ClockworkPolicy final : public ServingPolicy {
     if (s >= demands_.size()) demands_.resize(std::max(ctx_->request_slots(), s + 1));
     return demands_[s];
   }
-  Instance& instance(int g, std::uint32_t m) {
-    return instances_[static_cast<std::size_t>(g) * models_.size() + static_cast<std::size_t>(m)];
+  std::uint32_t& version(int g, std::uint32_t m) {
+    return versions_[static_cast<std::size_t>(g) * models_.size() + static_cast<std::size_t>(m)];
   }
 
   std::uint64_t* flags(std::uint32_t m, Flag f) {
@@ -193,7 +191,7 @@ class ClockworkPolicy final : public ServingPolicy {
   void start_chain(std::uint32_t m);
   void advance_chain(std::uint32_t m);
   void finish_chains(int g);
-  Strategy best_strategy(int g, std::uint32_t m, int max_batch);
+  Strategy best_strategy(std::uint32_t m, int max_batch);
   void add_strategies(int g, std::uint32_t m, int max_batch);
   bool try_dequeue(Model& md, SimTime free_at, int min_batch, std::vector<RequestId>& batch);
   static void trim(Model& md);
