@@ -114,8 +114,7 @@ void ClockworkPolicy::on_request(RequestId id) {
   demand(id) = tracker_->add_request(static_cast<int>(r.model), 1000 * m.est(1), 1000 * exec_slo,
                                      1000 * load_slo);
   const SimTime deadline = r.arrival + exec_slo;
-  m.queue.push_back({id, deadline});
-  ++m.tail;
+  m.push({id, deadline});
   ctx_->expire_at(id, deadline);
   if (load_expiry_) expiries_.emplace(r.arrival + load_slo, id);
   // Model::enqueue activates the model on every GPU. Only an arrival to an empty queue can

@@ -60,7 +60,7 @@ Strategy ClockworkPolicy::best_strategy(std::uint32_t m, int max_batch) {
   for (std::size_t i = 0; i < md.sizes.size(); ++i) {
     const std::uint64_t h = md.head[i];
     if (h >= md.end() || md.sizes[i] > max_batch) continue;
-    const SimTime priority = md.queue[h - md.base].deadline - md.est(md.sizes[i]);
+    const SimTime priority = md.at(h).deadline - md.est(md.sizes[i]);
     if (best.batch == 0 || priority < best.priority) {
       best.priority = priority;
       best.batch = md.sizes[i];
@@ -86,7 +86,7 @@ bool ClockworkPolicy::try_dequeue(Model& md, SimTime free_at, int min_batch,
   const std::size_t n = md.sizes.size();
   for (std::size_t i = 0; i < n; ++i) {
     const SimTime completion = free_at + md.est(md.sizes[i]);
-    while (md.head[i] < md.end() && md.queue[md.head[i] - md.base].deadline < completion) {
+    while (md.head[i] < md.end() && md.at(md.head[i]).deadline < completion) {
       ++md.head[i];
       if (i == 0) ++discarded_;
     }
@@ -100,7 +100,7 @@ bool ClockworkPolicy::try_dequeue(Model& md, SimTime free_at, int min_batch,
   batch.clear();
   const std::uint64_t first = md.head[i];
   for (std::uint64_t k = first; k < first + static_cast<std::uint64_t>(b); ++k)
-    batch.push_back(md.queue[k - md.base].id);
+    batch.push_back(md.at(k).id);
   // Catch up every queue past the last request taken; requests left behind are dropped.
   const std::uint64_t next = first + static_cast<std::uint64_t>(b);
   for (std::size_t j = 0; j < n; ++j)
@@ -112,10 +112,7 @@ void ClockworkPolicy::trim(Model& md) {
   std::uint64_t low = md.end();
   for (std::size_t j = 0; j < md.sizes.size(); ++j)
     low = std::min(low, md.head[j]);
-  while (md.base < low) {
-    md.queue.pop_front();
-    ++md.base;
-  }
+  md.base = std::max(md.base, low);
 }
 
 bool ClockworkPolicy::schedule_infer(int g) {

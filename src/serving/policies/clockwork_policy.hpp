@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <array>
 #include <bit>
-#include <deque>
 #include <memory>
 #include <queue>
 #include <vector>
@@ -20,25 +19,48 @@ struct Entry {
   SimTime deadline;
 };
 
-// Fields in the order of use: the queue state first (every activation, dequeue and
-// deactivation reads it; 128-byte aligned, the pair of cache lines the hardware fetches
-// together), the estimates' windows last.
+// A model's batch sizes: at most the zoo's five, in the model's first cache line.
+struct BatchSizes {
+  std::array<std::uint8_t, 5> v{};
+  std::uint8_t n = 0;
+  std::size_t size() const { return n; }
+  int operator[](std::size_t i) const { return v[i]; }
+  void push_back(int b) { v[n++] = static_cast<std::uint8_t>(b); }
+};
+
+// Fields in the order of use: what every strategy, dequeue and deactivation reads first (the
+// queue indices, the estimates, the ring and the batch sizes: 126 bytes, 128-byte aligned, the
+// pair of cache lines the hardware fetches together), the estimates' windows last.
 struct alignas(128) Model {
-  std::uint64_t base = 0;               // index of queue.front()
-  std::uint64_t tail = 0;               // index past queue.back()
-  std::array<std::uint64_t, 5> head{};  // queue i (batch size sizes[i]) = [head[i], tail)
+  // The queued requests have the indices [base, tail); queue i (batch size sizes[i]) is
+  // [head[i], tail). Request k is at(k).
+  std::uint64_t base = 0;
+  std::uint64_t tail = 0;
+  std::array<std::uint64_t, 5> head{};
+  std::array<SimTime, 5> estimate{};  // by zoo batch index, microseconds
+  std::vector<Entry> ring;            // request k at k mod ring.size(), a power of two
+  BatchSizes sizes;                   // supported batch sizes, ascending
   std::vector<int> loaded_gpus;
   // The GPU asked to take a request that arrived to an empty queue (see on_request).
   int chain_gpu = -1;
   std::uint32_t chain_start = 0, chain_step = 0, rr = 0;
-  std::vector<int> sizes;             // supported batch sizes, ascending
-  std::array<SimTime, 5> estimate{};  // by zoo batch index, microseconds
   SimTime weights_estimate = 0;
-  SimTime b1 = 0;           // estimate(1) at start (slo_factor)
-  std::deque<Entry> queue;  // every queued request once
+  SimTime b1 = 0;  // estimate(1) at start (slo_factor)
   std::array<SlidingWindow, 5> windows;
   SlidingWindow weights_window;
   std::uint64_t end() const { return tail; }
+  const Entry& at(std::uint64_t k) const { return ring[k & (ring.size() - 1)]; }
+  void push(const Entry& e) {
+    if (tail - base == ring.size()) grow();
+    ring[tail & (ring.size() - 1)] = e;
+    ++tail;
+  }
+  void grow() {
+    std::vector<Entry> bigger(std::max<std::size_t>(16, 2 * ring.size()));
+    for (std::uint64_t k = base; k < tail; ++k)
+      bigger[k & (bigger.size() - 1)] = at(k);
+    ring.swap(bigger);
+  }
   bool empty() const { return head[0] >= tail; }  // sizes[0] is always 1
   // No queue holds a request: no strategy, and a dequeue can only fail.
   bool drained() const {
