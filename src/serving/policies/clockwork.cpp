@@ -88,12 +88,11 @@ void ClockworkPolicy::start(ServingContext& ctx) {
     idle_.push_back(g);
   }
   versions_.assign(static_cast<std::size_t>(G) * served.size(), 0);
-  pending_words_ = (served.size() + 63) / 64;
-  summary_words_ = (served.size() + 4095) / 4096;
-  pending_.assign(static_cast<std::size_t>(G) * pending_words_, 0);
-  summary_.assign(static_cast<std::size_t>(G) * summary_words_, 0);
   gpu_words_ = (static_cast<std::size_t>(G) + 63) / 64;
-  flags_.assign(served.size() * 3 * gpu_words_, 0);
+  flags_.assign(served.size() * kFlags * gpu_words_, 0);
+  entry_.assign(served.size(), kAbsent);
+  last_pass_.assign(static_cast<std::size_t>(G), 0);
+  reverted_at_.assign(served.size(), 0);
   tracker_ =
       std::make_unique<LoadTracker>(G, static_cast<int>(served.size()), 1000 * slo_capacity(served),
                                     only_unmet_, tracker_period_);

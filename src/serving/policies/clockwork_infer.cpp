@@ -124,23 +124,28 @@ bool ClockworkPolicy::schedule_infer(int g) {
 // GPU::schedule_infer: at most one INFER.
 bool ClockworkPolicy::infer_pass(int g) {
   Gpu& gpu = gpus_[static_cast<std::size_t>(g)];
-  // The activated models in ascending order, visiting only the pending words that are set.
-  std::uint64_t* pending = &pending_[static_cast<std::size_t>(g) * pending_words_];
-  std::uint64_t* summary = &summary_[static_cast<std::size_t>(g) * summary_words_];
-  for (std::size_t s = 0; s < summary_words_; ++s) {
-    while (summary[s]) {
-      const std::size_t w = s * 64 + static_cast<std::size_t>(std::countr_zero(summary[s]));
-      summary[s] &= summary[s] - 1;
-      while (pending[w]) {
-        const int bit = std::countr_zero(pending[w]);
-        pending[w] &= pending[w] - 1;
-        const auto m = static_cast<std::uint32_t>(w * 64 + static_cast<std::size_t>(bit));
-        if (models_[m].empty())
-          deactivate(g, m);  // what add_strategies would conclude
-        else
-          add_strategies(g, m, INT32_MAX);
-      }
+  // The pending instances on this GPU, in any order: strategies have distinct keys, so the
+  // heap pops the same sequence whatever the order of the pushes.
+  last_pass_[static_cast<std::size_t>(g)] = ++passes_;
+  const std::size_t word = static_cast<std::size_t>(g) / 64;
+  const std::uint64_t bit = std::uint64_t{1} << (g % 64);
+  for (std::size_t i = 0; i < activated_.size();) {
+    std::uint64_t* bits = &pending_[i * gpu_words_];
+    if (bits[word] & bit) {
+      bits[word] &= ~bit;
+      const std::uint32_t m = activated_[i];
+      if (models_[m].empty())
+        deactivate(g, m);  // what add_strategies would conclude
+      else
+        add_strategies(g, m, INT32_MAX);
     }
+    std::uint64_t left = 0;
+    for (std::size_t w = 0; w < gpu_words_; ++w)
+      left |= bits[w];
+    if (left)
+      ++i;
+    else
+      drop_entry(i);
   }
   const SimTime now = ctx_->now();
   // The EXEC timeline changes only with a send, which ends the pass.
@@ -159,8 +164,10 @@ bool ClockworkPolicy::infer_pass(int g) {
         deactivate(g, s.model);
         break;
       }
+      const bool was_empty = md.empty();
       const bool dequeued = try_dequeue(md, exec_at, s.batch, infer_.requests);
       trim(md);
+      if (!was_empty && md.empty()) deactivate_pending(s.model);
       if (dequeued) {
         send_infer(g, s.model, exec_at);
         add_strategies(g, s.model, INT32_MAX);

@@ -51,6 +51,7 @@ bool ClockworkPolicy::schedule_load(int g) {
     const int victim = tracker_->evict_model(g, now);
     if (victim < 0) break;
     ++version(g, static_cast<std::uint32_t>(victim));
+    undo_early_deactivation(g, static_cast<std::uint32_t>(victim));
     assign(static_cast<std::uint32_t>(victim), kLoaded, g, false);
     auto& lg = models_[static_cast<std::size_t>(victim)].loaded_gpus;
     if (auto it = std::find(lg.begin(), lg.end(), g); it != lg.end()) lg.erase(it);

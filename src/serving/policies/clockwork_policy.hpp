@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cstdint>
 #include <memory>
 #include <queue>
 #include <vector>
@@ -131,18 +132,24 @@ class ClockworkPolicy final : public ServingPolicy {
   std::vector<Model> models_;
   std::vector<Gpu> gpus_;
   std::vector<std::uint32_t> versions_;  // gpu * M + model: the instance's weights version
-  // Per model, three bitsets over the GPUs (gpu_words_ words each, one model's together): where
+  // Per model, four bitsets over the GPUs (gpu_words_ words each, one model's together): where
   // its instance is active, where it went inactive while loaded (to activate at the next arrival
-  // to an empty queue), and where it is loaded. An arrival to an empty queue of a model loaded on
-  // every GPU reads and writes a cache line, not one instance per GPU.
-  enum Flag : std::size_t { kActive = 0, kListed = 1, kLoaded = 2 };
+  // to an empty queue), where it is loaded, and where deactivate_pending last deactivated it.
+  enum Flag : std::size_t { kActive = 0, kListed = 1, kLoaded = 2, kReverted = 3 };
+  static constexpr std::size_t kFlags = 4;
   std::size_t gpu_words_ = 0;
   std::vector<std::uint64_t> flags_;
-  // Per GPU, a bit per model: activated, strategies not computed (pending_words_ words each), and
-  // a bit per word of that: it is not zero (summary_words_ each). Flat, so that activating a
-  // model on every GPU touches one word per GPU and no GPU record.
-  std::size_t pending_words_ = 0, summary_words_ = 0;
-  std::vector<std::uint64_t> pending_, summary_;
+  // The models with pending instances (activated, strategies not yet computed by their GPU), in
+  // no order, each with its bitset of those GPUs (gpu_words_ words, entry i at i * gpu_words_):
+  // a GPU's attempt reads one short array, and an arrival to an empty queue of a model loaded
+  // on every GPU writes one entry, not a record per GPU. Per model: its entry, or kAbsent.
+  static constexpr std::uint32_t kAbsent = UINT32_MAX;
+  std::vector<std::uint32_t> activated_, entry_;
+  std::vector<std::uint64_t> pending_;
+  // INFER passes so far; per GPU, the number of its last pass; per model, the pass during which
+  // deactivate_pending last ran.
+  std::uint64_t passes_ = 0;
+  std::vector<std::uint64_t> last_pass_, reverted_at_;
   std::unique_ptr<LoadTracker> tracker_;
   std::vector<LoadTracker::Demand> demands_;  // by request slot
   std::vector<int> idle_;                     // GPUs whose last LOAD attempt found no model
@@ -168,7 +175,7 @@ class ClockworkPolicy final : public ServingPolicy {
   }
 
   std::uint64_t* flags(std::uint32_t m, Flag f) {
-    return &flags_[(static_cast<std::size_t>(m) * 3 + f) * gpu_words_];
+    return &flags_[(static_cast<std::size_t>(m) * kFlags + f) * gpu_words_];
   }
   bool test(std::uint32_t m, Flag f, int g) {
     return (flags(m, f)[static_cast<std::size_t>(g) / 64] >> (g % 64) & 1) != 0;
@@ -178,16 +185,30 @@ class ClockworkPolicy final : public ServingPolicy {
     const std::uint64_t bit = std::uint64_t{1} << (g % 64);
     w = on ? w | bit : w & ~bit;
   }
-  void set_pending(int g, std::uint32_t m) {
-    const auto gs = static_cast<std::size_t>(g);
-    pending_[gs * pending_words_ + m / 64] |= std::uint64_t{1} << (m % 64);
-    summary_[gs * summary_words_ + m / 4096] |= std::uint64_t{1} << (m / 64 % 64);
+  std::uint64_t* pending(std::uint32_t m) {
+    if (entry_[m] == kAbsent) {
+      entry_[m] = static_cast<std::uint32_t>(activated_.size());
+      activated_.push_back(m);
+      pending_.resize(pending_.size() + gpu_words_, 0);
+    }
+    return &pending_[entry_[m] * gpu_words_];
+  }
+  void drop_entry(std::size_t i) {
+    const std::size_t last = activated_.size() - 1;
+    entry_[activated_[i]] = kAbsent;
+    if (i != last) {
+      activated_[i] = activated_[last];
+      entry_[activated_[i]] = static_cast<std::uint32_t>(i);
+      std::copy_n(&pending_[last * gpu_words_], gpu_words_, &pending_[i * gpu_words_]);
+    }
+    activated_.pop_back();
+    pending_.resize(last * gpu_words_);
   }
   // ModelInstance::activate: the GPU computes the instance's strategies on its next attempt.
   void activate(int g, std::uint32_t m) {
     if (test(m, kActive, g)) return;
     assign(m, kActive, g, true);
-    set_pending(g, m);
+    pending(m)[static_cast<std::size_t>(g) / 64] |= std::uint64_t{1} << (g % 64);
   }
   void deactivate(int g, std::uint32_t m) {
     assign(m, kActive, g, false);
@@ -198,14 +219,49 @@ class ClockworkPolicy final : public ServingPolicy {
     std::uint64_t* active = flags(m, kActive);
     std::uint64_t* listed = flags(m, kListed);
     const std::uint64_t* loaded = flags(m, kLoaded);
+    std::uint64_t* bits = nullptr;
     for (std::size_t w = 0; w < gpu_words_; ++w) {
-      std::uint64_t fresh = listed[w] & loaded[w] & ~active[w];
+      const std::uint64_t fresh = listed[w] & loaded[w] & ~active[w];
       listed[w] = 0;
+      if (!fresh) continue;
       active[w] |= fresh;
-      for (; fresh; fresh &= fresh - 1)
-        set_pending(static_cast<int>(w * 64 + static_cast<std::size_t>(std::countr_zero(fresh))),
-                    m);
+      if (!bits) bits = pending(m);
+      bits[w] |= fresh;
     }
+  }
+  // The model's queue just went empty: a pending loaded instance would find it so at its GPU's
+  // next attempt and deactivate, unless an arrival came first, and that arrival activates it
+  // again. So they are deactivated now, and their GPUs never visit the model for nothing.
+  void deactivate_pending(std::uint32_t m) {
+    std::uint64_t* active = flags(m, kActive);
+    std::uint64_t* listed = flags(m, kListed);
+    const std::uint64_t* loaded = flags(m, kLoaded);
+    std::uint64_t* reverted = flags(m, kReverted);
+    reverted_at_[m] = passes_;
+    if (entry_[m] == kAbsent) {
+      std::fill_n(reverted, gpu_words_, 0);
+      return;
+    }
+    std::uint64_t* bits = pending(m);
+    std::uint64_t left = 0;
+    for (std::size_t w = 0; w < gpu_words_; ++w) {
+      const std::uint64_t done = bits[w] & loaded[w];
+      active[w] &= ~done;
+      listed[w] |= done;
+      bits[w] &= ~done;
+      reverted[w] = done;
+      left |= bits[w];
+    }
+    if (!left) drop_entry(entry_[m]);
+  }
+  // Before evicting: an instance deactivated early whose GPU has not made an attempt since would
+  // still be pending; unloaded, it would no longer be activated by an arrival, so it is pending
+  // again, as its GPU would find it.
+  void undo_early_deactivation(int g, std::uint32_t m) {
+    if (!test(m, kReverted, g) || test(m, kActive, g)) return;
+    if (last_pass_[static_cast<std::size_t>(g)] > reverted_at_[m]) return;
+    assign(m, kListed, g, false);
+    activate(g, m);
   }
 
   // ---- INFER (clockwork_infer.cpp) ----
