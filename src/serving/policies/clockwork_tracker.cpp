@@ -226,15 +226,21 @@ void LoadTracker::distribute(int model) {
   const std::int64_t load_delta = std::max<std::int64_t>(m.completed_load, 0);
   m.outstanding_load -= load_delta;
   m.completed_load -= load_delta;
-  for (auto [g, a] : m.allocations) {
-    gpus_[static_cast<std::size_t>(g)].outstanding -= a;
-    gpus_[static_cast<std::size_t>(g)].weight_current = false;
-  }
-  m.allocations.clear();  // zero allocations are not kept: subtracting them changes nothing
-  if (m.gpus.empty()) return;
+  // The previous allocations are subtracted, GPU by GPU, before anything reads the GPU's
+  // outstanding work (the weights are not updated by it: the original reads them stale).
+  auto take_back = [&](std::size_t i) -> Gpu& {
+    Gpu& gpu = gpus_[static_cast<std::size_t>(m.gpus[i])];
+    if (m.allocations[i] != 0) {
+      gpu.outstanding -= m.allocations[i];
+      gpu.weight_current = false;
+    }
+    return gpu;
+  };
+  const std::size_t n = m.gpus.size();
   if (m.outstanding_exec == 0) {  // every allocation is 0; weights are only recomputed
-    for (int g : m.gpus) {
-      Gpu& gpu = gpus_[static_cast<std::size_t>(g)];
+    for (std::size_t i = 0; i < n; ++i) {
+      Gpu& gpu = take_back(i);
+      m.allocations[i] = 0;
       if (gpu.weight_current) continue;
       gpu.weight = static_cast<double>(capacity_) / static_cast<double>(gpu.outstanding);
       gpu.weight_current = true;
@@ -242,15 +248,15 @@ void LoadTracker::distribute(int model) {
     return;
   }
   double total_weight = 0;
-  for (int g : m.gpus)
-    total_weight += gpus_[static_cast<std::size_t>(g)].weight;
+  for (std::size_t i = 0; i < n; ++i)
+    total_weight += take_back(i).weight;
   const auto exec = static_cast<double>(m.outstanding_exec);
-  for (int g : m.gpus) {
-    Gpu& gpu = gpus_[static_cast<std::size_t>(g)];
+  for (std::size_t i = 0; i < n; ++i) {
+    Gpu& gpu = gpus_[static_cast<std::size_t>(m.gpus[i])];
     const auto allocation =
         static_cast<std::int64_t>(static_cast<std::uint64_t>(exec * (gpu.weight / total_weight)));
+    m.allocations[i] = allocation;
     if (allocation != 0) {
-      m.allocations.emplace_back(g, allocation);
       gpu.outstanding += allocation;
       gpu.weight = static_cast<double>(capacity_) / static_cast<double>(gpu.outstanding);
     } else if (!gpu.weight_current) {
@@ -296,7 +302,9 @@ void LoadTracker::set_leaf(int model, std::int64_t value) {
 
 void LoadTracker::add_gpu(int model, int gpu) {
   Model& m = models_[static_cast<std::size_t>(model)];
-  m.gpus.insert(std::lower_bound(m.gpus.begin(), m.gpus.end(), gpu), gpu);
+  const auto at = std::lower_bound(m.gpus.begin(), m.gpus.end(), gpu);
+  m.allocations.insert(m.allocations.begin() + (at - m.gpus.begin()), 0);
+  m.gpus.insert(at, gpu);
   set_held(model, gpu, true);
   cells_[cell(model, gpu)].loading = true;
   link_back(model, gpu);
@@ -342,6 +350,12 @@ void LoadTracker::remove_gpu(int model, int gpu) {
   Model& m = models_[static_cast<std::size_t>(model)];
   auto it = std::lower_bound(m.gpus.begin(), m.gpus.end(), gpu);
   if (it == m.gpus.end() || *it != gpu) return;
+  const auto slot = m.allocations.begin() + (it - m.gpus.begin());
+  if (*slot != 0) {  // what the next distribute would subtract
+    gpus_[static_cast<std::size_t>(gpu)].outstanding -= *slot;
+    gpus_[static_cast<std::size_t>(gpu)].weight_current = false;
+  }
+  m.allocations.erase(slot);
   m.gpus.erase(it);
   set_held(model, gpu, false);
   cells_[cell(model, gpu)].loading = false;

@@ -102,7 +102,9 @@ class LoadTracker {
     std::vector<int> touched;                  // GPUs whose last_used to bump
     std::vector<std::pair<int, bool>> events;  // load completions
     std::vector<int> gpus;                     // holding or loading, ascending
-    std::vector<std::pair<int, std::int64_t>> allocations;
+    // Per entry of gpus: the exec demand allocated to it by the last distribute, added to the
+    // GPU's outstanding work (subtracted again when the GPU leaves the list).
+    std::vector<std::int64_t> allocations;
     // Eager sums, for has_demand: outstanding + unapplied.
     std::int64_t live_exec = 0, live_load = 0;
   };
