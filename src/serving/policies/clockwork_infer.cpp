@@ -53,7 +53,7 @@ void ClockworkPolicy::finish_chains(int g) {
 
 // Model::new_strategies + GPU::add_model_strategies. The GPU always picks the smallest
 // (priority, batch, model) and then removes every strategy of that instance, so only each
-// instance's smallest strategy can ever be picked: the heap keeps just that one. Batch 0: none.
+// instance's smallest strategy can ever be picked: the queue keeps just that one. Batch 0: none.
 Strategy ClockworkPolicy::best_strategy(std::uint32_t m, int max_batch) {
   const Model& md = models_[m];
   Strategy best{0, 0, m};
@@ -75,9 +75,7 @@ void ClockworkPolicy::add_strategies(int g, std::uint32_t m, int max_batch) {
     deactivate(g, m);
     return;
   }
-  auto& heap = gpus_[static_cast<std::size_t>(g)].heap;
-  heap.push_back(best);
-  std::push_heap(heap.begin(), heap.end(), std::greater<>());
+  gpus_[static_cast<std::size_t>(g)].strategies.push(best);
 }
 
 // Model::try_dequeue: the requests of one INFER into `batch`, or false.
@@ -125,7 +123,7 @@ bool ClockworkPolicy::schedule_infer(int g) {
 bool ClockworkPolicy::infer_pass(int g) {
   Gpu& gpu = gpus_[static_cast<std::size_t>(g)];
   // The pending instances on this GPU, in any order: strategies have distinct keys, so the
-  // heap pops the same sequence whatever the order of the pushes.
+  // queue pops the same sequence whatever the order of the pushes.
   last_pass_[static_cast<std::size_t>(g)] = ++passes_;
   const std::size_t word = static_cast<std::size_t>(g) / 64;
   const std::uint64_t bit = std::uint64_t{1} << (g % 64);
@@ -150,14 +148,12 @@ bool ClockworkPolicy::infer_pass(int g) {
   const SimTime now = ctx_->now();
   // The EXEC timeline changes only with a send, which ends the pass.
   const SimTime exec_at = gpu.exec.available(now);
-  while (!gpu.heap.empty()) {
+  while (!gpu.strategies.empty()) {
     if (exec_at >= now + schedule_ahead_) {
       ctx_->wake(g, Channel::kExec, exec_at - schedule_ahead_ + 1);
       return false;
     }
-    std::pop_heap(gpu.heap.begin(), gpu.heap.end(), std::greater<>());
-    Strategy s = gpu.heap.back();
-    gpu.heap.pop_back();
+    Strategy s = gpu.strategies.pop();
     Model& md = models_[s.model];
     while (true) {
       if (!test(s.model, kLoaded, g) || md.drained()) {
@@ -173,15 +169,14 @@ bool ClockworkPolicy::infer_pass(int g) {
         add_strategies(g, s.model, INT32_MAX);
         return true;
       }
-      // Retry with smaller batches; a retry that would be the heap's next pop runs at once.
+      // Retry with smaller batches; a retry that would be the queue's next pop runs at once.
       const Strategy next = best_strategy(s.model, s.batch - 1);
       if (next.batch == 0) {
         deactivate(g, s.model);
         break;
       }
-      if (!gpu.heap.empty() && next > gpu.heap.front()) {
-        gpu.heap.push_back(next);
-        std::push_heap(gpu.heap.begin(), gpu.heap.end(), std::greater<>());
+      if (!gpu.strategies.empty() && next > gpu.strategies.front()) {
+        gpu.strategies.push(next);
         break;
       }
       s = next;

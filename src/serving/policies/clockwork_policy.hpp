@@ -80,7 +80,7 @@ struct alignas(128) Model {
   }
 };
 
-// An active instance has either its pending bit set or exactly one strategy in its GPU's heap:
+// An active instance has either its pending bit set or exactly one strategy in its GPU's queue:
 // a strategy is pushed only for an instance whose pending bit was just cleared or whose strategy
 // was just popped. So a popped strategy is always its instance's only one, and the original's
 // removal of the instance's other strategies has nothing to remove.
@@ -95,10 +95,52 @@ struct Strategy {
   }
 };
 
+// A GPU's strategies in ascending order, the smallest at head_: a pop is an increment, and a
+// push shifts the entries on the nearer side of its place (new strategies mostly go near the
+// back, retries near the front). A GPU holds a few dozen (at most 169 in the Fig. 11 runs),
+// where this beats a binary heap's unpredictable sift-down.
+class StrategyQueue {
+ public:
+  bool empty() const { return head_ == v_.size(); }
+  const Strategy& front() const { return v_[head_]; }
+  Strategy pop() {
+    const Strategy s = v_[head_++];
+    if (head_ == v_.size()) {
+      v_.clear();
+      head_ = 0;
+    }
+    return s;
+  }
+  void push(const Strategy& s) {
+    if (head_ >= 64 && 2 * head_ >= v_.size()) {  // drop the popped prefix
+      v_.erase(v_.begin(), v_.begin() + static_cast<std::ptrdiff_t>(head_));
+      head_ = 0;
+    }
+    const std::size_t n = v_.size();
+    if (head_ > 0 && (head_ == n || v_[(head_ + n) / 2] > s)) {  // in the front half
+      std::size_t k = head_;
+      for (; k < n && s > v_[k]; ++k)
+        v_[k - 1] = v_[k];
+      --head_;
+      v_[k - 1] = s;
+      return;
+    }
+    v_.push_back(s);
+    std::size_t k = n;
+    for (; k > head_ && v_[k - 1] > s; --k)
+      v_[k] = v_[k - 1];
+    v_[k] = s;
+  }
+
+ private:
+  std::vector<Strategy> v_;
+  std::size_t head_ = 0;
+};
+
 struct Gpu {
   WorkerTracker exec, load;
   int free_pages = 0;
-  std::vector<Strategy> heap;          // min-heap
+  StrategyQueue strategies;
   std::vector<std::uint32_t> chained;  // models whose wake chain waits on this GPU
   bool load_idle = false;
   Gpu(SimTime lag, SimTime future) : exec(lag, future), load(lag, future) {}
