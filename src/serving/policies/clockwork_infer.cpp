@@ -127,16 +127,19 @@ bool ClockworkPolicy::infer_pass(int g) {
   last_pass_[static_cast<std::size_t>(g)] = ++passes_;
   const std::size_t word = static_cast<std::size_t>(g) / 64;
   const std::uint64_t bit = std::uint64_t{1} << (g % 64);
+  // An entry's bits are never all clear (deactivate_pending drops it when it clears them).
   for (std::size_t i = 0; i < activated_.size();) {
     std::uint64_t* bits = &pending_[i * gpu_words_];
-    if (bits[word] & bit) {
-      bits[word] &= ~bit;
-      const std::uint32_t m = activated_[i];
-      if (models_[m].empty())
-        deactivate(g, m);  // what add_strategies would conclude
-      else
-        add_strategies(g, m, INT32_MAX);
+    if (!(bits[word] & bit)) {
+      ++i;
+      continue;
     }
+    bits[word] &= ~bit;
+    const std::uint32_t m = activated_[i];
+    if (models_[m].empty())
+      deactivate(g, m);  // what add_strategies would conclude
+    else
+      add_strategies(g, m, INT32_MAX);
     std::uint64_t left = 0;
     for (std::size_t w = 0; w < gpu_words_; ++w)
       left |= bits[w];
