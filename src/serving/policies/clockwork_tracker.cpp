@@ -45,22 +45,34 @@ void WorkerTracker::update(std::uint64_t id, SimTime t, bool success) {
 // ---- SlidingWindow ----
 
 void SlidingWindow::insert(std::int64_t v) {
-  values_.push_back(v);
-  sorted_.insert(std::upper_bound(sorted_.begin(), sorted_.end(), v), v);
-  if (static_cast<int>(values_.size()) > size_) {
-    sorted_.erase(std::lower_bound(sorted_.begin(), sorted_.end(), values_.front()));
-    values_.pop_front();
+  if (buf_.empty()) buf_.resize(2 * size_);
+  std::int64_t* ring = buf_.data();
+  std::int64_t* sorted = ring + size_;
+  std::size_t n = n_;
+  if (n_ == size_) {  // the oldest value leaves (one of its equals: they are interchangeable)
+    const std::int64_t old = ring[oldest_];
+    ring[oldest_] = v;
+    oldest_ = (oldest_ + 1) % size_;
+    std::int64_t* at = std::lower_bound(sorted, sorted + n, old);
+    std::copy(at + 1, sorted + n, at);
+    --n;
+  } else {
+    ring[(oldest_ + n_) % size_] = v;
+    ++n_;
   }
+  std::int64_t* at = std::upper_bound(sorted, sorted + n, v);
+  std::copy_backward(at, sorted + n, sorted + n + 1);
+  *at = v;
 }
 
 std::int64_t SlidingWindow::percentile(double p) const {
-  const std::size_t n = sorted_.size();
-  const double position = p * static_cast<double>(n - 1);
+  const std::int64_t* s = sorted();
+  const double position = p * static_cast<double>(n_ - 1);
   const auto up = static_cast<std::size_t>(std::ceil(position));
   const auto down = static_cast<std::size_t>(std::floor(position));
-  if (up == down) return sorted_[up];
-  return static_cast<std::int64_t>(static_cast<double>(sorted_[up]) * (position - down) +
-                                   static_cast<double>(sorted_[down]) * (up - position));
+  if (up == down) return s[up];
+  return static_cast<std::int64_t>(static_cast<double>(s[up]) * (position - down) +
+                                   static_cast<double>(s[down]) * (up - position));
 }
 
 // ---- LoadTracker ----

@@ -44,16 +44,18 @@ class WorkerTracker {
 
 class SlidingWindow {
  public:
-  explicit SlidingWindow(int size = 10) : size_(size) {}
-  bool empty() const { return values_.empty(); }
+  explicit SlidingWindow(int size = 10) : size_(static_cast<std::size_t>(size)) {}
+  bool empty() const { return n_ == 0; }
   void insert(std::int64_t v);
   /// Clockwork's get_percentile: position p (n-1), linear between the neighbouring ranks.
   std::int64_t percentile(double p) const;
 
  private:
-  int size_;
-  std::deque<std::int64_t> values_;   // arrival order
-  std::vector<std::int64_t> sorted_;  // the same values, ascending
+  std::size_t size_, n_ = 0, oldest_ = 0;
+  // One allocation: the last n_ values in arrival order (a ring of size_, the oldest at
+  // oldest_), then the same values ascending.
+  std::vector<std::int64_t> buf_;
+  const std::int64_t* sorted() const { return buf_.data() + size_; }
 };
 
 class LoadTracker {
