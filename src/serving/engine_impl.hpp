@@ -152,8 +152,8 @@ struct ServingEngine::Impl final : ServingContext {
 
   // Workers.
   std::vector<detail::Gpu> gpus_;
-  // gpu * M + model: the weights cache, one record per cell so that a start or an end reads one
-  // cache line.
+  // model * G + gpu: the weights cache, one record per cell so that a start or an end reads one
+  // cache line. Model-major: a popular model's cells on every GPU share a few lines.
   struct CacheCell {
     std::uint32_t version = 0;
     bool weights = false;
@@ -187,7 +187,8 @@ struct ServingEngine::Impl final : ServingContext {
     return r.state != detail::kFree && r.generation == static_cast<std::uint32_t>(id >> 32);
   }
   std::size_t cell(int gpu, std::uint32_t model) const {
-    return static_cast<std::size_t>(gpu) * models_.size() + model;
+    return static_cast<std::size_t>(model) * static_cast<std::size_t>(cfg_.gpus) +
+           static_cast<std::size_t>(gpu);
   }
 
   void check_target(int gpu, std::uint32_t model, const char* what) const {

@@ -173,7 +173,7 @@ class ClockworkPolicy final : public ServingPolicy {
   ServingContext* ctx_ = nullptr;
   std::vector<Model> models_;
   std::vector<Gpu> gpus_;
-  std::vector<std::uint32_t> versions_;  // gpu * M + model: the instance's weights version
+  std::vector<std::uint32_t> versions_;  // model * G + gpu: the instance's weights version
   // Per model, four bitsets over the GPUs (gpu_words_ words each, one model's together): where
   // its instance is active, where it went inactive while loaded (to activate at the next arrival
   // to an empty queue), where it is loaded, and where deactivate_pending last deactivated it.
@@ -213,7 +213,7 @@ class ClockworkPolicy final : public ServingPolicy {
     return demands_[s];
   }
   std::uint32_t& version(int g, std::uint32_t m) {
-    return versions_[static_cast<std::size_t>(g) * models_.size() + static_cast<std::size_t>(m)];
+    return versions_[static_cast<std::size_t>(m) * gpus_.size() + static_cast<std::size_t>(g)];
   }
 
   std::uint64_t* flags(std::uint32_t m, Flag f) {
