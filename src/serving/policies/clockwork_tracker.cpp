@@ -242,17 +242,13 @@ void LoadTracker::distribute(int model) {
   // outstanding work (the weights are not updated by it: the original reads them stale).
   auto take_back = [&](std::size_t i) -> Gpu& {
     Gpu& gpu = gpus_[static_cast<std::size_t>(m.gpus[i])];
-    if (m.allocations[i] != 0) {
-      gpu.outstanding -= m.allocations[i];
-      gpu.weight_current = false;
-    }
+    withdraw(gpu, m.allocations[i]);
     return gpu;
   };
   const std::size_t n = m.gpus.size();
   if (m.outstanding_exec == 0) {  // every allocation is 0; weights are only recomputed
     for (std::size_t i = 0; i < n; ++i) {
       Gpu& gpu = take_back(i);
-      m.allocations[i] = 0;
       if (gpu.weight_current) continue;
       gpu.weight = static_cast<double>(capacity_) / static_cast<double>(gpu.outstanding);
       gpu.weight_current = true;
@@ -363,10 +359,7 @@ void LoadTracker::remove_gpu(int model, int gpu) {
   auto it = std::lower_bound(m.gpus.begin(), m.gpus.end(), gpu);
   if (it == m.gpus.end() || *it != gpu) return;
   const auto slot = m.allocations.begin() + (it - m.gpus.begin());
-  if (*slot != 0) {  // what the next distribute would subtract
-    gpus_[static_cast<std::size_t>(gpu)].outstanding -= *slot;
-    gpus_[static_cast<std::size_t>(gpu)].weight_current = false;
-  }
+  withdraw(gpus_[static_cast<std::size_t>(gpu)], *slot);  // what the next distribute would do
   m.allocations.erase(slot);
   m.gpus.erase(it);
   set_held(model, gpu, false);

@@ -159,6 +159,13 @@ class LoadTracker {
     return static_cast<std::size_t>(gpu) * static_cast<std::size_t>(n_models_) +
            static_cast<std::size_t>(model);
   }
+  // Takes a model's allocation back from the GPU's outstanding work and zeroes it.
+  static void withdraw(Gpu& gpu, std::int64_t& allocation) {
+    if (allocation == 0) return;
+    gpu.outstanding -= allocation;
+    gpu.weight_current = false;
+    allocation = 0;
+  }
   void touch(int model);
   void process_pending(SimTime now);
   void process(int model);
